@@ -1,0 +1,276 @@
+"""Typed inputs and results shared by every analyzer, the service and the reports.
+
+Results are plain dataclasses made of JSON-friendly values (numpy arrays only where stated),
+so the service can store them and `digbot analyze --json` can print them without translation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+STYLE_IDS: tuple[str, ...] = (
+    "adventure",
+    "cute_animals",
+    "studying",
+    "party",
+    "colorful_sky",
+    "night_view",
+    "sports",
+    "depressed",
+    "lonely",
+    "selfie",
+    "architecture",
+    "food",
+    "illustration",
+)
+"""The 13 photo styles of DESIGN.md, in a fixed order (the order of every score vector)."""
+
+MOOD_STYLE_IDS: frozenset[str] = frozenset({"depressed", "lonely"})
+"""Styles that describe a photo's mood, not its subject: shown only above a high confidence."""
+
+TRAIT_IDS: tuple[str, ...] = (
+    "openness",
+    "conscientiousness",
+    "extraversion",
+    "agreeableness",
+    "neuroticism",
+)
+"""The Big Five traits of DESIGN.md, in a fixed order."""
+
+EMOTION_IDS: tuple[str, ...] = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+"""The seven emotions of fer's model."""
+
+
+class AnalyzerUnavailable(RuntimeError):
+    """An analyzer cannot run (its model is missing or failed to load); the answer says so."""
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    """One photo, decoded once and shared by every image analyzer.
+
+    `pixels` is RGB uint8 of shape (height, width, 3), EXIF orientation applied, downscaled so
+    that its longer side is at most the decoder's working size; `original_size` is the
+    (width, height) of the file as sent.
+    """
+
+    pixels: np.ndarray
+    original_size: tuple[int, int]
+    format: str
+
+    @property
+    def width(self) -> int:
+        return int(self.pixels.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.pixels.shape[0])
+
+
+@dataclass(frozen=True)
+class PostText:
+    """What a post says: its caption, hashtags and mentions (without '#'/'@', lower-case)."""
+
+    caption: str = ""
+    hashtags: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+
+
+@dataclass
+class PhotoContext:
+    """Everything image analyzers may read about one photo, filled as they run in order.
+
+    `results` maps an analyzer's name to its result; an analyzer that runs later (style)
+    may read what an earlier one (vision backbone, faces) produced.
+    """
+
+    image: DecodedImage
+    text: PostText | None = None
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VisionOutput:
+    """One forward pass of the shared backbone."""
+
+    embedding: np.ndarray
+    """1,280 float32 numbers (global average pool of MobileNetV2)."""
+    imagenet_top: list[tuple[str, float]]
+    """The top ImageNet labels with their probabilities, best first."""
+    style_probabilities: dict[str, float]
+    """The image-only style head: style id -> probability (sums to 1)."""
+
+
+@dataclass(frozen=True)
+class StyleResult:
+    scores: dict[str, float]
+    """Style id -> probability, over all of STYLE_IDS, summing to 1."""
+    top: str
+    confidence: float
+    evidence: list[str] = field(default_factory=list)
+    """Short human words for why (ImageNet labels, hashtags, 'one face close to the camera')."""
+
+
+@dataclass(frozen=True)
+class Face:
+    box: tuple[int, int, int, int]
+    """(x, y, width, height) in pixels of the DecodedImage."""
+    detection_score: float
+    emotions: dict[str, float]
+    """Emotion id -> probability (EMOTION_IDS), empty when the emotion model is unavailable."""
+
+    @property
+    def dominant_emotion(self) -> str | None:
+        return max(self.emotions, key=self.emotions.__getitem__) if self.emotions else None
+
+
+@dataclass(frozen=True)
+class Pose:
+    posture: str
+    """'standing', 'sitting' or 'unknown'."""
+    arms_raised: bool
+    framing: str
+    """'full_body', 'half_body' or 'portrait'."""
+
+
+@dataclass(frozen=True)
+class FacesResult:
+    faces: list[Face]
+    pose: Pose | None
+
+    @property
+    def main_face(self) -> Face | None:
+        return max(self.faces, key=lambda f: f.box[2] * f.box[3]) if self.faces else None
+
+
+@dataclass(frozen=True)
+class PersonalityResult:
+    scores: dict[str, float] | None
+    """Trait id -> score in 0..1, or None when the text does not allow an answer."""
+    confidence: float
+    """0..1, grows with the amount of text."""
+    reason: str | None = None
+    """Why there are no scores ('not enough text to say', 'captions are not in English')."""
+    words: int = 0
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Habit:
+    name: str
+    strength: float
+    """0..1"""
+    evidence: list[str]
+
+
+@dataclass(frozen=True)
+class HabitsResult:
+    habits: list[Habit]
+    posting_hours: list[int]
+    """24 counts of posts by local hour of day."""
+
+
+@dataclass(frozen=True)
+class PopularityResult:
+    score: float
+    """0..1, relative to the account (or to the general prior when there is no history)."""
+    band: tuple[float, float]
+    """A plausible range for the score."""
+    basis: str
+    """'personal' (the account's own model), 'prior' (general model) or 'none'."""
+    reliability: str
+    """A plain sentence on how far to trust it, e.g. 'on your last 24 posts ... Spearman 0.41'."""
+    reasons_for: list[str] = field(default_factory=list)
+    reasons_against: list[str] = field(default_factory=list)
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class PostInput:
+    """One Instagram post as the profile analyzers see it."""
+
+    shortcode: str
+    taken_at: datetime
+    likes: int
+    comments: int
+    text: PostText
+    is_video: bool
+    photos: list[PhotoContext]
+    """The analysed photos of the post (a carousel has several; a video has its cover or none)."""
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    username: str
+    followers: int | None
+    followees: int | None
+    posts: list[PostInput]
+    """Newest first."""
+    results: dict[str, Any] = field(default_factory=dict)
+    """Profile analyzers' results by name, filled as they run in order."""
+
+
+# --- What the pipeline hands to reports, storage and the CLI -----------------------------------
+
+
+@dataclass(frozen=True)
+class PhotoAnalysis:
+    """Every image analyzer's result for one photo; None where an analyzer is not available."""
+
+    image: DecodedImage
+    vision: VisionOutput | None = None
+    style: StyleResult | None = None
+    faces: FacesResult | None = None
+    popularity: PopularityResult | None = None
+    unavailable: dict[str, str] = field(default_factory=dict)
+    """Analyzer name -> why it did not run."""
+
+
+@dataclass(frozen=True)
+class PostAnalysis:
+    shortcode: str
+    taken_at: datetime
+    likes: int
+    comments: int
+    is_video: bool
+    text: PostText
+    photos: list[PhotoAnalysis]
+    popularity: PopularityResult | None = None
+
+    @property
+    def style(self) -> StyleResult | None:
+        """The style of the post's first analysed photo (a carousel's cover)."""
+        return next((p.style for p in self.photos if p.style is not None), None)
+
+
+@dataclass(frozen=True)
+class ProfileAnalysis:
+    username: str
+    full_name: str | None
+    followers: int | None
+    followees: int | None
+    fetched_at: datetime
+    posts: list[PostAnalysis]
+    """Newest first."""
+    style_shares: dict[str, float]
+    """Style id -> share of the analysed photo posts whose top style it is (sums to 1, or empty)."""
+    personality: PersonalityResult | None
+    habits: HabitsResult | None
+    unavailable: dict[str, str] = field(default_factory=dict)
+    """Analyzer name -> why it did not run."""
+
+
+@dataclass(frozen=True)
+class AlbumAnalysis:
+    photos: list[PhotoAnalysis]
+    """In the order they were sent."""
+    ranking: list[int]
+    """Indices into `photos`, best first."""
+    groups: list[list[int]]
+    """Near-duplicate groups (indices); the ranking's top picks come from different groups."""
+    reasons: dict[int, str]
+    """Index -> a short 'why' for the photo's place."""
