@@ -25,9 +25,9 @@ from playground.errors import (
     too_large,
 )
 from playground.faults import FaultRule, Faults
-from playground.params import Upload, split_form
+from playground.params import Upload
 from playground.state import Chat, Message, State
-from playground.text import check_caption, check_text
+from playground.text import Formatted, check_caption, check_text
 
 MAX_POLL_SECONDS = 60.0
 
@@ -82,6 +82,10 @@ def _float(request: web.Request, name: str, default: float) -> float:
         raise bad_request(f"{name} must be a number") from None
 
 
+def _upload(part: web.FileField) -> Upload:
+    return Upload(part.filename, part.content_type, part.file.read())
+
+
 def _ok(**body: Any) -> web.Response:
     return web.json_response({"ok": True, **body})
 
@@ -126,15 +130,15 @@ class PersonApi:
             if formatted.entities:
                 text["entities"] = formatted.entities
             return _ok(messages=[view(self._send(chat, text, raw))])
-        uploads: dict[str, Upload] = {}
         form = await request.post()
-        raw_caption = split_form(form, uploads).get("caption")
+        field = form.get("caption")
+        raw_caption = field if isinstance(field, str) else None
         caption = check_caption(raw_caption, None, MAX_CAPTION)
-        files = [
-            Upload(f.filename, f.content_type, f.file.read())
-            for f in form.getall("photo", [])
-            if isinstance(f, web.FileField)
+        parts = [
+            (key, _upload(value)) for key, value in form.items() if isinstance(value, web.FileField)
         ]
+        files = [upload for key, upload in parts if key == "photo"]
+        uploads = dict(parts)
         if files:
             return _ok(messages=self._send_photos(chat, files, raw_caption, caption))
         if "document" in uploads:
@@ -149,7 +153,7 @@ class PersonApi:
         raise bad_request('send JSON {"text": ...} or multipart "photo" parts or a "document" part')
 
     def _send_photos(
-        self, chat: Chat, files: list[Upload], raw_caption: str | None, caption: Any
+        self, chat: Chat, files: list[Upload], raw_caption: str | None, caption: Formatted | None
     ) -> list[dict[str, Any]]:
         if len(files) > MAX_ALBUM:
             raise bad_request("too much messages to send as an album")
