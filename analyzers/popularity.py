@@ -1,0 +1,344 @@
+"""Popularity: the account's own engagement model, and the general prior for single photos.
+
+`PopularityAnalyzer` (profile analyzer "popularity") fits a ridge regression on the account's
+own photo posts — engagement relative to the account (popularity_features.relative_targets)
+against the embedding reduced by PCA on the account, style scores, faces, photo quality,
+caption, posting time and recency — and reports its leave-one-out Spearman on those posts. It
+answers with basis "personal" only when that ranking is better than chance (one-sided p < 0.1
+and Spearman ≥ MIN_SPEARMAN) on at least MIN_POSTS posts; otherwise basis "none", "can't tell
+yet". `score_photo` (re-exported from popularity_prior) answers for one photo without history.
+The numbers behind MIN_POSTS, ALPHA and the thresholds are in models/POPULARITY.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+from scipy.stats import spearmanr
+
+from analyzers.popularity_features import (
+    EMBEDDING_FEATURES,
+    describe,
+    missing_signals,
+    post_features,
+    relative_targets,
+)
+from analyzers.popularity_prior import load_prior, score_photo
+from analyzers.types import PopularityResult, PostInput, ProfileInput
+
+__all__ = [
+    "PersonalFit",
+    "PopularityAnalyzer",
+    "PostPopularity",
+    "ProfilePopularity",
+    "fit_personal",
+    "score_photo",
+]
+
+MIN_POSTS = 12
+"""Fewest eligible photo posts the personal model is fitted on (see the learning curve)."""
+MIN_SPEARMAN = 0.2
+MAX_P_VALUE = 0.1
+ALPHA = 10.0
+"""Ridge penalty on standardised features (chosen on the synthetic learning curve)."""
+MAX_PCA = 4
+RECENCY_NEIGHBOURS = 4
+"""The recency baseline predicts a post by the mean of this many posts nearest in time."""
+
+
+@dataclass(frozen=True)
+class PostPopularity:
+    shortcode: str
+    status: str
+    """'fitted' (old enough, used to fit), 'too_recent' (younger than 2 days), 'video'."""
+    actual: float | None
+    """Relative log engagement (0 = the account's recent median); None unless fitted."""
+    predicted: float | None
+    """Leave-one-out prediction for fitted posts, the full model's for recent ones."""
+    score: float | None
+    """0..1: the share of the account's fitted posts the prediction beats."""
+
+
+@dataclass(frozen=True)
+class ProfilePopularity:
+    summary: PopularityResult
+    """Basis 'personal' or 'none'; its score is the newest photo post's."""
+    posts: dict[str, PostPopularity]
+    """By shortcode."""
+    loo_spearman: float | None
+    baseline_spearman: float | None
+    """The recency baseline's Spearman on the same posts (the account median scores 0)."""
+    n_posts: int
+    """Posts the model was fitted on."""
+    missing_signals: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PersonalFit:
+    """A ridge model fitted on one account; `predict` takes the same posts' features."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    pca_mean: np.ndarray | None
+    pca_axes: np.ndarray | None
+    loo: dict[str, float]
+    """Shortcode -> leave-one-out prediction."""
+    targets: dict[str, float]
+    loo_spearman: float
+    p_value: float
+    residual_sd: float
+
+    def predict(self, post: PostInput) -> float:
+        x = _raw_features([post], self.features, self.pca_mean, self.pca_axes) - self.mean
+        return float((x / self.scale) @ self.coef + self.intercept)
+
+    def percentile(self, value: float) -> float:
+        """Share of the fitted posts' real engagement below `value`."""
+        actual = np.array(list(self.targets.values()))
+        return float(((actual < value).sum() + 0.5 * (actual == value).sum()) / actual.size)
+
+
+def _embedding(post: PostInput) -> np.ndarray | None:
+    vision = post.photos[0].results.get("vision") if post.photos else None
+    emb = getattr(vision, "embedding", None)
+    return None if emb is None else np.asarray(emb, dtype=np.float64).ravel()
+
+
+def _pca(posts: list[PostInput]) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
+    """PCA of the L2-normalised embeddings of the account's photos (uses no likes)."""
+    embs = [e / (np.linalg.norm(e) or 1.0) for e in map(_embedding, posts) if e is not None]
+    k = min(MAX_PCA, len(embs) // 5)
+    if k < 1:
+        return None, None
+    mat = np.stack(embs)
+    mean = mat.mean(axis=0)
+    _, _, vt = np.linalg.svd(mat - mean, full_matrices=False)
+    return mean, vt[:k]
+
+
+def _raw_features(
+    posts: list[PostInput],
+    names: tuple[str, ...],
+    pca_mean: np.ndarray | None,
+    pca_axes: np.ndarray | None,
+) -> np.ndarray:
+    rows = []
+    newest = max(p.taken_at for p in posts)
+    for post in posts:
+        feats = post_features(post)
+        feats["recency_days"] = (newest - post.taken_at).total_seconds() / 86400
+        emb = _embedding(post)
+        if pca_axes is not None and pca_mean is not None and emb is not None:
+            proj = pca_axes @ (emb / (np.linalg.norm(emb) or 1.0) - pca_mean)
+            feats.update({f"pca_{i}": float(v) for i, v in enumerate(proj)})
+        rows.append([feats.get(n, 0.0) for n in names])
+    return np.asarray(rows, dtype=np.float64)
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    if len(a) < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return 0.0  # undefined for constant input: counts as "ranks nothing"
+    rho = spearmanr(a, b).statistic
+    return 0.0 if not np.isfinite(rho) else float(rho)
+
+
+def _one_sided_p(rho: float, n: int) -> float:
+    """P(Spearman ≥ rho) under no association (t approximation)."""
+    if n < 4 or rho >= 1:
+        return 0.0 if rho >= 1 else 1.0
+    t = rho * math.sqrt((n - 2) / (1 - rho * rho))
+    return float(0.5 * math.erfc(t / math.sqrt(2 * (1 + t * t / (4 * (n - 2))))))
+
+
+def fit_personal(
+    posts: list[PostInput], followers: int | None, now: datetime, alpha: float = ALPHA
+) -> PersonalFit | None:
+    """Fit the account's ridge model on its eligible posts; None below 4 posts.
+
+    Leave-one-out predictions come from the hat matrix (exact for ridge). Standardisation and
+    the embedding PCA use every eligible post's features but never its likes.
+    """
+    targets = relative_targets(posts, followers, now)
+    fitted = [p for p in posts if p.shortcode in targets]
+    if len(fitted) < 4:
+        return None
+    pca_mean, pca_axes = _pca(fitted)
+    names = _feature_names(fitted, pca_axes)
+    raw = _raw_features(fitted, names, pca_mean, pca_axes)
+    mean, scale = raw.mean(axis=0), raw.std(axis=0)
+    keep = scale > 1e-9
+    names, raw, mean, scale = tuple(np.array(names)[keep]), raw[:, keep], mean[keep], scale[keep]
+    x = (raw - mean) / scale
+    y = np.array([targets[p.shortcode] for p in fitted])
+    y_mean = float(y.mean())
+    gram_inv = np.linalg.inv(x.T @ x + alpha * np.eye(x.shape[1]))
+    coef = gram_inv @ x.T @ (y - y_mean)
+    hat = np.einsum("ij,jk,ik->i", x, gram_inv, x) + 1.0 / len(y)
+    resid = y - (x @ coef + y_mean)
+    loo = y - resid / np.clip(1 - hat, 1e-6, None)
+    rho = _spearman(loo, y)
+    return PersonalFit(
+        features=names,
+        mean=mean,
+        scale=scale,
+        coef=coef,
+        intercept=y_mean,
+        pca_mean=pca_mean,
+        pca_axes=pca_axes,
+        loo={p.shortcode: float(v) for p, v in zip(fitted, loo, strict=True)},
+        targets=targets,
+        loo_spearman=rho,
+        p_value=_one_sided_p(rho, len(y)),
+        residual_sd=float(np.sqrt(np.mean((y - loo) ** 2))),
+    )
+
+
+def _feature_names(posts: list[PostInput], pca_axes: np.ndarray | None) -> tuple[str, ...]:
+    names = [n for n in post_features(posts[0]) if n not in EMBEDDING_FEATURES]
+    names.append("recency_days")
+    if pca_axes is not None:
+        names.extend(f"pca_{i}" for i in range(len(pca_axes)))
+    return tuple(names)
+
+
+def recency_baseline(posts: list[PostInput], targets: dict[str, float]) -> float:
+    """LOO Spearman of predicting each post by the mean of its nearest posts in time."""
+    fitted = sorted((p for p in posts if p.shortcode in targets), key=lambda p: p.taken_at)
+    if len(fitted) < RECENCY_NEIGHBOURS + 2:
+        return 0.0
+    y = np.array([targets[p.shortcode] for p in fitted])
+    preds = []
+    for i in range(len(fitted)):
+        order = sorted(
+            (j for j in range(len(fitted)) if j != i),
+            key=lambda j: abs((fitted[j].taken_at - fitted[i].taken_at).total_seconds()),
+        )
+        preds.append(y[order[:RECENCY_NEIGHBOURS]].mean())
+    return _spearman(np.array(preds), y)
+
+
+def trustworthy(fit: PersonalFit | None) -> bool:
+    return (
+        fit is not None
+        and len(fit.targets) >= MIN_POSTS
+        and fit.loo_spearman >= MIN_SPEARMAN
+        and fit.p_value < MAX_P_VALUE
+    )
+
+
+def _post_popularity(
+    post: PostInput, targets: dict[str, float], fit: PersonalFit | None
+) -> PostPopularity:
+    if post.is_video:
+        return PostPopularity(post.shortcode, "video", None, None, None)
+    actual = targets.get(post.shortcode)
+    status = "too_recent" if actual is None else "fitted"
+    if fit is None:
+        return PostPopularity(post.shortcode, status, actual, None, None)
+    predicted = fit.loo[post.shortcode] if actual is not None else fit.predict(post)
+    return PostPopularity(post.shortcode, status, actual, predicted, fit.percentile(predicted))
+
+
+def _drivers(fit: PersonalFit) -> list[tuple[float, str]]:
+    """(effect of one SD on log engagement, plain words) per feature group, strongest first."""
+    effects = dict(zip(fit.features, fit.coef, strict=True))
+    out = []
+    if "hour_sin" in effects or "hour_cos" in effects:
+        slopes = dict(zip(fit.features, fit.coef / fit.scale, strict=True))
+        angle = math.atan2(slopes.get("hour_sin", 0.0), slopes.get("hour_cos", 0.0))
+        best = round((angle % (2 * math.pi)) * 24 / (2 * math.pi)) % 24
+        size = math.hypot(effects.pop("hour_sin", 0.0), effects.pop("hour_cos", 0.0))
+        out.append((size, f"posting around {best:02d}:00 UTC does better for you"))
+    for name, value in effects.items():
+        noun = describe(name)[0]
+        out.append((float(value), f"{noun} do {'better' if value > 0 else 'worse'} for you"))
+    return sorted((d for d in out if abs(d[0]) >= 0.02), key=lambda d: -abs(d[0]))
+
+
+def _personal_summary(
+    fit: PersonalFit, newest: PostPopularity | None, baseline: float | None
+) -> PopularityResult:
+    pred = newest.predicted if newest and newest.predicted is not None else fit.intercept
+    drivers = _drivers(fit)
+    helping = [words for value, words in drivers if value > 0]
+    baseline_words = (
+        f"; guessing from the posts nearest in time: {baseline:.2f}" if baseline is not None else ""
+    )
+    return PopularityResult(
+        score=round(fit.percentile(pred), 3),
+        band=(
+            round(fit.percentile(pred - fit.residual_sd), 3),
+            round(fit.percentile(pred + fit.residual_sd), 3),
+        ),
+        basis="personal",
+        reliability=(
+            f"On your last {len(fit.targets)} photo posts this model ranked them with Spearman "
+            f"{fit.loo_spearman:.2f} (leave-one-out{baseline_words}). The score is your newest "
+            "photo post's expected place among them."
+        ),
+        reasons_for=helping[:3],
+        reasons_against=[words for value, words in drivers if value < 0][:3],
+        suggestion=f"keep to what works for you: {helping[0]}" if helping else None,
+    )
+
+
+def _none_summary(fit: PersonalFit | None, n_fitted: int) -> PopularityResult:
+    if fit is None or n_fitted < MIN_POSTS:
+        why = (
+            f"only {n_fitted} photo posts are old enough to judge (at least {MIN_POSTS} are needed)"
+        )
+    else:
+        why = (
+            f"on your last {n_fitted} photo posts the model ranked them with Spearman "
+            f"{fit.loo_spearman:.2f} (leave-one-out), not clearly better than chance"
+        )
+    return PopularityResult(
+        score=0.5, band=(0.0, 1.0), basis="none", reliability=f"Can't tell yet: {why}."
+    )
+
+
+class PopularityAnalyzer:
+    """Profile analyzer: the account's own engagement model, or an honest "can't tell yet"."""
+
+    name = "popularity"
+
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        load_prior()  # fail at start-up, not mid-analysis, when the artifact is missing
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    def analyze(self, profile: ProfileInput) -> ProfilePopularity:
+        now = self._clock()
+        fit = fit_personal(profile.posts, profile.followers, now)
+        n_fitted = len(fit.targets) if fit else 0
+        trusted = trustworthy(fit)
+        targets = fit.targets if fit else {}
+        posts = {
+            p.shortcode: _post_popularity(p, targets, fit if trusted else None)
+            for p in profile.posts
+        }
+        baseline = recency_baseline(profile.posts, targets) if fit else None
+        photos = [p for p in profile.posts if not p.is_video]
+        newest = posts[photos[0].shortcode] if photos else None
+        summary = (
+            _personal_summary(fit, newest, baseline)
+            if trusted and fit
+            else _none_summary(fit, n_fitted)
+        )
+        missing = sorted(
+            {m for p in photos for photo in p.photos[:1] for m in missing_signals(photo)}
+        )
+        return ProfilePopularity(
+            summary=summary,
+            posts=posts,
+            loo_spearman=fit.loo_spearman if fit else None,
+            baseline_spearman=baseline,
+            n_posts=n_fitted,
+            missing_signals=missing,
+        )
