@@ -1,0 +1,1 @@
+"""The entry point: settings, the aiogram runtime and its middlewares, the CLI."""

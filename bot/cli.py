@@ -1,0 +1,174 @@
+"""`digbot`: run the bot, or analyse a profile or a photo from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import json
+import logging
+import re
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from service.app import Report
+
+log = logging.getLogger("digbot")
+
+PLAYGROUND_TOKEN = "1000000001:playground-local-token"
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.logging.level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+
+def _plain(text: str) -> str:
+    """Telegram HTML to terminal text."""
+    return html.unescape(re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text))
+
+
+async def _serve(settings: Settings) -> None:
+    from bot.runtime import BotRuntime, make_bot
+    from bot.webhook import run_webhook
+    from service.app import DigService
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    playground = None
+    token = settings.telegram.token.get_secret_value() if settings.telegram.token else None
+    api_base = settings.telegram.api_base or None
+    if token is None:
+        from playground import Playground
+
+        playground = Playground(
+            token=PLAYGROUND_TOKEN, host=settings.playground.host, port=settings.playground.port
+        )
+        await playground.start()
+        token, api_base = PLAYGROUND_TOKEN, playground.base_url
+    runtime = BotRuntime(DigService(settings), make_bot(token, api_base))
+    await runtime.start_service()
+    webhook = None
+    if settings.telegram.mode == "webhook" and playground is None:
+        webhook = await run_webhook(runtime, settings)
+    else:
+        await runtime.start_polling()
+    if playground is not None:
+        print(f"digbot is running in the playground: open {playground.base_url}/", flush=True)
+    else:
+        print(f"digbot is running ({settings.telegram.mode}); Ctrl+C stops it", flush=True)
+    await stop.wait()
+    log.info("stopping: finishing running analyses")
+    if webhook is not None:
+        await webhook.cleanup()
+    await runtime.stop()
+    if playground is not None:
+        await playground.stop()
+
+
+def _print_report(report: Report, as_json: bool, out: Path | None) -> None:
+    """Print the summary (or the JSON report) and write the charts into `out`."""
+    written: list[str] = []
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, png in report.charts:
+            path = out / f"{name}.png"
+            path.write_bytes(png)
+            written.append(str(path))
+    if as_json:
+        print(json.dumps({**report.data, "charts": written}, ensure_ascii=False, indent=2))
+        return
+    print(_plain(report.text))
+    for note in report.notes:
+        print(note)
+    for written_path in written:
+        print(f"chart: {written_path}")
+
+
+async def _analyze(
+    settings: Settings, target: str, folder: Path | None, as_json: bool, out: Path | None
+) -> int:
+    from instagram.errors import InstagramError
+    from instagram.usernames import parse_username
+    from service.app import DigService
+
+    service = DigService(settings)
+    await service.start()
+    try:
+        if folder is not None:
+            report = await service.folder_report(folder)
+        else:
+            report = await service.profile_report(parse_username(target), user_id=None)
+    except InstagramError as error:
+        print(error.user_message, file=sys.stderr)
+        return 2
+    finally:
+        await service.close()
+    _print_report(report, as_json, out)
+    return 0
+
+
+async def _photo(settings: Settings, image: bytes, as_json: bool, out: Path | None) -> int:
+    from analyzers.images import ImageRejected
+    from service.app import DigService
+
+    service = DigService(settings)
+    await service.start()
+    try:
+        report = await service.photo_report(image, user_id=None)
+    except ImageRejected as error:
+        print(error.user_message, file=sys.stderr)
+        return 2
+    finally:
+        await service.close()
+    _print_report(report, as_json, out)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digbot", description=__doc__)
+    parser.add_argument("--config", type=Path, help="config file (default: config.toml)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (the local playground when there is no token)")
+    analyze = commands.add_parser("analyze", help="analyse a profile: a username or a folder")
+    analyze.add_argument("target", help="Instagram username, profile link, or profile folder")
+    analyze.add_argument("--json", action="store_true", help="print the JSON report")
+    analyze.add_argument("--out", type=Path, help="write the chart PNGs into this folder")
+    photo = commands.add_parser("photo", help="the selfie report for one image file")
+    photo.add_argument("image", type=Path)
+    photo.add_argument("--json", action="store_true", help="print the JSON report")
+    photo.add_argument("--out", type=Path, help="write the chart PNGs into this folder")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as error:
+        print(f"digbot: invalid configuration: {error}", file=sys.stderr)
+        return 2
+    _configure_logging(settings)
+    if args.command == "run":
+        asyncio.run(_serve(settings))
+        return 0
+    if args.command == "analyze":
+        folder = Path(args.target)
+        folder_or_none = folder if folder.is_dir() else None
+        return asyncio.run(_analyze(settings, args.target, folder_or_none, args.json, args.out))
+    if not args.image.is_file():
+        print(f"digbot: no such file: {args.image}", file=sys.stderr)
+        return 2
+    return asyncio.run(_photo(settings, args.image.read_bytes(), args.json, args.out))

@@ -1,0 +1,101 @@
+"""Update middlewares: who is talking (injected as `user_id`), one log line per update, and a
+polite answer instead of a crash when a handler fails."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import TelegramObject, Update
+
+from handlers import texts
+from service.app import DigService
+
+log = logging.getLogger("digbot.updates")
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+def _chat_and_user(update: Update) -> tuple[int | None, int | None]:
+    if update.message is not None:
+        message = update.message
+        return message.chat.id, message.from_user.id if message.from_user else None
+    if update.callback_query is not None:
+        query = update.callback_query
+        chat = query.message.chat.id if query.message is not None else None
+        return chat, query.from_user.id
+    if update.my_chat_member is not None:
+        member = update.my_chat_member
+        return member.chat.id, member.from_user.id
+    return None, None
+
+
+def _user_message(error: BaseException) -> str | None:
+    message = getattr(error, "user_message", None)
+    return message if isinstance(message, str) else None
+
+
+class UpdateMiddleware(BaseMiddleware):
+    """Outer middleware on every update.
+
+    Records the person (so /export and subscriptions know them), injects `user_id`, logs one
+    structured line per update (id, handler outcome, duration; never the token or message
+    text), and turns an exception into a reply: the error's own `user_message` when it has one
+    (a bad username, a private profile, a broken photo, busy), else a generic apology.
+    """
+
+    def __init__(self, service: DigService) -> None:
+        self.service = service
+        self.in_flight: set[asyncio.Task[Any]] = set()
+        """Updates being handled now: a graceful shutdown waits for them (aiogram does not)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        task = asyncio.current_task()
+        if task is not None:
+            self.in_flight.add(task)
+            task.add_done_callback(self.in_flight.discard)
+        started = time.perf_counter()
+        chat_id, user_id = _chat_and_user(event)
+        outcome = "ok"
+        try:
+            if user_id is not None and chat_id is not None and event.my_chat_member is None:
+                language = None
+                if event.message is not None and event.message.from_user is not None:
+                    language = event.message.from_user.language_code
+                await self.service.people.touch(user_id, chat_id, language)
+            data["user_id"] = user_id
+            result = await handler(event, data)
+            if result is UNHANDLED:
+                outcome = "unhandled"
+            return result
+        except Exception as error:
+            reply = _user_message(error)
+            outcome = (
+                f"refused:{type(error).__name__}" if reply else f"error:{type(error).__name__}"
+            )
+            if reply is None:
+                log.exception("update %s failed", event.update_id)
+            bot: Bot = data["bot"]
+            if chat_id is not None:
+                try:
+                    await bot.send_message(chat_id, reply or texts.FAILED)
+                except Exception:
+                    log.exception(
+                        "could not tell chat about the failure of update %s", event.update_id
+                    )
+            return None
+        finally:
+            log.info(
+                "update id=%s type=%s chat=%s outcome=%s duration_ms=%.0f",
+                event.update_id,
+                event.event_type,
+                chat_id,
+                outcome,
+                (time.perf_counter() - started) * 1000,
+            )

@@ -1,0 +1,99 @@
+"""The running bot: aiogram wired to the service, against Telegram or the local playground."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand
+
+from bot.middlewares import UpdateMiddleware
+from bot.session import RetryMiddleware
+from handlers import build_router
+from service.app import DigService
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand(command="start", description="What I do"),
+    BotCommand(command="analyze", description="Analyse an Instagram profile"),
+    BotCommand(command="subscribe", description="Reports when a profile changes"),
+    BotCommand(command="unsubscribe", description="Stop reports on a profile"),
+    BotCommand(command="subscriptions", description="Profiles you follow"),
+    BotCommand(command="privacy", description="What I keep and why"),
+    BotCommand(command="export", description="Everything I keep about you"),
+    BotCommand(command="forget", description="Delete everything about you"),
+    BotCommand(command="help", description="All commands"),
+]
+
+
+def make_bot(token: str, api_base: str | None = None) -> Bot:
+    """A Bot whose requests go to Telegram (or `api_base`) and retry through bad moments."""
+    api = TelegramAPIServer.from_base(api_base) if api_base else None
+    session = AiohttpSession(api=api) if api else AiohttpSession()
+    session.middleware(RetryMiddleware())
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+class BotRuntime:
+    """Start and stop the bot without owning the process (the CLI, the tests and benchmarks)."""
+
+    def __init__(
+        self,
+        service: DigService,
+        bot: Bot,
+        *,
+        album_latency: float = 1.0,
+    ) -> None:
+        self.service = service
+        self.bot = bot
+        self.dispatcher = Dispatcher()
+        self.updates = UpdateMiddleware(service)
+        self.dispatcher.update.outer_middleware(self.updates)
+        self.dispatcher.include_router(build_router(album_latency))
+        self._polling: asyncio.Task[Any] | None = None
+
+    async def start_service(self) -> None:
+        await self.service.start()
+
+    async def start_polling(self) -> None:
+        """Register the commands and start long polling in the background."""
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        await self.bot.set_my_commands(COMMANDS)
+        self._polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot,
+                handle_signals=False,
+                close_bot_session=False,
+                service=self.service,
+            )
+        )
+
+    async def start(self) -> None:
+        await self.start_service()
+        await self.start_polling()
+
+    async def stop(self, grace: float | None = None) -> None:
+        """Stop taking updates, let running ones finish within `grace` seconds, close all."""
+        grace = self.service.settings.telegram.shutdown_grace_seconds if grace is None else grace
+        if self._polling is not None:
+            if not self._polling.done():
+                await self.dispatcher.stop_polling()
+            await self._polling
+        pending = set(self.updates.in_flight)
+        if pending:
+            log.info("waiting up to %.0fs for %d running updates", grace, len(pending))
+            _, late = await asyncio.wait(pending, timeout=grace)
+            for task in late:
+                task.cancel()
+            if late:
+                log.warning("cancelled %d updates still running after %.0fs", len(late), grace)
+                await asyncio.wait(late)
+        await self.bot.session.close()
+        await self.service.close()

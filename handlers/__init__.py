@@ -1,0 +1,22 @@
+"""aiogram routers, one module per conversation: parse, validate, reply — never compute."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import membership, photos, privacy, profile, start, subscriptions
+
+
+def build_router(album_latency: float = 1.0) -> Router:
+    """A fresh tree of every conversation's router, the catch-all last."""
+    root = Router(name="digbot")
+    root.include_routers(
+        start.make_router(),
+        membership.make_router(),
+        privacy.make_router(),
+        subscriptions.make_router(),
+        photos.make_router(album_latency),
+        profile.make_router(),
+        start.make_fallback_router(),
+    )
+    return root

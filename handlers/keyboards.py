@@ -1,0 +1,97 @@
+"""Inline keyboards and the callback data behind their buttons (≤ 64 bytes, parsed strictly)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+
+class SubscribeCB(CallbackData, prefix="sub"):
+    username: str
+    period: str
+
+
+class UnsubscribeCB(CallbackData, prefix="unsub"):
+    username: str
+
+
+class AnalyzeCB(CallbackData, prefix="an"):
+    username: str
+
+
+class ForgetCB(CallbackData, prefix="forget"):
+    confirm: bool
+
+
+class MenuCB(CallbackData, prefix="menu"):
+    item: str
+
+
+def profile_keyboard(username: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text="🔔 Daily report",
+                    callback_data=SubscribeCB(username=username, period="daily").pack(),
+                ),
+                InlineKeyboardButton(
+                    text="🗓 Weekly report",
+                    callback_data=SubscribeCB(username=username, period="weekly").pack(),
+                ),
+            ],
+            [
+                InlineKeyboardButton(
+                    text="🔄 Analyse again", callback_data=AnalyzeCB(username=username).pack()
+                )
+            ],
+        ]
+    )
+
+
+def subscription_keyboard(username: str, period: str) -> InlineKeyboardMarkup:
+    other = "weekly" if period == "daily" else "daily"
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=f"Make it {other}",
+                    callback_data=SubscribeCB(username=username, period=other).pack(),
+                ),
+                InlineKeyboardButton(
+                    text="Stop", callback_data=UnsubscribeCB(username=username).pack()
+                ),
+            ]
+        ]
+    )
+
+
+def forget_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text="🗑 Yes, delete everything", callback_data=ForgetCB(confirm=True).pack()
+                ),
+                InlineKeyboardButton(text="Cancel", callback_data=ForgetCB(confirm=False).pack()),
+            ]
+        ]
+    )
+
+
+def start_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text="📖 Help", callback_data=MenuCB(item="help").pack()),
+                InlineKeyboardButton(
+                    text="🔒 Privacy", callback_data=MenuCB(item="privacy").pack()
+                ),
+            ],
+            [
+                InlineKeyboardButton(
+                    text="🔔 My subscriptions", callback_data=MenuCB(item="subscriptions").pack()
+                )
+            ],
+        ]
+    )

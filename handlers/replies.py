@@ -1,0 +1,68 @@
+"""Sending answers: the status line edited as work progresses, and a report's text and charts."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, InputMediaPhoto, Message
+from reports.text import split_message
+
+from service.app import Report
+
+log = logging.getLogger(__name__)
+
+MAX_ALBUM = 10
+
+
+class StatusMessage:
+    """One message that shows progress ("fetched 24 posts", "styles done"), edited in place."""
+
+    def __init__(self, bot: Bot, chat_id: int) -> None:
+        self.bot = bot
+        self.chat_id = chat_id
+        self.message_id: int | None = None
+        self.lines: list[str] = []
+
+    async def show(self, line: str) -> None:
+        self.lines.append(line)
+        text = "\n".join(self.lines)
+        if self.message_id is None:
+            self.message_id = (await self.bot.send_message(self.chat_id, text)).message_id
+            return
+        try:
+            await self.bot.edit_message_text(
+                text=text, chat_id=self.chat_id, message_id=self.message_id
+            )
+        except TelegramBadRequest as exc:
+            if "not modified" not in str(exc):
+                raise
+
+    async def progress(self, stage: str) -> None:
+        await self.show(f"✓ {stage}")
+
+
+async def send_report(
+    bot: Bot, chat_id: int, report: Report, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Charts first (one photo, or an album), then the text with the buttons under its end."""
+    pngs = report.charts[:MAX_ALBUM]
+    if len(pngs) == 1:
+        name, png = pngs[0]
+        await bot.send_photo(chat_id, BufferedInputFile(png, f"{name}.png"))
+    elif pngs:
+        await bot.send_media_group(
+            chat_id,
+            [InputMediaPhoto(media=BufferedInputFile(png, f"{name}.png")) for name, png in pngs],
+        )
+    chunks = split_message(report.text) or [""]
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        await bot.send_message(chat_id, chunk, reply_markup=keyboard if last else None)
+    for note in report.notes:
+        await bot.send_message(chat_id, note)
+
+
+def first_name(message: Message) -> str:
+    return message.from_user.first_name if message.from_user else ""

@@ -1,0 +1,106 @@
+"""/subscribe, /unsubscribe, /subscriptions and their buttons."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+
+from handlers import texts
+from handlers.keyboards import SubscribeCB, UnsubscribeCB, subscription_keyboard
+from instagram.usernames import parse_username
+from service.app import DigService
+
+
+async def subscribe(
+    bot: Bot, chat_id: int, user_id: int, raw_username: str, period: str, service: DigService
+) -> None:
+    username = parse_username(raw_username)
+    changed = await service.subscribe(user_id, username, period)
+    template = texts.SUBSCRIBED if changed else texts.ALREADY_SUBSCRIBED
+    await bot.send_message(chat_id, template.format(period=period, username=username))
+
+
+async def unsubscribe(
+    bot: Bot, chat_id: int, user_id: int, raw_username: str, service: DigService
+) -> None:
+    username = parse_username(raw_username)
+    stopped = await service.unsubscribe(user_id, username)
+    template = texts.UNSUBSCRIBED if stopped else texts.NOT_SUBSCRIBED
+    await bot.send_message(chat_id, template.format(username=username))
+
+
+async def send_subscriptions(bot: Bot, chat_id: int, user_id: int, service: DigService) -> None:
+    views = await service.subscriptions.list(user_id)
+    if not views:
+        await bot.send_message(chat_id, texts.NO_SUBSCRIPTIONS)
+        return
+    await bot.send_message(chat_id, texts.SUBSCRIPTIONS_HEADER)
+    for view in views:
+        next_run = service.next_report_time(view.username, view.period)
+        when = f", next check {next_run:%a %d %b %H:%M} UTC" if next_run else ""
+        await bot.send_message(
+            chat_id,
+            f"@{view.username} — {view.period}{when}",
+            reply_markup=subscription_keyboard(view.username, view.period),
+        )
+
+
+async def subscribe_command(
+    message: Message, command: CommandObject, bot: Bot, service: DigService, user_id: int
+) -> None:
+    args = (command.args or "").split()
+    if not 1 <= len(args) <= 2 or (len(args) == 2 and args[1].lower() not in ("daily", "weekly")):
+        await message.answer(texts.SUBSCRIBE_USAGE)
+        return
+    period = args[1].lower() if len(args) == 2 else "daily"
+    await subscribe(bot, message.chat.id, user_id, args[0], period, service)
+
+
+async def unsubscribe_command(
+    message: Message, command: CommandObject, bot: Bot, service: DigService, user_id: int
+) -> None:
+    args = (command.args or "").split()
+    if len(args) != 1:
+        await message.answer(texts.UNSUBSCRIBE_USAGE)
+        return
+    await unsubscribe(bot, message.chat.id, user_id, args[0], service)
+
+
+async def subscriptions_command(
+    message: Message, bot: Bot, service: DigService, user_id: int
+) -> None:
+    await send_subscriptions(bot, message.chat.id, user_id, service)
+
+
+async def subscribe_button(
+    query: CallbackQuery, callback_data: SubscribeCB, bot: Bot, service: DigService, user_id: int
+) -> None:
+    await query.answer()
+    if query.message is not None:
+        await subscribe(
+            bot,
+            query.message.chat.id,
+            user_id,
+            callback_data.username,
+            callback_data.period,
+            service,
+        )
+
+
+async def unsubscribe_button(
+    query: CallbackQuery, callback_data: UnsubscribeCB, bot: Bot, service: DigService, user_id: int
+) -> None:
+    await query.answer()
+    if query.message is not None:
+        await unsubscribe(bot, query.message.chat.id, user_id, callback_data.username, service)
+
+
+def make_router() -> Router:
+    router = Router(name="subscriptions")
+    router.message.register(subscribe_command, Command("subscribe"))
+    router.message.register(unsubscribe_command, Command("unsubscribe"))
+    router.message.register(subscriptions_command, Command("subscriptions"))
+    router.callback_query.register(subscribe_button, SubscribeCB.filter())
+    router.callback_query.register(unsubscribe_button, UnsubscribeCB.filter())
+    return router

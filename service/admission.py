@@ -1,0 +1,57 @@
+"""Who may start an analysis now: a bounded number in flight, and a per-person hourly allowance."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict, deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from service.errors import Busy
+
+HOUR = 3600.0
+
+
+class Admission:
+    """Answers "busy" at once instead of queueing without bound."""
+
+    def __init__(self, capacity: int, per_person_per_hour: int, clock: Callable[[], float]) -> None:
+        self.capacity = capacity
+        self.per_person_per_hour = per_person_per_hour
+        self._clock = clock
+        self._in_flight = 0
+        self._history: dict[int, deque[float]] = defaultdict(deque)
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    def _check_person(self, person: int) -> None:
+        now = self._clock()
+        history = self._history[person]
+        while history and history[0] <= now - HOUR:
+            history.popleft()
+        if len(history) >= self.per_person_per_hour:
+            wait = history[0] + HOUR - now
+            minutes = max(1, math.ceil(wait / 60))
+            raise Busy(
+                f"You have started {self.per_person_per_hour} analyses in the last hour, which is "
+                f"the limit. Please come back in {minutes} min.",
+                retry_after=wait,
+            )
+        history.append(now)
+
+    @asynccontextmanager
+    async def slot(self, person: int | None) -> AsyncIterator[None]:
+        if self._in_flight >= self.capacity:
+            raise Busy(
+                "I am busy analysing for many people right now. Please try again in a minute.",
+                retry_after=60,
+            )
+        if person is not None:
+            self._check_person(person)
+        self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1

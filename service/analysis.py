@@ -1,0 +1,205 @@
+"""Profile, photo and album analyses: fetch, decode once, run the analyzers in workers.
+
+The event loop only awaits here: every decode and every model call runs in the worker pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import replace
+from typing import Any, TypeVar
+
+import numpy as np
+from PIL import Image
+
+from analyzers.images import ImageRejected, decode_image
+from analyzers.pipeline import Pipeline
+from analyzers.types import (
+    AlbumAnalysis,
+    DecodedImage,
+    HabitsResult,
+    PersonalityResult,
+    PhotoAnalysis,
+    PhotoContext,
+    PostAnalysis,
+    PostInput,
+    PostText,
+    ProfileAnalysis,
+    ProfileInput,
+)
+from instagram.models import FetchedPost, FetchedProfile
+from instagram.source import ProfileSource
+from service.album import rank_album
+from service.cache import TTLCache
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], Awaitable[None]]
+T = TypeVar("T")
+
+THUMBNAIL_SIDE = 256
+"""Profile photos are kept only as thumbnails once analysed (charts need no more)."""
+
+
+async def _no_progress(_: str) -> None:
+    return None
+
+
+def thumbnail(image: DecodedImage, side: int = THUMBNAIL_SIDE) -> DecodedImage:
+    if max(image.width, image.height) <= side:
+        return image
+    picture = Image.fromarray(image.pixels)
+    picture.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return replace(image, pixels=np.asarray(picture))
+
+
+def style_shares(posts: Sequence[PostAnalysis]) -> dict[str, float]:
+    """Style id -> share of the posts whose (cover) photo has that top style."""
+    counts = Counter(post.style.top for post in posts if post.style is not None)
+    total = sum(counts.values())
+    return {style: count / total for style, count in counts.most_common()} if total else {}
+
+
+class AnalysisService:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        executor: Executor,
+        source: ProfileSource,
+        *,
+        max_posts: int,
+        max_image_pixels: int,
+        cache_ttl_seconds: float,
+        clock: Callable[[], float],
+    ) -> None:
+        self.pipeline = pipeline
+        self.executor = executor
+        self.source = source
+        self.max_posts = max_posts
+        self.max_image_pixels = max_image_pixels
+        self._profiles: TTLCache[FetchedProfile] = TTLCache(cache_ttl_seconds, clock)
+
+    async def _in_worker(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
+
+    # --- blocking work, run in the pool ------------------------------------------------------
+
+    def _photo(self, data: bytes, text: PostText | None) -> PhotoContext:
+        image = decode_image(data, max_pixels=self.max_image_pixels)
+        return self.pipeline.analyze_image(image, text)
+
+    def _post_photos(self, post: FetchedPost) -> list[PhotoContext]:
+        text = PostText(post.caption, post.hashtags, post.mentions)
+        photos = []
+        for data in post.images:
+            try:
+                photos.append(self._photo(data, text))
+            except ImageRejected as exc:
+                log.warning("post %s: image skipped (%s)", post.shortcode, exc.kind)
+        return photos
+
+    # --- the three analyses ------------------------------------------------------------------
+
+    async def fetch(self, username: str) -> FetchedProfile:
+        cached = self._profiles.get(username)
+        if cached is not None:
+            return cached
+        profile = await self.source.fetch(username, self.max_posts)
+        self._profiles.put(username, profile)
+        return profile
+
+    async def analyze_fetched(
+        self, fetched: FetchedProfile, progress: Progress = _no_progress
+    ) -> ProfileAnalysis:
+        await progress(f"Fetched {len(fetched.posts)} posts of @{fetched.username}")
+        photos = await asyncio.gather(
+            *(self._in_worker(self._post_photos, p) for p in fetched.posts)
+        )
+        count = sum(len(p) for p in photos)
+        await progress(f"Analysed {count} photos")
+        inputs = [
+            PostInput(
+                shortcode=post.shortcode,
+                taken_at=post.taken_at,
+                likes=post.likes,
+                comments=post.comments,
+                text=PostText(post.caption, post.hashtags, post.mentions),
+                is_video=post.is_video,
+                photos=contexts,
+            )
+            for post, contexts in zip(fetched.posts, photos, strict=True)
+        ]
+        profile = ProfileInput(
+            username=fetched.username,
+            followers=fetched.followers,
+            followees=fetched.followees,
+            posts=inputs,
+        )
+        failed = await self._in_worker(self.pipeline.analyze_profile, profile)
+        await progress("Personality, habits and popularity done")
+        return self._profile_analysis(fetched, profile, failed)
+
+    def _profile_analysis(
+        self, fetched: FetchedProfile, profile: ProfileInput, failed: dict[str, str]
+    ) -> ProfileAnalysis:
+        popularity = profile.results.get("popularity")
+        per_post = getattr(popularity, "per_post", {}) if popularity is not None else {}
+        posts = [
+            PostAnalysis(
+                shortcode=item.shortcode,
+                taken_at=item.taken_at,
+                likes=item.likes,
+                comments=item.comments,
+                is_video=item.is_video,
+                text=item.text,
+                photos=[
+                    replace(self.pipeline.photo_analysis(c), image=thumbnail(c.image))
+                    for c in item.photos
+                ],
+                popularity=per_post.get(item.shortcode),
+            )
+            for item in profile.posts
+        ]
+        personality = profile.results.get("personality")
+        habits = profile.results.get("habits")
+        return ProfileAnalysis(
+            username=fetched.username,
+            full_name=fetched.full_name,
+            followers=fetched.followers,
+            followees=fetched.followees,
+            fetched_at=fetched.fetched_at,
+            posts=posts,
+            style_shares=style_shares(posts),
+            personality=personality if isinstance(personality, PersonalityResult) else None,
+            habits=habits if isinstance(habits, HabitsResult) else None,
+            unavailable={**self.pipeline.unavailable, **failed},
+        )
+
+    async def analyze_photo(self, data: bytes) -> PhotoAnalysis:
+        """Raises ImageRejected (with a user_message) for anything that is not a usable photo."""
+        context = await self._in_worker(self._photo, data, None)
+        return self.pipeline.photo_analysis(context)
+
+    async def analyze_album(self, photos: Sequence[bytes]) -> tuple[AlbumAnalysis, list[int]]:
+        """Rank the usable photos; also returns the positions (1-based) of photos refused."""
+        outcomes = await asyncio.gather(
+            *(self._in_worker(self._photo, data, None) for data in photos),
+            return_exceptions=True,
+        )
+        contexts = [o for o in outcomes if isinstance(o, PhotoContext)]
+        refused = [i + 1 for i, o in enumerate(outcomes) if isinstance(o, ImageRejected)]
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException) and not isinstance(outcome, ImageRejected):
+                raise outcome
+        if len(contexts) < 2:
+            raise ImageRejected(
+                "album",
+                "I need at least two photos I can open to compare them. Please send 2 to 10 "
+                "photos together as one album.",
+            )
+        album = await self._in_worker(rank_album, self.pipeline, contexts)
+        return album, refused

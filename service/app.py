@@ -1,0 +1,230 @@
+"""DigService: the one object the handlers, the CLI and the scheduler share."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from analyzers.pipeline import Pipeline, load_analyzers
+from analyzers.types import AlbumAnalysis, PhotoAnalysis, ProfileAnalysis
+from bot.settings import Settings
+from instagram.directory import DirectorySource, load_profile_folder
+from instagram.models import FetchedProfile
+from instagram.source import ProfileSource
+from reports import charts, text
+from service.admission import Admission
+from service.analysis import AnalysisService, Progress, _no_progress
+from service.people import People
+from service.records import save_profile_analysis, save_upload_analysis
+from service.serialize import album_json, photo_json, profile_json
+from service.subscriptions import Subscriptions
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the person gets: a text, chart PNGs (name, bytes), and the JSON of the analysis."""
+
+    text: str
+    charts: list[tuple[str, bytes]]
+    data: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    """Extra lines for the person (e.g. which photos of an album were refused)."""
+
+
+def make_source(settings: Settings) -> ProfileSource:
+    if settings.instagram.source == "directory":
+        return DirectorySource(settings.resolve(settings.instagram.directory))
+    from instagram.instaloader_source import InstaloaderSource
+
+    session_file = settings.instagram.session_file
+    return InstaloaderSource(
+        session_file=settings.resolve(session_file) if session_file else None,
+        session_user=settings.instagram.session_user or None,
+    )
+
+
+class DigService:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        source: ProfileSource | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.settings = settings
+        self.now = now
+        self.db = Database(settings.database_url)
+        self.executor = ThreadPoolExecutor(
+            settings.analysis.worker_count, thread_name_prefix="digbot-worker"
+        )
+        self.source = source or make_source(settings)
+        self.people = People(self.db, now)
+        self.subscriptions = Subscriptions(self.db, settings.subscriptions.max_per_person, now)
+        self.admission = Admission(
+            settings.analysis.queue_size, settings.analysis.per_person_per_hour, clock
+        )
+        self._clock = clock
+        self._analysis: AnalysisService | None = None
+        self._model_versions: dict[str, str] = {}
+
+    async def start(self) -> None:
+        """Migrate the database and load every analyzer (in a worker: it takes a while)."""
+        await self.db.migrate()
+        loaded = await asyncio.get_running_loop().run_in_executor(self.executor, load_analyzers)
+        analyzers: list[Any] = [*loaded.image, *loaded.profile]
+        self._model_versions = {a.name: str(getattr(a, "version", "1")) for a in analyzers}
+        self._analysis = AnalysisService(
+            Pipeline(loaded),
+            self.executor,
+            self.source,
+            max_posts=self.settings.instagram.max_posts,
+            max_image_pixels=self.settings.analysis.max_image_pixels,
+            cache_ttl_seconds=self.settings.instagram.cache_ttl_minutes * 60,
+            clock=self._clock,
+        )
+        log.info(
+            "analyzers ready: %s; not available: %s",
+            ", ".join(self._model_versions) or "none",
+            self._analysis.pipeline.unavailable or "none",
+        )
+
+    async def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        await self.db.close()
+
+    @property
+    def analysis(self) -> AnalysisService:
+        if self._analysis is None:
+            raise RuntimeError("DigService.start() has not run")
+        return self._analysis
+
+    async def _render(self, *jobs: tuple[str, Callable[[], bytes]]) -> list[tuple[str, bytes]]:
+        loop = asyncio.get_running_loop()
+        pngs = await asyncio.gather(*(loop.run_in_executor(self.executor, job) for _, job in jobs))
+        return [(name, png) for (name, _), png in zip(jobs, pngs, strict=True)]
+
+    def _profile_chart_jobs(self, a: ProfileAnalysis) -> list[tuple[str, Callable[[], bytes]]]:
+        hide = self.settings.privacy.hide_sensitive_for_others
+        jobs: list[tuple[str, Callable[[], bytes]]] = [
+            ("engagement", lambda: charts.engagement_chart(a.posts, a.followers)),
+        ]
+        if a.style_shares:
+            title = f"@{a.username}: photo styles"
+            jobs.append(
+                (
+                    "styles",
+                    lambda: charts.style_mix_chart(a.style_shares, title, hide_sensitive=hide),
+                )
+            )
+        if a.personality is not None and a.personality.scores is not None and not hide:
+            personality = a.personality
+            jobs.append(("personality", lambda: charts.big_five_chart(personality)))
+        if a.habits is not None:
+            habits = a.habits
+            jobs.append(("habits", lambda: charts.habits_chart(habits)))
+        return jobs
+
+    async def profile_report(
+        self, username: str, *, user_id: int | None, progress: Progress = _no_progress
+    ) -> Report:
+        """Fetch (or reuse the cached) profile, analyse it, store the results, draw the charts."""
+        return await self._profile_report(
+            lambda: self.analysis.fetch(username), user_id=user_id, progress=progress
+        )
+
+    async def folder_report(self, folder: Path) -> Report:
+        """The same analysis for a folder laid out as instaloader writes a profile."""
+        max_posts = self.settings.instagram.max_posts
+        return await self._profile_report(
+            lambda: asyncio.to_thread(load_profile_folder, folder, max_posts), user_id=None
+        )
+
+    async def _profile_report(
+        self,
+        fetch: Callable[[], Awaitable[FetchedProfile]],
+        *,
+        user_id: int | None,
+        progress: Progress = _no_progress,
+    ) -> Report:
+        async with self.admission.slot(user_id):
+            fetched = await fetch()
+            analysis = await self.analysis.analyze_fetched(fetched, progress)
+            report = profile_json(analysis)
+            await save_profile_analysis(
+                self.db,
+                analysis,
+                report,
+                user_id=user_id,
+                model_versions=self._model_versions,
+                now=self.now(),
+            )
+            pngs = await self._render(*self._profile_chart_jobs(analysis))
+        hide = self.settings.privacy.hide_sensitive_for_others
+        return Report(text.profile_summary(analysis, hide_sensitive=hide), pngs, report)
+
+    async def photo_report(self, data: bytes, *, user_id: int | None) -> Report:
+        async with self.admission.slot(user_id):
+            photo: PhotoAnalysis = await self.analysis.analyze_photo(data)
+            result = photo_json(photo)
+            await save_upload_analysis(
+                self.db,
+                "photo",
+                result,
+                user_id=user_id,
+                model_versions=self._model_versions,
+                now=self.now(),
+            )
+            pngs = await self._render(("selfie", lambda: charts.selfie_card(photo)))
+        return Report(text.photo_summary(photo), pngs, result)
+
+    async def album_report(self, photos: list[bytes], *, user_id: int | None) -> Report:
+        async with self.admission.slot(user_id):
+            album: AlbumAnalysis
+            album, refused = await self.analysis.analyze_album(photos)
+            result = album_json(album)
+            await save_upload_analysis(
+                self.db,
+                "album",
+                result,
+                user_id=user_id,
+                model_versions=self._model_versions,
+                now=self.now(),
+            )
+            pngs = await self._render(("album", lambda: charts.album_chart(album)))
+        notes = (
+            [f"I could not open photo {', '.join(map(str, refused))}, so I left it out."]
+            if refused
+            else []
+        )
+        return Report(text.album_summary(album), pngs, result, notes)
+
+    # --- people and subscriptions ---------------------------------------------------------------
+
+    async def subscribe(self, user_id: int, username: str, period: str) -> bool:
+        return await self.subscriptions.subscribe(user_id, username, period)
+
+    async def unsubscribe(self, user_id: int, username: str) -> bool:
+        return await self.subscriptions.unsubscribe(user_id, username)
+
+    def next_report_time(self, username: str, period: str) -> datetime | None:
+        """When the profile's next scheduled report runs (None until the scheduler runs it)."""
+        return None
+
+    async def forget(self, user_id: int) -> int:
+        """Delete every row about the person; returns how many rows went."""
+        return await self.people.forget(user_id)

@@ -1,0 +1,87 @@
+"""Subscriptions: who follows which profile, how often, within a per-person cap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from service.errors import ServiceError
+from storage.database import Database
+from storage.models import Profile, Subscription
+
+PERIODS = ("daily", "weekly")
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    username: str
+    period: str
+    since: datetime
+
+
+class Subscriptions:
+    def __init__(self, db: Database, max_per_person: int, now: Callable[[], datetime]) -> None:
+        self.db = db
+        self.max_per_person = max_per_person
+        self.now = now
+
+    async def subscribe(self, user_id: int, username: str, period: str) -> bool:
+        """Follow a profile (or change the period); False when it was already followed so."""
+        if period not in PERIODS:
+            raise ServiceError("The period is daily or weekly, e.g. /subscribe natgeo weekly")
+        async with self.db.session() as session:
+            profile = await session.scalar(select(Profile).where(Profile.username == username))
+            if profile is None:
+                profile = Profile(username=username)
+                session.add(profile)
+                await session.flush()
+            existing = await session.scalar(
+                select(Subscription).where(
+                    Subscription.user_id == user_id, Subscription.profile_id == profile.id
+                )
+            )
+            if existing is not None:
+                changed = existing.period != period
+                existing.period = period
+                return changed
+            count = await session.scalar(
+                select(func.count())
+                .select_from(Subscription)
+                .where(Subscription.user_id == user_id)
+            )
+            if (count or 0) >= self.max_per_person:
+                raise ServiceError(
+                    f"You already follow {self.max_per_person} profiles, the most I allow. "
+                    "Stop one with /unsubscribe <username> first."
+                )
+            session.add(
+                Subscription(
+                    user_id=user_id, profile_id=profile.id, period=period, created_at=self.now()
+                )
+            )
+            return True
+
+    async def unsubscribe(self, user_id: int, username: str) -> bool:
+        async with self.db.session() as session:
+            subscription = await session.scalar(
+                select(Subscription)
+                .join(Profile, Profile.id == Subscription.profile_id)
+                .where(Subscription.user_id == user_id, Profile.username == username)
+            )
+            if subscription is None:
+                return False
+            await session.delete(subscription)
+            return True
+
+    async def list(self, user_id: int) -> list[SubscriptionView]:
+        async with self.db.session() as session:
+            rows = await session.execute(
+                select(Profile.username, Subscription.period, Subscription.created_at)
+                .join(Profile, Profile.id == Subscription.profile_id)
+                .where(Subscription.user_id == user_id)
+                .order_by(Profile.username)
+            )
+            return [SubscriptionView(u, p, c) for u, p, c in rows]
