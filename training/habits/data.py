@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,8 +56,8 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
 
 def _tags(field: str) -> tuple[str, ...]:
-    # Tutorial tables separate hashtags by spaces or non-breaking spaces.
-    return tuple(t.lstrip("#").lower() for t in field.replace("\xa0", " ").split() if t.strip("#"))
+    # Tutorial tables separate hashtags by spaces, non-breaking spaces or nothing ("#a#b").
+    return tuple(t.lower() for t in re.split(r"[\s#]+", field) if t)
 
 
 def _items(source: str, root: Path) -> Iterator[Item]:

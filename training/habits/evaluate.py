@@ -4,8 +4,9 @@ Each labelled text (training/habits/labels.csv: id, split, labels) is loaded fro
 run through `analyzers.habits.interests_in_text` (caption + hashtags, the per-post building
 block of the analyzer), and compared to its labels, habit by habit. Beside it, a baseline: one
 keyword per habit (its own name, e.g. "travel", "coffee", "party"), matched as a word prefix in
-the caption and hashtags. The `tuning` split was used to adjust the lexicon; the `heldout` split
-was not looked at while tuning.
+the caption and hashtags. Splits (see sample.py): `tuning` was used to adjust the lexicon on its
+errors; `heldout` was read while labelling but its errors were never looked at; `fresh` was
+drawn and labelled after the lexicon was frozen.
 
     uv run python -m training.habits.evaluate            # prints the tables of HABITS.md
 """
@@ -174,7 +175,8 @@ def report(rows: list[Labelled]) -> str:
     split: Callable[[str], list[Labelled]] = lambda name: [r for r in rows if r.split == name]  # noqa: E731
     return "\n\n".join(
         [
-            table(split("heldout"), "Held-out split (not used for tuning)"),
+            table(split("heldout"), "Held-out split (errors never inspected while tuning)"),
+            table(split("fresh"), "Fresh split (drawn and labelled after the lexicon was frozen)"),
             table(split("tuning"), "Tuning split (the lexicon was adjusted on its errors)"),
             table(rows, "All labelled texts"),
             by_source(rows),
