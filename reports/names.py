@@ -1,0 +1,70 @@
+"""Human names for the ids of analyzers/types.py, shared by the texts and the charts."""
+
+from __future__ import annotations
+
+STYLE_NAMES: dict[str, str] = {
+    "adventure": "Adventure",
+    "cute_animals": "Cute animals",
+    "studying": "Studying",
+    "party": "Party",
+    "colorful_sky": "Colourful sky",
+    "night_view": "Night view",
+    "sports": "Sports",
+    "depressed": "Gloomy",
+    "lonely": "Lonely",
+    "selfie": "Selfie",
+    "architecture": "Architecture",
+    "food": "Food",
+    "illustration": "Illustration",
+}
+
+TRAIT_NAMES: dict[str, str] = {
+    "openness": "Openness",
+    "conscientiousness": "Conscientiousness",
+    "extraversion": "Extraversion",
+    "agreeableness": "Agreeableness",
+    "neuroticism": "Neuroticism",
+}
+
+EMOTION_NAMES: dict[str, str] = {
+    "angry": "Angry",
+    "disgust": "Disgusted",
+    "fear": "Afraid",
+    "happy": "Happy",
+    "sad": "Sad",
+    "surprise": "Surprised",
+    "neutral": "Neutral",
+}
+
+ANALYZER_NAMES: dict[str, str] = {
+    "vision": "Image recognition",
+    "style": "Photo style",
+    "faces": "Faces and emotions",
+    "personality": "Personality",
+    "habits": "Habits",
+    "popularity": "Popularity",
+}
+
+MOOD_NOTE = "photo mood, not a diagnosis"
+
+
+def humanize(identifier: str) -> str:
+    """'night_owl' -> 'Night owl': a readable fallback for ids without a curated name."""
+    words = identifier.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def style_name(style_id: str) -> str:
+    return STYLE_NAMES.get(style_id) or humanize(style_id)
+
+
+def trait_name(trait_id: str) -> str:
+    return TRAIT_NAMES.get(trait_id) or humanize(trait_id)
+
+
+def emotion_name(emotion_id: str) -> str:
+    return EMOTION_NAMES.get(emotion_id) or humanize(emotion_id)
+
+
+def analyzer_name(name: str) -> str:
+    return ANALYZER_NAMES.get(name) or humanize(name)

@@ -1,0 +1,135 @@
+"""One look for every chart: palette, font sizes, phone-sized figures, the footer, PNG output.
+
+Figures are built with the object-oriented API (`Figure` + `FigureCanvasAgg`) and never touch
+pyplot or the global rcParams, so charts can render concurrently in worker threads and the
+Agg backend is used without `matplotlib.use`. Every style choice is passed explicitly.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from typing import Literal
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+# Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/), in the order
+# series take them; grey is for "other"/"unknown", ink for text.
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+VERMILLION = "#D55E00"
+SKY = "#56B4E9"
+PURPLE = "#CC79A7"
+YELLOW = "#F0E442"
+GREY = "#9A9A9A"
+INK = "#222222"
+MUTED = "#666666"
+SERIES = (BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW)
+ACCENT = BLUE
+HIGHLIGHT = ORANGE
+MOOD = PURPLE
+HEAT_CMAP = "inferno"
+
+FONT = "DejaVu Sans"  # ships with matplotlib, so every machine renders the same glyphs
+TITLE_SIZE = 17.0
+LABEL_SIZE = 13.0
+TICK_SIZE = 12.0
+SMALL_SIZE = 10.5
+FOOTER_SIZE = 8.5
+
+WIDTH_PX = 1080
+DPI = 150
+LANDSCAPE = 3 / 4
+SQUARE = 1.0
+FOOTER_BAND = 0.035
+"""Fraction of the figure's height kept free at the bottom for the footer."""
+
+
+def new_figure(aspect: float = LANDSCAPE) -> Figure:
+    """A white figure 1080 px wide and `aspect` times as tall, with the 'digbot' footer."""
+    width_in = WIDTH_PX / DPI
+    fig = Figure(
+        figsize=(width_in, width_in * aspect),
+        dpi=DPI,
+        facecolor="white",
+        layout=ConstrainedLayoutEngine(
+            h_pad=0.06, w_pad=0.06, rect=(0.0, FOOTER_BAND, 1.0, 1.0 - FOOTER_BAND)
+        ),
+    )
+    FigureCanvasAgg(fig)
+    fig.text(
+        0.985,
+        0.01,
+        "digbot",
+        ha="right",
+        va="bottom",
+        fontsize=FOOTER_SIZE,
+        family=FONT,
+        color=GREY,
+    )
+    return fig
+
+
+def plain(text: str) -> str:
+    """Text from users or analyzers, safe from matplotlib's $mathtext$ parsing."""
+    return text.replace("$", r"\$")
+
+
+def wrap(text: str, width: int, max_lines: int = 2) -> str:
+    """Wrap to `width` characters, at most `max_lines` lines (the last one ellipsised)."""
+    return textwrap.fill(plain(text), width=width, max_lines=max_lines, placeholder="…")
+
+
+def set_title(fig: Figure, title: str, subtitle: str | None = None) -> None:
+    """A bold title (wrapped so it never runs off a phone screen) and an optional grey line."""
+    text = wrap(title, 44)
+    fig.suptitle(text, fontsize=TITLE_SIZE, fontweight="bold", family=FONT, color=INK)
+    if subtitle:
+        fig.supxlabel(wrap(subtitle, 70), fontsize=SMALL_SIZE, family=FONT, color=MUTED)
+
+
+def style_axes(ax: Axes, *, grid_axis: Literal["x", "y", "both"] | None = "x") -> None:
+    """Quiet axes: no top/right frame, light grid behind the data, readable ticks."""
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.spines[["left", "bottom"]].set_color(GREY)
+    ax.tick_params(labelsize=TICK_SIZE, colors=INK, labelfontfamily=FONT)
+    if grid_axis:
+        ax.grid(axis=grid_axis, color="#E6E6E6", linewidth=0.8)
+        ax.set_axisbelow(True)
+
+
+def label(ax: Axes, *, x: str | None = None, y: str | None = None) -> None:
+    if x:
+        ax.set_xlabel(x, fontsize=LABEL_SIZE, family=FONT, color=INK)
+    if y:
+        ax.set_ylabel(y, fontsize=LABEL_SIZE, family=FONT, color=INK)
+
+
+def panel_title(ax: Axes, text: str) -> None:
+    ax.set_title(plain(text), fontsize=LABEL_SIZE + 1, fontweight="bold", family=FONT, loc="left")
+
+
+def empty_panel(ax: Axes, message: str) -> None:
+    """Replace a panel's content by a short grey sentence (missing data is shown, not hidden)."""
+    ax.set_axis_off()
+    ax.text(
+        0.5,
+        0.5,
+        wrap(message, 36, max_lines=3),
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=LABEL_SIZE,
+        family=FONT,
+        color=MUTED,
+    )
+
+
+def to_png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    return buffer.getvalue()

@@ -1,0 +1,197 @@
+"""Every chart renders a phone-sized, non-blank PNG, also when pieces of the analysis are missing.
+
+Set DIGBOT_REPORT_PREVIEWS=<folder> to keep a copy of each full chart for a human to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data
+
+from analyzers.types import (
+    AlbumAnalysis,
+    FacesResult,
+    HabitsResult,
+    PersonalityResult,
+    PhotoAnalysis,
+    ProfileAnalysis,
+)
+from reports import charts
+
+WIDTH = 1080
+
+
+def decode(png: bytes) -> np.ndarray:
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    return np.asarray(image.convert("RGB"))
+
+
+def assert_chart(png: bytes, aspect: float, min_std: float = 8.0) -> np.ndarray:
+    """A PNG of the expected size that is not blank (a chart that only says "no data" still
+    has its title and message: a blank page has a standard deviation of 0)."""
+    pixels = decode(png)
+    assert pixels.shape[:2] == (round(WIDTH * aspect), WIDTH)
+    assert pixels.std() > min_std, "the chart is (nearly) blank"
+    return pixels
+
+
+def full_charts(
+    profile: ProfileAnalysis, selfie: PhotoAnalysis, album: AlbumAnalysis
+) -> dict[str, bytes]:
+    heat = np.zeros((16, 16))
+    heat[2:8, 5:11] = np.linspace(0.3, 1.0, 6)[:, None]
+    assert profile.personality is not None and profile.habits is not None
+    return {
+        "style_mix": charts.style_mix_chart(profile.style_shares, "@night.owl_eats: photo styles"),
+        "big_five": charts.big_five_chart(profile.personality),
+        "habits": charts.habits_chart(profile.habits),
+        "engagement": charts.engagement_chart(profile.posts, profile.followers),
+        "selfie_card": charts.selfie_card(selfie),
+        "album": charts.album_chart(album),
+        "heatmap": charts.heatmap_overlay(data.astronaut(), heat, "Where the style model looked"),
+    }
+
+
+ASPECTS = {"style_mix": 0.75}
+
+
+def test_every_chart_is_a_phone_sized_png(
+    make_profile: Callable[..., ProfileAnalysis],
+    make_selfie: Callable[..., PhotoAnalysis],
+    sample_album: AlbumAnalysis,
+    tmp_path: Path,
+) -> None:
+    rendered = full_charts(make_profile(), make_selfie(), sample_album)
+    previews = os.environ.get("DIGBOT_REPORT_PREVIEWS")
+    for name, png in rendered.items():
+        assert_chart(png, ASPECTS.get(name, 1.0), min_std=25.0)
+        path = tmp_path / f"{name}.png"
+        path.write_bytes(png)
+        if previews:
+            Path(previews).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, Path(previews) / path.name)
+
+
+def test_charts_render_concurrently_in_threads(
+    make_profile: Callable[..., ProfileAnalysis], make_selfie: Callable[..., PhotoAnalysis]
+) -> None:
+    profile = make_profile()
+    assert profile.habits is not None
+    jobs = [
+        lambda: charts.engagement_chart(profile.posts, profile.followers),
+        lambda: charts.style_mix_chart(profile.style_shares, "styles"),
+        lambda: charts.habits_chart(profile.habits),  # type: ignore[arg-type]
+        lambda: charts.selfie_card(make_selfie()),
+    ] * 2
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda job: job(), jobs))
+    assert results[:4] == results[4:], "the same chart rendered twice in parallel must be identical"
+
+
+def test_style_mix_marks_mood_styles_and_can_hide_them(
+    make_profile: Callable[..., ProfileAnalysis],
+) -> None:
+    shares = make_profile().style_shares
+    assert "lonely" in shares
+    shown = charts.style_mix_chart(shares, "styles")
+    hidden = charts.style_mix_chart(shares, "styles", hide_sensitive=True)
+    assert shown != hidden
+    assert hidden == charts.style_mix_chart(
+        {s: v for s, v in shares.items() if s != "lonely"}, "styles"
+    )
+
+
+def test_style_mix_with_no_shares_says_so() -> None:
+    assert_chart(charts.style_mix_chart({}, "@nobody: photo styles"), 0.75)
+
+
+def test_big_five_without_scores_is_refused() -> None:
+    with pytest.raises(ValueError, match="not enough text"):
+        charts.big_five_chart(
+            PersonalityResult(scores=None, confidence=0.0, reason="not enough text")
+        )
+
+
+def test_big_five_confidence_changes_the_picture(
+    make_profile: Callable[..., ProfileAnalysis],
+) -> None:
+    personality = make_profile().personality
+    assert personality is not None
+    low = charts.big_five_chart(replace(personality, confidence=0.05))
+    high = charts.big_five_chart(replace(personality, confidence=0.95))
+    assert np.abs(decode(low).astype(int) - decode(high).astype(int)).sum() > 0
+
+
+def test_habits_without_habits_or_hours() -> None:
+    assert_chart(charts.habits_chart(HabitsResult(habits=[], posting_hours=[0] * 24)), 1.0)
+
+
+def test_engagement_with_missing_pieces(make_profile: Callable[..., ProfileAnalysis]) -> None:
+    posts = make_profile().posts
+    assert_chart(charts.engagement_chart(posts, None), 1.0)
+    assert_chart(charts.engagement_chart(posts, 0), 1.0)
+    assert_chart(charts.engagement_chart(posts[:1], 100), 1.0)
+    assert_chart(charts.engagement_chart([], None), 1.0)
+    no_style = [replace(post, photos=[]) for post in posts]
+    assert_chart(charts.engagement_chart(no_style, 5400), 1.0)
+
+
+def test_engagement_per_follower_axis_only_when_followers_known(
+    make_profile: Callable[..., ProfileAnalysis],
+) -> None:
+    posts = make_profile().posts
+    assert charts.engagement_chart(posts, None) != charts.engagement_chart(posts, 5400)
+
+
+def test_selfie_card_with_missing_pieces(make_selfie: Callable[..., PhotoAnalysis]) -> None:
+    full = make_selfie()
+    assert full.faces is not None
+    no_emotions = FacesResult(faces=[replace(f, emotions={}) for f in full.faces.faces], pose=None)
+    variants = [
+        make_selfie(faces=None, style=None, popularity=None, unavailable={"faces": "no model"}),
+        make_selfie(faces=FacesResult(faces=[], pose=None)),
+        make_selfie(faces=no_emotions),
+        make_selfie(image=replace(full.image, pixels=data.coins())),
+    ]
+    for photo in variants:
+        assert_chart(charts.selfie_card(photo), 1.0)
+
+
+def test_selfie_card_draws_the_face_box(make_selfie: Callable[..., PhotoAnalysis]) -> None:
+    with_faces = decode(charts.selfie_card(make_selfie()))
+    without = decode(charts.selfie_card(make_selfie(faces=FacesResult(faces=[], pose=None))))
+    # The highlight colour (Okabe-Ito orange) appears only where a box or bar is drawn.
+    orange = np.array([0xE6, 0x9F, 0x00])
+    count = lambda pixels: int((np.abs(pixels.astype(int) - orange).sum(axis=2) < 30).sum())  # noqa: E731
+    assert count(with_faces) > count(without) + 500
+
+
+def test_album_chart_variants(sample_album: AlbumAnalysis) -> None:
+    one = AlbumAnalysis(photos=sample_album.photos[:1], ranking=[0], groups=[[0]], reasons={})
+    empty = AlbumAnalysis(photos=[], ranking=[], groups=[], reasons={})
+    ten = AlbumAnalysis(
+        photos=[replace(p, popularity=None) for p in sample_album.photos * 2],
+        ranking=list(range(9)),
+        groups=[],
+        reasons={},
+    )
+    for album in (one, empty, ten):
+        assert_chart(charts.album_chart(album), 1.0)
+
+
+def test_heatmap_checks_shapes_and_accepts_grey_photos() -> None:
+    heat = np.random.default_rng(0).random((7, 9))
+    assert_chart(charts.heatmap_overlay(data.coins(), heat, "grey"), 1.0)
+    with pytest.raises(ValueError):
+        charts.heatmap_overlay(data.astronaut(), np.zeros((3, 3, 3)), "bad")
