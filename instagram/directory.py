@@ -23,7 +23,7 @@ from instaloader.exceptions import InstaloaderException
 
 from instagram.convert import ProfileFields, optional, profile_fields, to_fetched_post
 from instagram.errors import ProfileNotFound
-from instagram.images import ensure_jpeg
+from instagram.images import NotAPicture, ensure_jpeg
 from instagram.models import FetchedPost, FetchedProfile
 from instagram.offline import OfflineContext
 from instagram.usernames import parse_username
@@ -89,7 +89,7 @@ class _Folder:
         for _, name in sorted(found.items()):
             try:
                 images.append(ensure_jpeg((self.path / name).read_bytes()))
-            except OSError as error:  # includes PIL.UnidentifiedImageError
+            except (OSError, NotAPicture) as error:
                 self.skip(name, error)
         return images
 

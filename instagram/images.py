@@ -9,14 +9,22 @@ from PIL import Image
 _JPEG_MAGIC = b"\xff\xd8\xff"
 
 
+class NotAPicture(ValueError):
+    """Bytes that are neither a JPEG nor a picture Pillow can convert."""
+
+
 def ensure_jpeg(data: bytes, quality: int = 92) -> bytes:
     """`data` itself when it is a JPEG, else the picture re-encoded as JPEG.
 
-    Raises PIL.UnidentifiedImageError (an OSError) when `data` is not a picture.
+    A JPEG is passed on undecoded (the analyzers' decoder checks it). Raises NotAPicture when
+    `data` cannot be read as a picture.
     """
     if data.startswith(_JPEG_MAGIC):
         return data
-    with Image.open(io.BytesIO(data)) as image:
-        out = io.BytesIO()
-        image.convert("RGB").save(out, format="JPEG", quality=quality)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="JPEG", quality=quality)
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise NotAPicture(f"{type(error).__name__}: {error}") from error
     return out.getvalue()

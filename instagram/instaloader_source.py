@@ -1,9 +1,11 @@
 """Profiles fetched from Instagram with instaloader: anonymous by default, or a saved session.
 
-instaloader is blocking, so every call runs in a worker thread, one at a time per source (its
-context is not thread-safe). Pictures are downloaded into memory, never written to disk.
-instaloader would sleep for minutes when Instagram rate-limits; here a long wait raises
-RateLimited instead, so no worker thread is held and the person is told when to come back.
+instaloader is blocking, so every call runs in the source's own single worker thread: calls
+queue there one at a time (its context is not thread-safe, and Instagram prefers it), without
+holding the event loop's shared threads while they wait. Pictures are downloaded into memory,
+never written to disk. instaloader would sleep for minutes when Instagram rate-limits; here a
+long wait raises RateLimited instead, so no thread is held and the person is told when to
+come back.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import pickle
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from instaloader.exceptions import AbortDownloadException, InstaloaderException
 
 from instagram.convert import optional, profile_fields, to_fetched_post
 from instagram.errors import InstagramError, ProfilePrivate, RateLimited, from_instaloader
-from instagram.images import ensure_jpeg
+from instagram.images import NotAPicture, ensure_jpeg
 from instagram.models import FetchedProfile
 from instagram.usernames import parse_username
 
@@ -91,7 +93,7 @@ class InstaloaderSource:
                 raise ValueError(
                     f"cannot load the Instagram session file {session_file}: {type(error).__name__}"
                 ) from None
-        self._lock = threading.Lock()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="instaloader")
 
     @property
     def logged_in(self) -> bool:
@@ -101,18 +103,18 @@ class InstaloaderSource:
         if max_posts < 0:
             raise ValueError(f"max_posts must be >= 0, not {max_posts}")
         name = parse_username(username)
-        return await asyncio.to_thread(self._fetch_in_thread, name, max_posts)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, self._fetch_in_thread, name, max_posts)
 
     def _fetch_in_thread(self, username: str, max_posts: int) -> FetchedProfile:
-        with self._lock:
-            try:
-                return self._fetch(username, max_posts)
-            except InstagramError:
-                raise
-            except _FAILURES as error:
-                mapped = from_instaloader(error, username)
-                log.warning("fetching %s failed: %s", username, mapped, exc_info=error)
-                raise mapped from error
+        try:
+            return self._fetch(username, max_posts)
+        except InstagramError:
+            raise
+        except _FAILURES as error:
+            mapped = from_instaloader(error, username)
+            log.warning("fetching %s failed: %s", username, mapped, exc_info=error)
+            raise mapped from error
 
     def _fetch(self, username: str, max_posts: int) -> FetchedProfile:
         context = self._loader.context
@@ -144,7 +146,7 @@ class InstaloaderSource:
         for url in urls:
             try:
                 images.append(ensure_jpeg(self._loader.context.get_raw(url).content))
-            except (InstaloaderException, requests.RequestException, OSError) as error:
+            except (InstaloaderException, requests.RequestException, OSError, NotAPicture) as error:
                 log.warning("a picture of post %s failed: %s", post.shortcode, error)
         return images
 

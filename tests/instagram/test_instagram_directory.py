@@ -1,3 +1,4 @@
+import io
 import logging
 import lzma
 import os
@@ -7,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from instagram.directory import DirectorySource, load_profile_folder
 from instagram.errors import InvalidUsername, ProfileNotFound
@@ -269,3 +271,15 @@ async def test_real_spacex_sample_through_a_directory_source(tmp_path: Path) -> 
         "2021-09-16",
         "2021-09-15",
     ]
+
+
+def test_png_and_webp_pictures_become_jpeg(tmp_path: Path) -> None:
+    folder = write_profile(tmp_path, "erin", [FixturePost(taken_at=T0, images=[sample_jpeg(1)])])
+    (jpg,) = folder.glob("*_UTC.jpg")
+    with Image.open(jpg) as image:
+        image.save(jpg.with_suffix(".webp"), format="WEBP")
+    jpg.unlink()
+    (image_bytes,) = load_profile_folder(folder, 1).posts[0].images
+    assert image_bytes.startswith(b"\xff\xd8\xff")
+    with Image.open(io.BytesIO(image_bytes)) as image:
+        assert image.format == "JPEG" and image.size == (320, 240)

@@ -4,6 +4,7 @@ import io
 import json
 import lzma
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -144,6 +145,6 @@ def test_sample_jpeg() -> None:
     ("make", "size"),
     [(astronaut_jpeg, (512, 512)), (coffee_jpeg, (600, 400)), (chelsea_jpeg, (451, 300))],
 )
-def test_skimage_pictures(make, size) -> None:  # type: ignore[no-untyped-def]
+def test_skimage_pictures(make: Callable[[], bytes], size: tuple[int, int]) -> None:
     with Image.open(io.BytesIO(make())) as image:
         assert image.format == "JPEG" and image.size == size

@@ -10,6 +10,7 @@ these tests prove our handling of instaloader, not that Instagram still answers 
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -314,3 +315,10 @@ def test_bad_session_settings(tmp_path: Path) -> None:
     with pytest.raises(ValueError) as caught:
         InstaloaderSource(session_file=garbage, session_user="bot")
     assert "SECRET" not in str(caught.value)
+
+
+async def test_concurrent_fetches_share_one_worker(healthy: FakeInstagram) -> None:
+    source = InstaloaderSource()
+    first, second = await asyncio.gather(source.fetch("alice", 1), source.fetch("@alice", 2))
+    assert [p.shortcode for p in first.posts] == ["ALBUM"]
+    assert [p.shortcode for p in second.posts] == ["ALBUM", "VIDEO"]
