@@ -9,10 +9,8 @@ from typing import Any
 from playground.errors import (
     MAX_ALBUM,
     MAX_CALLBACK_DATA,
-    MAX_CAPTION,
     MAX_FILE_UPLOAD,
     MAX_PHOTO_UPLOAD,
-    MAX_TEXT,
     MIN_ALBUM,
     TYPING_SECONDS,
     bad_request,
@@ -137,6 +135,16 @@ def _document(state: State, source: Upload | str) -> dict[str, Any]:
     return stored.as_document()
 
 
+def _message_text(p: Params) -> tuple[str | None, Formatted]:
+    raw = p.string("text")
+    return raw, check_text(raw, p.string("parse_mode"), p.json("entities"))
+
+
+def _caption(p: Params) -> tuple[str | None, Formatted | None]:
+    raw = p.string("caption")
+    return raw, check_caption(raw, p.string("parse_mode"), p.json("caption_entities"))
+
+
 def _send(
     state: State,
     chat: Chat,
@@ -225,8 +233,7 @@ async def delete_my_commands(state: State, p: Params) -> Any:
 @method("sendMessage")
 async def send_message(state: State, p: Params) -> Any:
     chat = state.bot_chat(p.chat_id())
-    raw = p.string("text")
-    formatted = check_text(raw, p.string("parse_mode"), MAX_TEXT)
+    raw, formatted = _message_text(p)
     content = _with_text(reply_target(chat, p), "text", formatted)
     return _send(state, chat, content, inline_markup(p), p, raw).tg
 
@@ -234,8 +241,7 @@ async def send_message(state: State, p: Params) -> Any:
 @method("sendPhoto")
 async def send_photo(state: State, p: Params) -> Any:
     chat = state.bot_chat(p.chat_id())
-    raw = p.string("caption")
-    caption = check_caption(raw, p.string("parse_mode"), MAX_CAPTION)
+    raw, caption = _caption(p)
     content, markup = reply_target(chat, p), inline_markup(p)
     content["photo"] = _photo_sizes(state, p.file("photo"))
     return _send(state, chat, _with_text(content, "caption", caption), markup, p, raw).tg
@@ -244,8 +250,7 @@ async def send_photo(state: State, p: Params) -> Any:
 @method("sendDocument")
 async def send_document(state: State, p: Params) -> Any:
     chat = state.bot_chat(p.chat_id())
-    raw = p.string("caption")
-    caption = check_caption(raw, p.string("parse_mode"), MAX_CAPTION)
+    raw, caption = _caption(p)
     content, markup = reply_target(chat, p), inline_markup(p)
     content["document"] = _document(state, p.file("document"))
     return _send(state, chat, _with_text(content, "caption", caption), markup, p, raw).tg
@@ -265,7 +270,10 @@ async def send_media_group(state: State, p: Params) -> Any:
     if not kinds <= {"photo", "document"} or kinds == {"photo", "document"}:
         raise bad_request("only photos, or only documents, can be grouped in the playground")
     reply = reply_target(chat, p)
-    captions = [check_caption(m.get("caption"), m.get("parse_mode"), MAX_CAPTION) for m in media]
+    captions = [
+        check_caption(m.get("caption"), m.get("parse_mode"), m.get("caption_entities"))
+        for m in media
+    ]
     sources = [p.input_file(item.get("media")) for item in media]
     for item, source in zip(media, sources, strict=True):
         limit = MAX_PHOTO_UPLOAD if item["type"] == "photo" else MAX_FILE_UPLOAD
@@ -338,8 +346,7 @@ async def edit_message_text(state: State, p: Params) -> Any:
     message = _editable(state, p)
     if "text" not in message.tg:
         raise bad_request("there is no text in the message to edit")
-    raw = p.string("text")
-    formatted = check_text(raw, p.string("parse_mode"), MAX_TEXT)
+    raw, formatted = _message_text(p)
     new = {"text": formatted.text, "entities": formatted.entities or None}
     return _apply_edit(state, message, new, p, raw)
 
@@ -349,8 +356,7 @@ async def edit_message_caption(state: State, p: Params) -> Any:
     message = _editable(state, p)
     if "text" in message.tg:
         raise bad_request("there is no caption in the message to edit")
-    raw = p.string("caption")
-    caption = check_caption(raw, p.string("parse_mode"), MAX_CAPTION)
+    raw, caption = _caption(p)
     new = {
         "caption": caption.text if caption else None,
         "caption_entities": (caption.entities or None) if caption else None,

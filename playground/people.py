@@ -17,9 +17,7 @@ from aiohttp import web
 
 from playground.errors import (
     MAX_ALBUM,
-    MAX_CAPTION,
     MAX_FILE_UPLOAD,
-    MAX_TEXT,
     ApiError,
     bad_request,
     too_large,
@@ -125,7 +123,7 @@ class PersonApi:
         if request.content_type == "application/json":
             body = await request.json()
             raw = body.get("text") if isinstance(body, dict) else None
-            formatted = check_text(raw, None, MAX_TEXT)
+            formatted = check_text(raw, None)
             text: dict[str, Any] = {"text": formatted.text}
             if formatted.entities:
                 text["entities"] = formatted.entities
@@ -133,7 +131,7 @@ class PersonApi:
         form = await request.post()
         field = form.get("caption")
         raw_caption = field if isinstance(field, str) else None
-        caption = check_caption(raw_caption, None, MAX_CAPTION)
+        caption = check_caption(raw_caption, None)
         parts = [
             (key, _upload(value)) for key, value in form.items() if isinstance(value, web.FileField)
         ]
@@ -170,8 +168,7 @@ class PersonApi:
     async def get_messages(self, request: web.Request) -> web.Response:
         chat_id = _chat_id(request)
         after = int(_float(request, "after", 0))
-        since = request.query.get("since")
-        since_rev = None if since is None else int(since)
+        since_rev = int(_float(request, "since", 0)) if "since" in request.query else None
         timeout = min(_float(request, "timeout", 0), MAX_POLL_SECONDS)
 
         def ready() -> bool:

@@ -15,6 +15,7 @@ from playground.errors import (
     bad_request,
     not_found,
     server_error,
+    too_large,
     too_many_requests,
     unauthorized,
 )
@@ -36,6 +37,8 @@ async def api_errors(
         return await handler(request)
     except json.JSONDecodeError:
         error = bad_request("can't parse JSON body")
+    except web.HTTPRequestEntityTooLarge:
+        error = too_large()
     except ApiError as exc:
         error = exc
     return web.json_response(error.payload(), status=error.code)
@@ -71,6 +74,7 @@ class Playground:
         return f"http://{self.host}:{self.port}"
 
     async def start(self) -> None:
+        self.state.closing = False
         self._runner = web.AppRunner(self.app, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)

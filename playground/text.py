@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from playground.errors import bad_request
+from playground.errors import MAX_CAPTION, MAX_TEXT, bad_request
 
 _TAG_ENTITY = {
     "b": "bold",
@@ -88,8 +88,13 @@ def _command_entities(text: str) -> list[dict[str, Any]]:
     ]
 
 
-def format_text(raw: str, parse_mode: str | None) -> Formatted:
-    """Parse `raw` as Telegram would for `parse_mode`; also marks /commands like Telegram."""
+def format_text(raw: str, parse_mode: str | None, entities: Any = None) -> Formatted:
+    """Parse `raw` as Telegram would for `parse_mode`; also marks /commands like Telegram.
+
+    Explicit `entities` (a list, sent instead of a parse_mode) are kept as given.
+    """
+    if not parse_mode and isinstance(entities, list):
+        return Formatted(raw, entities)
     if parse_mode and parse_mode.lower() == "html":
         parser = _EntityParser()
         parser.feed(raw)
@@ -117,21 +122,23 @@ def format_text(raw: str, parse_mode: str | None) -> Formatted:
     return Formatted(stripped, entities)
 
 
-def check_text(raw: str | None, parse_mode: str | None, limit: int) -> Formatted:
+def check_text(raw: str | None, parse_mode: str | None, entities: Any = None) -> Formatted:
     """Formatted message text, or the 400 Telegram answers for empty / too long text."""
-    formatted = format_text(raw or "", parse_mode)
+    formatted = format_text(raw or "", parse_mode, entities)
     if not formatted.text:
         raise bad_request("message text is empty")
-    if len(formatted.text) > limit:
+    if len(formatted.text) > MAX_TEXT:
         raise bad_request("message is too long")
     return formatted
 
 
-def check_caption(raw: str | None, parse_mode: str | None, limit: int) -> Formatted | None:
+def check_caption(
+    raw: str | None, parse_mode: str | None, entities: Any = None
+) -> Formatted | None:
     """Formatted caption (None when absent/blank), or 400 when too long."""
     if not raw:
         return None
-    formatted = format_text(raw, parse_mode)
-    if len(formatted.text) > limit:
+    formatted = format_text(raw, parse_mode, entities)
+    if len(formatted.text) > MAX_CAPTION:
         raise bad_request("message caption is too long")
     return formatted if formatted.text else None
