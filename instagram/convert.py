@@ -67,6 +67,23 @@ def _accessibility_caption(post: Post, node: dict[str, Any]) -> str | None:
     return None
 
 
+def _comment_count(post: Post, node: dict[str, Any]) -> int:
+    """The comment count from the node as saved or fetched.
+
+    instaloader's Post.comments misses the count of posts built from the logged-in feed
+    ('comments' / iphone_struct.comment_count) and would spend one query per post on it.
+    """
+    for value in (
+        (node.get("edge_media_to_comment") or {}).get("count"),
+        (node.get("edge_media_to_parent_comment") or {}).get("count"),
+        node.get("comments"),
+        (node.get("iphone_struct") or {}).get("comment_count"),
+    ):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return optional(lambda: int(post.comments)) or 0
+
+
 def to_fetched_post(post: Post, images: list[bytes], caption_fallback: str = "") -> FetchedPost:
     """Our post from instaloader's; `shortcode` and the date are required, the rest optional."""
     node = _node(post)
@@ -76,7 +93,7 @@ def to_fetched_post(post: Post, images: list[bytes], caption_fallback: str = "")
         shortcode=post.shortcode,
         taken_at=post.date_utc.replace(tzinfo=UTC),
         likes=optional(lambda: int(post.likes)) or 0,
-        comments=optional(lambda: int(post.comments)) or 0,
+        comments=_comment_count(post, node),
         caption=caption,
         hashtags=hashtags,
         mentions=mentions,

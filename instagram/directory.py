@@ -197,7 +197,12 @@ class DirectorySource:
     def _profile_folder(self, username: str) -> Path:
         name = parse_username(username)
         root = self.root.resolve()
-        folder = (root / name).resolve()
+        if not root.is_dir():
+            raise ProfileNotFound(f"the profiles folder {root} does not exist")
+        folder = root / name
+        if not folder.is_dir():  # a folder named as typed ('SpaceX'): match case-insensitively
+            folder = next((p for p in root.iterdir() if p.name.lower() == name), folder)
+        folder = folder.resolve()
         # parse_username already forbids separators and '..'; this also catches symlinks.
         if folder == root or not folder.is_relative_to(root):
             raise ProfileNotFound(f"{username!r} leads outside {root}")

@@ -283,3 +283,9 @@ def test_png_and_webp_pictures_become_jpeg(tmp_path: Path) -> None:
     assert image_bytes.startswith(b"\xff\xd8\xff")
     with Image.open(io.BytesIO(image_bytes)) as image:
         assert image.format == "JPEG" and image.size == (320, 240)
+
+
+async def test_folder_named_with_capitals_is_found(tmp_path: Path) -> None:
+    write_profile(tmp_path, "SpaceFan", [FixturePost(taken_at=T0, likes=3)])
+    profile = await DirectorySource(tmp_path).fetch("spacefan", 5)
+    assert profile.username == "spacefan" and profile.posts[0].likes == 3
