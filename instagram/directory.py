@@ -58,7 +58,9 @@ class _Folder:
     skipped: list[str] = field(default_factory=list)
 
     def skip(self, name: str, error: BaseException) -> None:
-        log.warning("skipping unreadable file %s: %s: %s", name, type(error).__name__, error)
+        log.warning(
+            "skipping unreadable file %s: %s: %s", self.path / name, type(error).__name__, error
+        )
         self.skipped.append(name)
 
     def post_files(self) -> list[str]:
