@@ -8,9 +8,9 @@ Three bundled models, none downloaded at run time:
   and framing.
 
 Thread safety: mediapipe solution objects hold a running graph and are not thread-safe, so each
-worker thread lazily builds its own (`threading.local`); benchmarks/bench_faces.py measures this
-against one shared pair behind a lock. fer keeps one TFLite interpreter in a class attribute that
-every FER instance shares, so emotion classification is serialised by a lock (it is a 64×64
+worker thread lazily builds its own set (`threading.local`); benchmarks/bench_faces.py measures
+this against one shared set behind a lock. fer keeps one TFLite interpreter in a class attribute
+that every FER instance shares, so emotion classification is serialised by a lock (it is a 64×64
 network, a millisecond per face).
 """
 
@@ -36,11 +36,19 @@ from analyzers.types import (
 
 log = logging.getLogger(__name__)
 
-FACE_MODEL_SELECTION: Final = 0
-"""mediapipe's short-range face model: it found a face in more of the selfies than the
-full-range one and no more false faces on food and scenes (benchmarks/bench_faces.py
---compare-models; numbers in the module's report)."""
-MIN_FACE_CONFIDENCE: Final = 0.5
+Box = tuple[int, int, int, int]
+"""(x, y, width, height) in pixels of the DecodedImage, as Face.box."""
+
+SHORT_RANGE_MIN_SCORE: Final = 0.75
+FULL_RANGE_MIN_SCORE: Final = 0.5
+"""Faces come from two mediapipe models: the short-range one (model_selection=0, faces within
+about 2 m: selfies) at score ≥ 0.75, plus the full-range one (model_selection=1: small, distant
+faces, group photos) at ≥ 0.5 where it finds a face the first did not. Measured on labelled
+folders of $DIGBOT_DATA/images (benchmarks/bench_faces.py --compare-models): the short-range model
+alone at its default 0.5 also "finds faces" in 45% of cat and dog photos and 14% of food photos;
+the full-range one alone misses 20% of selfies. The combination keeps ~92–98% of selfies with a
+face and false faces at 0% of food, 2% of scenes, ~10% of cats and dogs (pet faces remain its
+known weakness)."""
 VISIBLE: Final = 0.5
 """A pose landmark counts as seen when mediapipe's visibility is at least this and it lies
 inside the frame."""
@@ -79,8 +87,8 @@ class FacesAnalyzer:
         self._mp = mp.solutions
         self._local = threading.local()
         try:
-            # Build this thread's pair now so a broken model fails here, not in the first photo.
-            self._solutions()
+            # Build this thread's graphs now so a broken model fails here, not in the first photo.
+            self._graphs()
         except Exception as exc:
             raise AnalyzerUnavailable(
                 f"mediapipe face/pose models failed to load: {exc!r}"
@@ -94,8 +102,8 @@ class FacesAnalyzer:
 
     def analyze(self, photo: PhotoContext) -> FacesResult:
         pixels = photo.image.pixels
-        detector, pose_estimator = self._solutions()
-        boxes = detect_faces(detector, pixels)
+        short_range, full_range, pose_estimator = self._graphs()
+        boxes = detect_faces(short_range, full_range, pixels)
         emotions = self._emotions(pixels, [box for box, _ in boxes])
         faces = [
             Face(box=box, detection_score=score, emotions=emo)
@@ -103,21 +111,14 @@ class FacesAnalyzer:
         ]
         return FacesResult(faces=faces, pose=estimate_pose(pose_estimator, pixels, bool(faces)))
 
-    def _solutions(self) -> tuple[Any, Any]:
-        pair = getattr(self._local, "pair", None)
-        if pair is None:
-            detector = self._mp.face_detection.FaceDetection(
-                model_selection=FACE_MODEL_SELECTION, min_detection_confidence=MIN_FACE_CONFIDENCE
-            )
-            pose = self._mp.pose.Pose(
-                static_image_mode=True, model_complexity=1, enable_segmentation=False
-            )
-            pair = self._local.pair = (detector, pose)
-        return pair
+    def _graphs(self) -> tuple[Any, Any, Any]:
+        """This thread's short-range and full-range face detectors and pose estimator."""
+        graphs = getattr(self._local, "graphs", None)
+        if graphs is None:
+            graphs = self._local.graphs = make_graphs(self._mp)
+        return graphs
 
-    def _emotions(
-        self, pixels: np.ndarray, boxes: list[tuple[int, int, int, int]]
-    ) -> list[dict[str, float]]:
+    def _emotions(self, pixels: np.ndarray, boxes: list[Box]) -> list[dict[str, float]]:
         if self._fer is None or not boxes:
             return [{} for _ in boxes]
         bgr = cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)  # fer converts with COLOR_BGR2GRAY
@@ -146,10 +147,31 @@ def _normalised(scores: dict[str, float]) -> dict[str, float]:
     return {e: float(scores.get(e, 0.0)) / total for e in EMOTION_IDS}
 
 
-def detect_faces(
-    detector: Any, pixels: np.ndarray
-) -> list[tuple[tuple[int, int, int, int], float]]:
-    """mediapipe face boxes as ((x, y, width, height) in pixels, clipped to the image; score)."""
+def make_graphs(solutions: Any) -> tuple[Any, Any, Any]:
+    """New mediapipe short-range and full-range face detectors and pose estimator (not
+    thread-safe: one set per thread)."""
+    return (
+        solutions.face_detection.FaceDetection(
+            model_selection=0, min_detection_confidence=SHORT_RANGE_MIN_SCORE
+        ),
+        solutions.face_detection.FaceDetection(
+            model_selection=1, min_detection_confidence=FULL_RANGE_MIN_SCORE
+        ),
+        solutions.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=False),
+    )
+
+
+def detect_faces(short_range: Any, full_range: Any, pixels: np.ndarray) -> list[tuple[Box, float]]:
+    """Short-range faces, plus full-range faces that overlap none of them (IoU ≤ 0.3)."""
+    faces = face_boxes(short_range, pixels)
+    for box, score in face_boxes(full_range, pixels):
+        if all(_iou(box, kept) <= 0.3 for kept, _ in faces):
+            faces.append((box, score))
+    return faces
+
+
+def face_boxes(detector: Any, pixels: np.ndarray) -> list[tuple[Box, float]]:
+    """One mediapipe detector's boxes as ((x, y, width, height) in pixels, clipped; score)."""
     height, width = pixels.shape[:2]
     result = detector.process(pixels)
     faces = []
@@ -162,6 +184,13 @@ def detect_faces(
         if x1 - x0 >= 2 and y1 - y0 >= 2:
             faces.append(((x0, y0, x1 - x0, y1 - y0), float(detection.score[0])))
     return faces
+
+
+def _iou(a: Box, b: Box) -> float:
+    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
 
 
 def estimate_pose(estimator: Any, pixels: np.ndarray, has_face: bool) -> Pose | None:
