@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import ClassVar
 
@@ -69,11 +69,12 @@ _VARIATION_SELECTOR = "\ufe0f"
 # --- text cues ---------------------------------------------------------------------------------
 
 
-def _word_forms(token: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _word_forms(token: str) -> frozenset[str]:
     """The token and the base forms it may come from ('hiking' -> hike, 'studies' -> study)."""
     forms = {token}
     if token in _NO_STEM:
-        return forms
+        return frozenset(forms)
     if token.endswith("'s"):
         token = token[:-2]
         forms.add(token)
@@ -91,7 +92,7 @@ def _word_forms(token: str) -> set[str]:
                 forms.add(stem[:-1])  # running -> run, shopping -> shop
             if suffix == "ed" and stem.endswith("i"):
                 forms.add(stem[:-1] + "y")  # studied -> study
-    return forms
+    return frozenset(forms)
 
 
 def _normalize(text: str) -> str:
@@ -105,8 +106,8 @@ def _normalize(text: str) -> str:
 class _Compiled:
     words: dict[str, frozenset[str]]
     """Word -> the habits it cues."""
-    phrases: tuple[tuple[tuple[str, ...], str], ...]
-    """(phrase tokens, habit), longest first."""
+    phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+    """First token -> (phrase tokens, habit), longest first."""
     hashtags: dict[str, frozenset[str]]
     emoji: tuple[tuple[str, str], ...]
 
@@ -124,10 +125,12 @@ def _compiled() -> _Compiled:
             hashtags[tag].add(habit)
         phrases.extend((tuple(_TOKEN_RE.findall(_normalize(p))), habit) for p in cues.phrases)
         emoji.extend((e.replace(_VARIATION_SELECTOR, ""), habit) for e in cues.emoji)
-    phrases.sort(key=lambda p: -len(p[0]))
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    for phrase in sorted(phrases, key=lambda p: -len(p[0])):
+        by_first[phrase[0][0]].append(phrase)
     return _Compiled(
         {w: frozenset(h) for w, h in words.items()},
-        tuple(phrases),
+        {first: tuple(group) for first, group in by_first.items()},
         {t: frozenset(h) for t, h in hashtags.items()},
         tuple(emoji),
     )
@@ -139,12 +142,15 @@ def _token_cues(tokens: list[str]) -> list[tuple[str, int, int]]:
     forms = [_word_forms(t) for t in tokens]
     used = [False] * len(tokens)
     found: list[tuple[str, int, int]] = []
-    for phrase, habit in lexicon.phrases:
-        n = len(phrase)
-        for start in range(len(tokens) - n + 1):
-            if all(phrase[k] in forms[start + k] for k in range(n)):
-                found.append((habit, start, start + n))
-                used[start : start + n] = [True] * n
+    for start, token_forms in enumerate(forms):
+        for first in token_forms:
+            for phrase, habit in lexicon.phrases.get(first, ()):
+                end = start + len(phrase)
+                if end <= len(tokens) and all(
+                    word in forms[k] for k, word in enumerate(phrase[1:], start + 1)
+                ):
+                    found.append((habit, start, end))
+                    used[start:end] = [True] * (end - start)
     for i, token_forms in enumerate(forms):
         if used[i]:
             continue
