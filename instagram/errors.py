@@ -91,7 +91,8 @@ class ConnectionFailed(SourceUnavailable):
     user_message = "I could not reach Instagram. Please try again in a few minutes."
 
 
-_RATE_LIMIT_TEXT = re.compile(r"\b429\b|too many requests|please wait a few minutes", re.IGNORECASE)
+_RATE_LIMIT_TEXT = re.compile(r"\b429 |too many requests|please wait a few minutes", re.IGNORECASE)
+"""How instaloader words a 429 it re-raised as another error ('429 Too Many Requests when…')."""
 
 
 def _chain(error: BaseException) -> list[BaseException]:
@@ -115,6 +116,9 @@ def from_instaloader(error: BaseException, username: str | None = None) -> Insta
     chain = _chain(error)
     text = " | ".join(str(e) for e in chain)
 
+    if "feedback_required" in text:
+        # Instagram's spam throttle; its message also says 'please wait a few minutes'.
+        return RateLimited(detail, retry_after=SPAM_RETRY_AFTER)
     if any(isinstance(e, ie.TooManyRequestsException) for e in chain) or _RATE_LIMIT_TEXT.search(
         text
     ):
@@ -130,8 +134,6 @@ def from_instaloader(error: BaseException, username: str | None = None) -> Insta
         # Bad credentials, two-factor, checkpoint at login: the bot's own session is the problem.
         return LoginRequired(detail)
     if isinstance(error, ie.AbortDownloadException):
-        if "feedback_required" in text:
-            return RateLimited(detail, retry_after=SPAM_RETRY_AFTER)
         if any(word in text.lower() for word in ("checkpoint", "challenge", "login")):
             # Instagram wants the bot's account to verify itself or log in again.
             return LoginRequired(detail)

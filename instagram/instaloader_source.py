@@ -24,7 +24,13 @@ from instaloader import InstaloaderContext, Post, Profile, RateController
 from instaloader.exceptions import AbortDownloadException, InstaloaderException
 
 from instagram.convert import optional, profile_fields, to_fetched_post
-from instagram.errors import InstagramError, ProfilePrivate, RateLimited, from_instaloader
+from instagram.errors import (
+    InstagramError,
+    ProfilePrivate,
+    RateLimited,
+    SourceUnavailable,
+    from_instaloader,
+)
 from instagram.images import NotAPicture, ensure_jpeg
 from instagram.models import FetchedProfile
 from instagram.usernames import parse_username
@@ -113,7 +119,9 @@ class InstaloaderSource:
             raise
         except _FAILURES as error:
             mapped = from_instaloader(error, username)
-            log.warning("fetching %s failed: %s", username, mapped, exc_info=error)
+            # A traceback only where the cause is unexpected (e.g. Instagram changed a format).
+            unexpected = type(mapped) is SourceUnavailable
+            log.warning("fetching %s failed: %s", username, mapped, exc_info=unexpected)
             raise mapped from error
 
     def _fetch(self, username: str, max_posts: int) -> FetchedProfile:

@@ -55,6 +55,7 @@ def _chained(outer: BaseException, cause: BaseException) -> BaseException:
             RateLimited,
         ),
         (ie.AbortDownloadException("400 Bad Request - feedback_required"), RateLimited),
+        (ie.BadResponseException("Bad JSON at https://x/p/429/ (id 4290)"), SourceUnavailable),
         (ie.AbortDownloadException('"checkpoint_required" status'), LoginRequired),
         (
             ie.AbortDownloadException("Redirected to login page. You've been logged out"),
@@ -87,7 +88,12 @@ def test_rate_limit_waits() -> None:
     plain = from_instaloader(ie.TooManyRequestsException("429"))
     assert isinstance(plain, RateLimited) and plain.retry_after == DEFAULT_RETRY_AFTER
     assert "15 minutes" in plain.user_message
-    spam = from_instaloader(ie.AbortDownloadException("feedback_required"))
+    spam = from_instaloader(
+        ie.AbortDownloadException(
+            '400 Bad Request - "fail" status, message "feedback_required: Please wait a few '
+            'minutes before you try again."'
+        )
+    )
     assert isinstance(spam, RateLimited) and spam.retry_after == SPAM_RETRY_AFTER
     assert "60 minutes" in spam.user_message
     assert "1 minute." in RateLimited(retry_after=50).user_message
