@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("digbot")
 
-PLAYGROUND_TOKEN = "1000000001:playground-local-token"
-
 
 def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(
@@ -53,11 +51,9 @@ async def _serve(settings: Settings) -> None:
     if token is None:
         from playground import Playground
 
-        playground = Playground(
-            token=PLAYGROUND_TOKEN, host=settings.playground.host, port=settings.playground.port
-        )
+        playground = Playground(host=settings.playground.host, port=settings.playground.port)
         await playground.start()
-        token, api_base = PLAYGROUND_TOKEN, playground.base_url
+        token, api_base = playground.token, playground.base_url
     runtime = BotRuntime(DigService(settings), make_bot(token, api_base))
     await runtime.start_service()
     webhook = None

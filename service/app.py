@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analyzers.pipeline import Pipeline, load_analyzers
+from analyzers.pipeline import LoadedAnalyzers, Pipeline, load_analyzers
 from analyzers.types import AlbumAnalysis, PhotoAnalysis, ProfileAnalysis
 from bot.settings import Settings
 from instagram.directory import DirectorySource, load_profile_folder
@@ -65,8 +65,11 @@ class DigService:
         source: ProfileSource | None = None,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = utc_now,
+        analyzers: LoadedAnalyzers | None = None,
     ) -> None:
+        """`analyzers` already loaded may be shared (tests, benchmarks); else start() loads them."""
         self.settings = settings
+        self._loaded = analyzers
         self.now = now
         self.db = Database(settings.database_url)
         self.executor = ThreadPoolExecutor(
@@ -85,7 +88,9 @@ class DigService:
     async def start(self) -> None:
         """Migrate the database and load every analyzer (in a worker: it takes a while)."""
         await self.db.migrate()
-        loaded = await asyncio.get_running_loop().run_in_executor(self.executor, load_analyzers)
+        loaded = self._loaded or await asyncio.get_running_loop().run_in_executor(
+            self.executor, load_analyzers
+        )
         analyzers: list[Any] = [*loaded.image, *loaded.profile]
         self._model_versions = {a.name: str(getattr(a, "version", "1")) for a in analyzers}
         self._analysis = AnalysisService(

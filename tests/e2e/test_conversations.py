@@ -1,0 +1,164 @@
+"""A person talks to the real bot through the playground, exactly as a Telegram client would."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Running
+from tests.fixtures.instagram_fixture import (
+    FixturePost,
+    astronaut_jpeg,
+    chelsea_jpeg,
+    coffee_jpeg,
+    sample_jpeg,
+    write_profile,
+)
+
+pytestmark = pytest.mark.slow
+
+CHAT = 4242
+
+
+def _texts(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(m["text"] or "" for m in messages)
+
+
+def _has_photo(messages: list[dict[str, Any]]) -> bool:
+    return any(m["photos"] for m in messages)
+
+
+def _buttons(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [button for m in messages for row in m["buttons"] for button in row]
+
+
+def _fixture_profile(root: Path, username: str = "fixture.user") -> None:
+    start = datetime(2026, 9, 1, 8, tzinfo=UTC)
+    images = [coffee_jpeg(), chelsea_jpeg(), astronaut_jpeg(), sample_jpeg(1), sample_jpeg(2)]
+    captions = [
+        "Morning espresso before the lecture #coffee #studygram",
+        "My cat Chelsea asleep again #catsofinstagram",
+        "Selfie after the run! #fitness #running",
+        "Sunset walk by the sea #sunset #travel",
+        "Weekend hike in the mountains #hiking #nature",
+    ]
+    posts = [
+        FixturePost(
+            taken_at=start + timedelta(days=3 * i, hours=i),
+            caption=captions[i % len(captions)],
+            likes=100 + 10 * i,
+            comments=5 + i,
+            images=[images[i % len(images)]],
+        )
+        for i in range(10)
+    ]
+    write_profile(root, username, posts, followers=2400, followees=310, full_name="Fixture User")
+
+
+async def test_start_greets_with_buttons(running: Running) -> None:
+    sent = await running.client.send_text(CHAT, "/start")
+    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    assert "digbot" in replies[0]["text"]
+    assert {b["callback_data"] for b in _buttons(replies)} >= {"menu:help", "menu:privacy"}
+
+
+async def test_username_gets_summary_and_charts(running: Running, profiles_root: Path) -> None:
+    _fixture_profile(profiles_root)
+    sent = await running.client.send_text(CHAT, "@fixture.user")
+
+    def done(messages: list[dict[str, Any]]) -> bool:
+        return any(b["callback_data"].startswith("sub:") for b in _buttons(messages))
+
+    replies = await running.client.wait_for(CHAT, done, after=sent["message_id"], timeout=120)
+    assert "Fetched 10 posts" in _texts(replies)  # the status line, edited as stages finish
+    assert _has_photo(replies)
+    summary = replies[-1]["text"]
+    assert "fixture.user" in summary
+    assert {b["callback_data"] for b in _buttons(replies)} >= {
+        "sub:fixture.user:daily",
+        "sub:fixture.user:weekly",
+    }
+
+
+async def test_unknown_profile_and_bad_username_get_plain_answers(running: Running) -> None:
+    sent = await running.client.send_text(CHAT, "/analyze nobody_here")
+    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 2, after=sent["message_id"])
+    assert "nobody_here" in _texts(replies)
+    sent = await running.client.send_text(CHAT, "/analyze ../etc/passwd")
+    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    assert "username" in replies[0]["text"].lower()
+
+
+async def test_photo_gets_a_selfie_report(running: Running) -> None:
+    sent = await running.client.send_photos(CHAT, [astronaut_jpeg()])
+    replies = await running.client.wait_for(
+        CHAT, lambda m: _has_photo(m) and len(m) >= 3, after=sent[-1]["message_id"], timeout=120
+    )
+    assert _has_photo(replies)
+    assert replies[-1]["text"]
+
+
+async def test_album_gets_a_ranking(running: Running) -> None:
+    sent = await running.client.send_photos(CHAT, [coffee_jpeg(), chelsea_jpeg(), astronaut_jpeg()])
+    assert len({m["media_group_id"] for m in sent}) == 1
+    replies = await running.client.wait_for(
+        CHAT, lambda m: _has_photo(m) and len(m) >= 3, after=sent[-1]["message_id"], timeout=120
+    )
+    assert "Comparing your 3 photos" in _texts(replies)
+    assert _has_photo(replies)
+
+
+async def test_subscribe_then_list(running: Running) -> None:
+    sent = await running.client.send_text(CHAT, "/subscribe fixture.user weekly")
+    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    assert "weekly report on @fixture.user" in replies[0]["text"]
+    sent = await running.client.send_text(CHAT, "/subscriptions")
+    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 2, after=sent["message_id"])
+    assert "@fixture.user — weekly" in _texts(replies)
+    assert any(b["callback_data"] == "unsub:fixture.user" for b in _buttons(replies))
+
+
+def _rows_about(database: Path, user_id: int) -> dict[str, int]:
+    """Rows in any table whose user_id (or users.id) is the person."""
+    found: dict[str, int] = {}
+    with sqlite3.connect(database) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            columns = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+            for column in ("user_id", "chat_id") + (("id",) if table == "users" else ()):
+                if column in columns:
+                    count = db.execute(
+                        f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (user_id,)
+                    ).fetchone()[0]
+                    if count:
+                        found[f"{table}.{column}"] = count
+    return found
+
+
+async def test_forget_deletes_every_row(
+    running: Running, profiles_root: Path, settings: Any
+) -> None:
+    _fixture_profile(profiles_root)
+    for text in ("/start", "/subscribe fixture.user daily"):
+        sent = await running.client.send_text(CHAT, text)
+        await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    sent = await running.client.send_photos(CHAT, [coffee_jpeg()])
+    await running.client.wait_for(
+        CHAT, lambda m: _has_photo(m) and len(m) >= 3, after=sent[-1]["message_id"], timeout=120
+    )
+    database = Path(settings.storage.database)
+    assert _rows_about(database, CHAT)  # the playground's private chat id is the user's id
+
+    sent = await running.client.send_text(CHAT, "/forget")
+    asked = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    yes = next(b for b in _buttons(asked) if b["callback_data"] == "forget:1")
+    await running.client.press(CHAT, asked[0]["message_id"], yes["callback_data"])
+    done = await running.client.wait_for(
+        CHAT, lambda m: "deleted" in _texts(m), after=asked[0]["message_id"]
+    )
+    assert "deleted" in _texts(done)
+    assert _rows_about(database, CHAT) == {}
