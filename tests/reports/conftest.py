@@ -142,7 +142,7 @@ def profile(**changes: object) -> ProfileAnalysis:
             ],
             posting_hours=hours,
         ),
-        unavailable={"popularity": "the model <v2> is not trained yet"},
+        unavailable={"faces": "the emotion model <fer> failed to load"},
     )
     return replace(result, **changes)  # type: ignore[arg-type]
 

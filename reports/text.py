@@ -1,0 +1,344 @@
+"""Short, friendly Telegram HTML texts of analysis results. Pure presentation: no analyzer logic.
+
+Only <b>, <i> and <code> tags are produced, and every piece of user, Instagram or analyzer text
+goes through html.escape. Long texts are cut into messages with split_message/split_caption.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime
+from html import escape
+
+from analyzers.types import (
+    MOOD_STYLE_IDS,
+    TRAIT_IDS,
+    AlbumAnalysis,
+    FacesResult,
+    HabitsResult,
+    PersonalityResult,
+    PhotoAnalysis,
+    PopularityResult,
+    Pose,
+    PostAnalysis,
+    ProfileAnalysis,
+    StyleResult,
+)
+from reports.names import (
+    MOOD_NOTE,
+    STYLE_NAMES,
+    TRAIT_NAMES,
+    analyzer_name,
+    emotion_name,
+    humanize,
+    style_name,
+    trait_name,
+)
+from reports.split import split_caption, split_message
+
+__all__ = [
+    "STYLE_NAMES",
+    "TRAIT_NAMES",
+    "album_summary",
+    "photo_summary",
+    "profile_summary",
+    "split_caption",
+    "split_message",
+]
+
+PERSONALITY_CAVEAT = "A rough guess from captions, not a psychological test."
+
+_TRAIT_SENTENCES: dict[str, tuple[str, str, str]] = {
+    # (low, middle, high)
+    "openness": (
+        "prefers the familiar and the practical.",
+        "balances the familiar with the new.",
+        "curious and open to new ideas and experiences.",
+    ),
+    "conscientiousness": (
+        "spontaneous and flexible rather than planned.",
+        "organised when it matters.",
+        "organised, careful and dependable.",
+    ),
+    "extraversion": (
+        "reserved; recharges in quiet.",
+        "sociable, but also enjoys quiet time.",
+        "outgoing and energised by other people.",
+    ),
+    "agreeableness": (
+        "direct and competitive.",
+        "friendly, yet ready to disagree.",
+        "warm, trusting and cooperative.",
+    ),
+    "neuroticism": (
+        "calm and emotionally steady.",
+        "an ordinary mix of calm and worry.",
+        "feels stress and worry strongly.",
+    ),
+}
+
+_POSTURES = {"standing": "standing", "sitting": "sitting"}
+_FRAMINGS = {"full_body": "full body", "half_body": "half body", "portrait": "portrait"}
+_POPULARITY_BASIS = {
+    "personal": "compared with this account's own posts",
+    "prior": "from the general model, no history to compare with",
+}
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def _pct(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def _band(value: float, names: tuple[str, str, str]) -> str:
+    """Pick the low/middle/high word for a value in 0..1 (thirds, for presentation only)."""
+    return names[0] if value < 1 / 3 else names[1] if value < 2 / 3 else names[2]
+
+
+def _date(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def _sentence(text: str) -> str:
+    """Capitalised, ending with a full stop."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def _listing(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _section(title: str, lines: Iterable[str], note: str = "") -> str:
+    """A bold title (with an optional italic note after it) and its lines."""
+    heading = f"<b>{title}</b>" + (f" <i>({note})</i>" if note else "")
+    return "\n".join([heading, *lines])
+
+
+def _unavailable_lines(unavailable: Mapping[str, str], hidden: Collection[str] = ()) -> str:
+    lines = [
+        f"{_e(analyzer_name(name))}: not available ({_e(reason)})"
+        for name, reason in unavailable.items()
+        if name not in hidden
+    ]
+    return "\n".join(lines)
+
+
+# --- profile ---------------------------------------------------------------------------------
+
+
+def profile_summary(
+    a: ProfileAnalysis, *, own_profile: bool = False, hide_sensitive: bool = False
+) -> str:
+    """The chat answer for a profile: who, styles, personality, habits, engagement, and a line
+    for every analyzer that did not run. `hide_sensitive` drops mood styles and personality."""
+    hidden = {"personality"} if hide_sensitive else set()
+    parts = [
+        _profile_header(a, own_profile),
+        _styles_text(a.style_shares, hide_sensitive, "style" in a.unavailable),
+        "" if hide_sensitive else _personality_text(a.personality, "personality" in a.unavailable),
+        _habits_text(a.habits, "habits" in a.unavailable),
+        _engagement_text(a.posts, a.followers, own_profile),
+        _unavailable_lines(a.unavailable, hidden),
+    ]
+    return "\n\n".join(part for part in parts if part)
+
+
+def _profile_header(a: ProfileAnalysis, own_profile: bool) -> str:
+    who = f"<b>@{_e(a.username)}</b>"
+    if a.full_name:
+        who += f" ({_e(a.full_name)})"
+    first_line = f"📊 Your profile {who}" if own_profile else f"📊 {who}"
+    counts = [
+        f"{a.followers:,} followers" if a.followers is not None else "followers unknown",
+    ]
+    if a.followees is not None:
+        counts.append(f"{a.followees:,} following")
+    if a.posts:
+        oldest, newest = min(p.taken_at for p in a.posts), max(p.taken_at for p in a.posts)
+        counts.append(f"{len(a.posts)} posts analysed ({_date(oldest)} – {_date(newest)})")
+    else:
+        counts.append("no posts analysed")
+    return f"{first_line}\n{' · '.join(counts)}"
+
+
+def _styles_text(shares: Mapping[str, float], hide_sensitive: bool, unavailable: bool) -> str:
+    ranked = sorted(((s, v) for s, v in shares.items() if v > 0), key=lambda item: -item[1])
+    subjects = [(s, v) for s, v in ranked if s not in MOOD_STYLE_IDS]
+    moods = [] if hide_sensitive else [(s, v) for s, v in ranked if s in MOOD_STYLE_IDS]
+    if not subjects and not moods:
+        return "" if unavailable else _section("Photo style", ["No photos to classify."])
+    lines = []
+    if subjects:
+        named = [f"<i>{_e(style_name(s).lower())}</i> ({_pct(v)})" for s, v in subjects[:3]]
+        rest = f"Mostly {named[0]}" + (f", then {_listing(named[1:])}" if named[1:] else "")
+        lines.append(rest + ".")
+    if moods:
+        listed = _listing([f"{_e(style_name(s).lower())} in {_pct(v)}" for s, v in moods])
+        lines.append(f"Mood: {listed} of photos <i>({MOOD_NOTE})</i>.")
+    return _section("Photo style", lines)
+
+
+def _personality_text(result: PersonalityResult | None, unavailable: bool) -> str:
+    if result is None:
+        return "" if unavailable else "<b>Personality</b>: not analysed."
+    if result.scores is None:
+        reason = (result.reason or "not enough text to say").rstrip(".")
+        return f"<b>Personality</b>: can't say — {_e(reason)}."
+    basis = f"from {result.words:,} words of captions, " if result.words else ""
+    lines = [
+        f"• <b>{trait_name(t)}</b> {round(result.scores[t] * 100)}: "
+        + _band(result.scores[t], _TRAIT_SENTENCES[t]).capitalize()
+        for t in TRAIT_IDS
+        if t in result.scores
+    ]
+    lines.append(f"<i>{PERSONALITY_CAVEAT}</i>")
+    return _section("Personality", lines, f"{basis}confidence {_pct(result.confidence)}")
+
+
+def _habits_text(result: HabitsResult | None, unavailable: bool) -> str:
+    if result is None:
+        return "" if unavailable else "<b>Habits</b>: not analysed."
+    lines = []
+    for habit in sorted(result.habits, key=lambda h: -h.strength):
+        strength = _band(habit.strength, ("weak", "moderate", "strong"))
+        evidence = f": {_e('; '.join(habit.evidence[:2]))}" if habit.evidence else ""
+        lines.append(f"• {_e(humanize(habit.name))} ({strength}){evidence}")
+    if sum(result.posting_hours) > 0:
+        peak = max(range(len(result.posting_hours)), key=result.posting_hours.__getitem__)
+        lines.append(f"Posts most often around {peak:02d}:00.")
+    return _section("Habits", lines or ["Nothing stands out yet."])
+
+
+def _engagement_text(posts: list[PostAnalysis], followers: int | None, own: bool) -> str:
+    if not posts:
+        return _section("Engagement", ["No posts to measure."])
+    likes = statistics.median(p.likes for p in posts)
+    comments = statistics.median(p.comments for p in posts)
+    rate = f" ({likes / followers:.1%} of followers)" if followers else ""
+    typical = "Your typical post" if own else "A typical post"
+    lines = [f"{typical} gets {likes:,.0f} likes and {comments:,.0f} comments{rate}."]
+    best = max(posts, key=lambda p: p.likes)
+    what = ["video" if best.is_video else "photo"]
+    if best.style is not None:
+        what.append(f"<i>{_e(style_name(best.style.top).lower())}</i>")
+    lines.append(
+        f"Most liked: {_date(best.taken_at)}, {', '.join(what)} "
+        f"({best.likes:,} likes, <code>{_e(best.shortcode)}</code>)."
+    )
+    rated = next((p.popularity for p in posts if p.popularity is not None), None)
+    if rated is not None:
+        lines.append(f"Popularity model: {_e(rated.reliability.strip().rstrip('.'))}.")
+    return _section("Engagement", lines)
+
+
+# --- one photo -------------------------------------------------------------------------------
+
+
+def photo_summary(p: PhotoAnalysis) -> str:
+    """The selfie report: faces and emotions, style, popularity with its reasons, and a line
+    for every analyzer that did not run."""
+    parts = [
+        "🤳 <b>Your photo</b>",
+        _faces_text(p.faces),
+        _photo_style_text(p.style),
+        _popularity_text(p.popularity),
+        _unavailable_lines(p.unavailable),
+    ]
+    return "\n\n".join(part for part in parts if part)
+
+
+def _faces_text(faces: FacesResult | None) -> str:
+    if faces is None:
+        return ""
+    main = faces.main_face
+    if main is None:
+        return "<b>Faces</b>: no face found."
+    count = "One face" if len(faces.faces) == 1 else f"{len(faces.faces)} faces; the biggest"
+    if main.emotions:
+        ranked = sorted(main.emotions.items(), key=lambda item: -item[1])
+        text = f"{count} looks <b>{emotion_name(ranked[0][0]).lower()}</b> ({_pct(ranked[0][1])})"
+        if ranked[1:] and ranked[1][1] >= 0.1:
+            text += f", a bit {emotion_name(ranked[1][0]).lower()} ({_pct(ranked[1][1])})"
+        text += "."
+    else:
+        text = f"{count} found; emotions not available."
+    if faces.pose is not None:
+        text += _pose_text(faces.pose)
+    return f"<b>Faces</b>: {text}"
+
+
+def _pose_text(pose: Pose) -> str:
+    words = [w for w in (_POSTURES.get(pose.posture), _FRAMINGS.get(pose.framing)) if w]
+    if pose.arms_raised:
+        words.append("arms raised")
+    return f" Pose: {', '.join(words)}." if words else ""
+
+
+def _photo_style_text(style: StyleResult | None) -> str:
+    if style is None:
+        return ""
+    top = sorted(style.scores.items(), key=lambda item: -item[1])[:3]
+    named = [
+        f"{_e(style_name(s).lower())} ({_pct(v)}"
+        + (f", <i>{MOOD_NOTE}</i>)" if s in MOOD_STYLE_IDS else ")")
+        for s, v in top
+    ]
+    text = f"<b>Style</b>: {named[0]}" + (f", then {_listing(named[1:])}" if named[1:] else "")
+    if style.evidence:
+        text += f". Why: {_e(', '.join(style.evidence))}"
+    return text + "."
+
+
+def _popularity_text(result: PopularityResult | None) -> str:
+    if result is None:
+        return ""
+    low, high = result.band
+    basis = _POPULARITY_BASIS.get(result.basis)
+    lines = [
+        f"<b>Popularity</b>: {result.score:.2f}, likely {low:.2f}–{high:.2f}"
+        + (f" ({basis})" if basis else "")
+        + ".",
+        f"<i>{_e(_sentence(result.reliability))}</i>",
+    ]
+    if result.reasons_for:
+        lines.append(f"👍 {_e('; '.join(result.reasons_for))}")
+    if result.reasons_against:
+        lines.append(f"👎 {_e('; '.join(result.reasons_against))}")
+    if result.suggestion:
+        lines.append(f"💡 {_e(result.suggestion)}")
+    return "\n".join(lines)
+
+
+# --- album -----------------------------------------------------------------------------------
+
+
+def album_summary(a: AlbumAnalysis) -> str:
+    """The album ranking, best first, each with its short why; near-duplicates named."""
+    if not a.photos:
+        return "🖼 No photos to rank."
+    lines = [f"🖼 <b>{len(a.photos)} photos, best first</b>"]
+    for rank, index in enumerate(a.ranking, start=1):
+        photo = a.photos[index]
+        score = f" ({photo.popularity.score:.2f})" if photo.popularity is not None else ""
+        why = a.reasons.get(index)
+        lines.append(f"{rank}. <b>Photo {index + 1}</b>{score}" + (f": {_e(why)}" if why else ""))
+    parts = ["\n".join(lines)]
+    duplicates = [sorted(group) for group in a.groups if len(group) > 1]
+    if duplicates:
+        named = [_listing([str(i + 1) for i in group]) for group in duplicates]
+        parts.append(
+            "Near-duplicates: photos "
+            + "; photos ".join(named)
+            + ". Only the best of each set is near the top."
+        )
+    unavailable: dict[str, str] = {}
+    for photo in a.photos:
+        unavailable.update(photo.unavailable)
+    parts.append(_unavailable_lines(unavailable))
+    return "\n\n".join(part for part in parts if part)

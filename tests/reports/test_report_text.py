@@ -1,0 +1,183 @@
+"""The chat texts: valid Telegram HTML, hostile text escaped, every missing piece said plainly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+from report_html_check import html_errors
+
+from analyzers.types import (
+    EMOTION_IDS,
+    STYLE_IDS,
+    TRAIT_IDS,
+    AlbumAnalysis,
+    FacesResult,
+    Habit,
+    HabitsResult,
+    PersonalityResult,
+    PhotoAnalysis,
+    ProfileAnalysis,
+)
+from reports import text
+from reports.names import EMOTION_NAMES
+
+HOSTILE = '<script>alert("x")</script> Tom & Jerry'
+
+
+def assert_valid(message: str) -> None:
+    assert message.strip()
+    assert html_errors(message) == []
+    assert len(message) <= 4096
+
+
+def test_names_cover_every_id() -> None:
+    assert set(text.STYLE_NAMES) == set(STYLE_IDS)
+    assert set(text.TRAIT_NAMES) == set(TRAIT_IDS)
+    assert set(EMOTION_NAMES) == set(EMOTION_IDS)
+
+
+def test_profile_summary_says_everything(make_profile: Callable[..., ProfileAnalysis]) -> None:
+    message = text.profile_summary(make_profile())
+    assert_valid(message)
+    for expected in (
+        "@night.owl_eats",
+        "5,400 followers",
+        "24 posts analysed",
+        "<i>night view</i> (29%)",
+        "lonely in 4% of photos <i>(photo mood, not a diagnosis)</i>",
+        "confidence 35%",
+        text.PERSONALITY_CAVEAT,
+        "17 of 24 posts between 20:00 and 02:00",
+        "266 likes",
+        "(4.9% of followers)",
+        "Faces and emotions: not available (the emotion model &lt;fer&gt; failed to load)",
+    ):
+        assert expected in message
+    for trait in text.TRAIT_NAMES.values():
+        assert f"<b>{trait}</b>" in message
+
+
+def test_profile_summary_escapes_hostile_text(make_profile: Callable[..., ProfileAnalysis]) -> None:
+    profile = make_profile(
+        full_name=HOSTILE,
+        habits=HabitsResult(habits=[Habit("<i>x", 0.5, [HOSTILE])], posting_hours=[1] * 24),
+        unavailable={"<b>": HOSTILE},
+    )
+    message = text.profile_summary(profile)
+    assert_valid(message)
+    assert "<script>" not in message
+    assert "&lt;script&gt;alert" in message and "Tom &amp; Jerry" in message
+
+
+def test_hide_sensitive_drops_mood_styles_and_personality(
+    make_profile: Callable[..., ProfileAnalysis],
+) -> None:
+    profile = make_profile(unavailable={"personality": "no model"})
+    shown = text.profile_summary(replace(profile, unavailable={}))
+    hidden = text.profile_summary(profile, hide_sensitive=True)
+    assert_valid(hidden)
+    assert "Personality" in shown and "lonely" in shown
+    for sensitive in ("Personality", "lonely", "Openness", "not a diagnosis", "psychological"):
+        assert sensitive not in hidden
+    assert "night view" in hidden
+
+
+def test_personality_missing_is_explained(make_profile: Callable[..., ProfileAnalysis]) -> None:
+    no_text = PersonalityResult(scores=None, confidence=0.0, reason="not enough text to say")
+    message = text.profile_summary(make_profile(personality=no_text))
+    assert "<b>Personality</b>: can't say — not enough text to say." in message
+    assert "Openness" not in message
+    assert "Personality</b>: not analysed" in text.profile_summary(make_profile(personality=None))
+    unavailable = make_profile(personality=None, unavailable={"personality": "model missing"})
+    message = text.profile_summary(unavailable)
+    assert "Personality: not available (model missing)" in message
+    assert "not analysed" not in message
+
+
+def test_profile_with_nothing_to_show(make_profile: Callable[..., ProfileAnalysis]) -> None:
+    empty = make_profile(
+        followers=None,
+        followees=None,
+        posts=[],
+        style_shares={},
+        personality=None,
+        habits=HabitsResult(habits=[], posting_hours=[0] * 24),
+        unavailable={"style": "no model", "personality": "no model"},
+    )
+    message = text.profile_summary(empty, own_profile=True)
+    assert_valid(message)
+    for expected in (
+        "Your profile",
+        "followers unknown",
+        "no posts analysed",
+        "No posts to measure",
+        "Nothing stands out yet",
+        "Photo style: not available (no model)",
+    ):
+        assert expected in message
+
+
+def test_photo_summary(make_selfie: Callable[..., PhotoAnalysis]) -> None:
+    message = text.photo_summary(make_selfie(unavailable={"vision": "model <x> missing"}))
+    assert_valid(message)
+    for expected in (
+        "2 faces; the biggest looks <b>happy</b> (83%)",
+        "Pose: standing, half body.",
+        "selfie (63%)",
+        "<i>photo mood, not a diagnosis</i>",
+        "0.64, likely 0.52–0.74",
+        "👍 a clear, well-lit face; warm colours",
+        "👎 busy background",
+        "💡 Try a plainer background.",
+        "Image recognition: not available (model &lt;x&gt; missing)",
+    ):
+        assert expected in message
+
+
+def test_photo_summary_missing_pieces_and_hostile_reasons(
+    make_selfie: Callable[..., PhotoAnalysis],
+) -> None:
+    photo = make_selfie()
+    assert photo.popularity is not None
+    hostile = replace(photo.popularity, reasons_for=[HOSTILE], suggestion=HOSTILE)
+    message = text.photo_summary(make_selfie(popularity=hostile))
+    assert_valid(message)
+    assert "<script>" not in message
+    bare = text.photo_summary(
+        make_selfie(
+            faces=FacesResult(faces=[], pose=None),
+            style=None,
+            popularity=None,
+            unavailable={"style": "no model", "popularity": "not trained"},
+        )
+    )
+    assert_valid(bare)
+    assert "no face found" in bare
+    assert "Photo style: not available (no model)" in bare
+    assert "Popularity: not available (not trained)" in bare
+
+
+def test_album_summary(sample_album: AlbumAnalysis) -> None:
+    message = text.album_summary(sample_album)
+    assert_valid(message)
+    lines = message.splitlines()
+    assert lines[1] == "1. <b>Photo 2</b> (0.71): a clear face &amp; bright colours"
+    assert lines[2].startswith("2. <b>Photo 1</b>") and "&lt;cute&gt;" in lines[2]
+    assert "Near-duplicates: photos 1 and 4." in message
+    assert text.album_summary(AlbumAnalysis(photos=[], ranking=[], groups=[], reasons={}))
+
+
+@pytest.mark.parametrize("own", [False, True])
+def test_long_profile_summary_splits_cleanly(
+    make_profile: Callable[..., ProfileAnalysis], own: bool
+) -> None:
+    many = [Habit(f"habit {i}", i / 60, [f"evidence {i} " * 8]) for i in range(60)]
+    profile = make_profile(habits=HabitsResult(habits=many, posting_hours=[1] * 24))
+    message = text.profile_summary(profile, own_profile=own)
+    assert len(message) > 4096
+    chunks = text.split_message(message)
+    assert len(chunks) >= 2
+    for chunk in chunks:
+        assert_valid(chunk)
