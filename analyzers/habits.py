@@ -14,8 +14,8 @@ Time zone: timestamps are UTC and Instagram does not tell a profile's time zone.
 UTC shifted by `utc_offset_hours` (default 0, i.e. UTC), which a caller who knows the person's
 zone passes in; the evidence names the zone used ("UTC", "UTC+3:30") so a reader can judge.
 
-Only English cues exist: a caption in another language shows nothing unless its emoji or
-photo styles do (measured in analyzers/models/HABITS.md).
+Word cues are English: a caption in another language shows an interest only through its emoji,
+photo styles or a few whole Persian hashtags (measured in analyzers/models/HABITS.md).
 """
 
 from __future__ import annotations
