@@ -96,9 +96,10 @@ def _word_forms(token: str) -> frozenset[str]:
 
 
 def _normalize(text: str) -> str:
+    """Lower case with idioms blanked out, keeping every character's offset where it can."""
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
     for phrase in EXCLUDED_PHRASES:
-        text = text.replace(phrase, " | ")
+        text = text.replace(phrase, "|".ljust(len(phrase)))
     return text
 
 
@@ -160,8 +161,7 @@ def _token_cues(tokens: list[str]) -> list[tuple[str, int, int]]:
 
 
 def _quote(text: str, start: int, end: int) -> str:
-    """The matched span with context, cut to MAX_QUOTE characters, quoted."""
-    text = " ".join(text.split())
+    """The matched span text[start:end] with context, cut to MAX_QUOTE characters, quoted."""
     if len(text) <= MAX_QUOTE - 2:
         return f'"{text}"'
     room = MAX_QUOTE - 4  # two quote marks and up to two ellipses
@@ -188,10 +188,13 @@ def interests_in_text(caption: str, hashtags: Iterable[str] = ()) -> dict[str, l
     lexicon = _compiled()
     evidence: dict[str, list[str]] = defaultdict(list)
 
-    prose = _normalize(parts.text)
+    display = unicodedata.normalize("NFKC", parts.text)
+    prose = _normalize(display)
+    if len(prose) != len(display):  # lower() changed a length (rare): quote the lower case
+        display = prose
     spans = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(prose)]
     for habit, first, end in _token_cues([prose[a:b] for a, b in spans]):
-        quote = _quote(parts.text, spans[first][0], spans[end - 1][1])
+        quote = _quote(display, spans[first][0], spans[end - 1][1])
         if quote not in evidence[habit]:
             evidence[habit].append(quote)
 

@@ -169,6 +169,10 @@ def test_evidence_quotes_are_short_and_centred() -> None:
     assert len(quote) <= MAX_QUOTE
     assert "gym" in quote and quote.startswith('"…') and quote.endswith('…"')
     assert interests_in_text("gym")["fitness"] == ['"gym"']
+    # An idiom blanked out before the cue keeps the quote aligned on the cue.
+    shifted = "Food for thought " * 6 + "then dinner at the best ramen place in town " + "z" * 80
+    quote = interests_in_text(shifted)["food"][0]
+    assert "dinner" in quote and len(quote) <= MAX_QUOTE
 
 
 def test_empty_captions_and_no_posts() -> None:
