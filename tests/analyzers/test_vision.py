@@ -1,0 +1,119 @@
+"""The shared vision backbone: preprocessing, the shipped TFLite model against the committed
+torchvision-layout reference numbers, batching, threads and broken artifacts."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from skimage import data as skdata
+
+from analyzers.types import STYLE_IDS, AnalyzerUnavailable, DecodedImage, PhotoContext
+from analyzers.vision import MODEL_PATH, VisionAnalyzer, crop_for_backbone
+
+REFERENCE = json.loads((Path(__file__).parent / "reference" / "backbone.json").read_text())
+LOG_PROB_TOLERANCE = 0.05
+"""The shipped model stores float16 weights; its log-probabilities differ from the float32
+reference by up to about 0.01 on these images (see analyzers/models/VISION.md)."""
+
+
+def decoded(pixels: np.ndarray) -> DecodedImage:
+    return DecodedImage(pixels, (pixels.shape[1], pixels.shape[0]), "PNG")
+
+
+def sample(name: str) -> np.ndarray:
+    if name in ("china", "flower"):
+        from sklearn.datasets import load_sample_images
+
+        return np.asarray(load_sample_images().images[("china", "flower").index(name)])
+    return np.asarray(getattr(skdata, name)())[..., :3]
+
+
+@pytest.fixture(scope="module")
+def vision() -> VisionAnalyzer:
+    return VisionAnalyzer()
+
+
+def test_crop_matches_torchvision_geometry() -> None:
+    # 300x200 (w x h): shorter side 200 -> 256, longer int(256 * 300 / 200) = 384, then a
+    # centred 224 crop; a vertical stripe in the middle stays in the middle.
+    pixels = np.zeros((200, 300, 3), np.uint8)
+    pixels[:, 140:160] = 255
+    crop = crop_for_backbone(pixels)
+    assert crop.shape == (224, 224, 3) and crop.dtype == np.float32
+    bright = np.flatnonzero(crop[112, :, 0] > 128)
+    assert abs((bright.min() + bright.max()) / 2 - 111.5) <= 1
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3), (1, 2000, 3), (3000, 7, 3)])
+def test_extreme_shapes_are_cropped(shape: tuple[int, int, int]) -> None:
+    assert crop_for_backbone(np.full(shape, 90, np.uint8)).shape == (224, 224, 3)
+
+
+@pytest.mark.parametrize(
+    "bad", [np.zeros((10, 10), np.uint8), np.zeros((10, 10, 4), np.uint8), np.zeros((10, 10, 3))]
+)
+def test_non_rgb_uint8_is_rejected(bad: np.ndarray) -> None:
+    with pytest.raises(ValueError):
+        crop_for_backbone(bad)
+
+
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_tflite_reproduces_reference(vision: VisionAnalyzer, name: str) -> None:
+    crop = crop_for_backbone(sample(name))[None]
+    emb, probs, style = vision._model.run(crop)
+    ref = REFERENCE[name]
+    assert int(probs[0].argmax()) == ref["top5"][0]
+    assert set(np.argsort(probs[0])[::-1][:3]) <= set(ref["top5"])
+    log_probs = np.log(np.maximum(probs[0][:10], 1e-30))
+    np.testing.assert_allclose(log_probs, ref["log_probs_0_10"], atol=LOG_PROB_TOLERANCE)
+    assert emb.shape == (1, 1280) and style.shape == (1, len(STYLE_IDS))
+
+
+def test_output_types(vision: VisionAnalyzer) -> None:
+    out = vision.analyze(PhotoContext(image=decoded(sample("coffee"))))
+    assert out.embedding.dtype == np.float32 and out.embedding.shape == (1280,)
+    assert out.imagenet_top[0][0] == "espresso"
+    assert len(out.imagenet_top) == 5
+    assert [p for _, p in out.imagenet_top] == sorted(
+        (p for _, p in out.imagenet_top), reverse=True
+    )
+    assert set(out.style_probabilities) == set(STYLE_IDS)
+    assert sum(out.style_probabilities.values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_batch_equals_single(vision: VisionAnalyzer) -> None:
+    images = [decoded(sample(n)) for n in ("chelsea", "rocket", "coffee")]
+    batched = vision.analyze_batch(images)
+    for image, out in zip(images, batched, strict=True):
+        single = vision.analyze(PhotoContext(image=image))
+        np.testing.assert_allclose(out.embedding, single.embedding, atol=1e-4)
+        assert out.imagenet_top[0][0] == single.imagenet_top[0][0]
+    assert vision.analyze_batch([]) == []
+
+
+def test_threads_get_the_same_answers(vision: VisionAnalyzer) -> None:
+    photos = [PhotoContext(image=decoded(sample(n))) for n in ("chelsea", "coffee")] * 3
+    expected = [vision.analyze(p).imagenet_top[0][0] for p in photos]
+    with ThreadPoolExecutor(3) as pool:
+        got = list(pool.map(lambda p: vision.analyze(p).imagenet_top[0][0], photos))
+    assert got == expected
+
+
+def test_missing_model_is_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(AnalyzerUnavailable):
+        VisionAnalyzer(tmp_path / "nothing.tflite")
+
+
+def test_corrupt_model_is_unavailable(tmp_path: Path) -> None:
+    broken = tmp_path / "vision.tflite"
+    broken.write_bytes(MODEL_PATH.read_bytes()[:5000])
+    with pytest.raises(AnalyzerUnavailable):
+        VisionAnalyzer(broken)
+
+
+def test_shipped_model_is_small() -> None:
+    assert MODEL_PATH.stat().st_size < 10 * 2**20
