@@ -88,6 +88,8 @@ class PersonalFit:
     intercept: float
     pca_mean: np.ndarray | None
     pca_axes: np.ndarray | None
+    newest: datetime
+    """The newest fitted post's time (recency is counted back from it)."""
     loo: dict[str, float]
     """Shortcode -> leave-one-out prediction."""
     targets: dict[str, float]
@@ -96,8 +98,8 @@ class PersonalFit:
     residual_sd: float
 
     def predict(self, post: PostInput) -> float:
-        x = _raw_features([post], self.features, self.pca_mean, self.pca_axes) - self.mean
-        return float((x / self.scale) @ self.coef + self.intercept)
+        raw = _raw_features([post], self.features, self.newest, self.pca_mean, self.pca_axes)
+        return float(_standardise(raw, self.mean, self.scale)[0] @ self.coef + self.intercept)
 
     def percentile(self, value: float) -> float:
         """Share of the fitted posts' real engagement below `value`."""
@@ -126,11 +128,11 @@ def _pca(posts: list[PostInput]) -> tuple[np.ndarray, np.ndarray] | tuple[None, 
 def _raw_features(
     posts: list[PostInput],
     names: tuple[str, ...],
+    newest: datetime,
     pca_mean: np.ndarray | None,
     pca_axes: np.ndarray | None,
 ) -> np.ndarray:
     rows = []
-    newest = max(p.taken_at for p in posts)
     for post in posts:
         feats = post_features(post)
         feats["recency_days"] = (newest - post.taken_at).total_seconds() / 86400
@@ -157,12 +159,36 @@ def _one_sided_p(rho: float, n: int) -> float:
     return float(0.5 * math.erfc(t / math.sqrt(2 * (1 + t * t / (4 * (n - 2))))))
 
 
+Z_CLIP = 3.0
+"""Standardised features are clipped to ±Z_CLIP: a style the account rarely posts has a tiny
+spread, and a new post of that style would otherwise sit 20 SDs out and dominate."""
+
+
+def _standardise(raw: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    return np.clip((raw - mean) / scale, -Z_CLIP, Z_CLIP)
+
+
+def _ridge(x: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
+    """Coefficients of ridge on standardised x and centred y (the intercept is y's mean)."""
+    return np.linalg.solve(x.T @ x + alpha * np.eye(x.shape[1]), x.T @ (y - y.mean()))
+
+
+def _loo_slopes(x: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
+    """Each post's predicted deviation from the mean by a ridge refitted without it."""
+    out = np.empty(len(y))
+    for i in range(len(y)):
+        rest = np.arange(len(y)) != i
+        centre = x[rest].mean(axis=0)
+        out[i] = (x[i] - centre) @ _ridge(x[rest] - centre, y[rest], alpha)
+    return out
+
+
 def fit_personal(
     posts: list[PostInput], followers: int | None, now: datetime, alpha: float = ALPHA
 ) -> PersonalFit | None:
     """Fit the account's ridge model on its eligible posts; None below 4 posts.
 
-    Leave-one-out predictions come from the hat matrix (exact for ridge). Standardisation and
+    Leave-one-out: refitted without each post in turn (n small solves). Standardisation and
     the embedding PCA use every eligible post's features but never its likes.
     """
     targets = relative_targets(posts, followers, now)
@@ -171,27 +197,28 @@ def fit_personal(
         return None
     pca_mean, pca_axes = _pca(fitted)
     names = _feature_names(fitted, pca_axes)
-    raw = _raw_features(fitted, names, pca_mean, pca_axes)
+    newest = max(p.taken_at for p in fitted)
+    raw = _raw_features(fitted, names, newest, pca_mean, pca_axes)
     mean, scale = raw.mean(axis=0), raw.std(axis=0)
     keep = scale > 1e-9
     names, raw, mean, scale = tuple(np.array(names)[keep]), raw[:, keep], mean[keep], scale[keep]
-    x = (raw - mean) / scale
+    x = _standardise(raw, mean, scale)
     y = np.array([targets[p.shortcode] for p in fitted])
-    y_mean = float(y.mean())
-    gram_inv = np.linalg.inv(x.T @ x + alpha * np.eye(x.shape[1]))
-    coef = gram_inv @ x.T @ (y - y_mean)
-    hat = np.einsum("ij,jk,ik->i", x, gram_inv, x) + 1.0 / len(y)
-    resid = y - (x @ coef + y_mean)
-    loo = y - resid / np.clip(1 - hat, 1e-6, None)
-    rho = _spearman(loo, y)
+    coef = _ridge(x, y, alpha)
+    slope_loo = _loo_slopes(x, y, alpha)
+    # Ranked by the slope part only: the left-out mean (sum − y_i)/(n − 1) falls as y_i rises,
+    # which would bias a leave-one-out rank correlation down; a new post's ranking never sees it.
+    loo = slope_loo + (y.sum() - y) / (len(y) - 1)
+    rho = _spearman(slope_loo, y)
     return PersonalFit(
         features=names,
         mean=mean,
         scale=scale,
         coef=coef,
-        intercept=y_mean,
+        intercept=float(y.mean()),
         pca_mean=pca_mean,
         pca_axes=pca_axes,
+        newest=newest,
         loo={p.shortcode: float(v) for p, v in zip(fitted, loo, strict=True)},
         targets=targets,
         loo_spearman=rho,
@@ -246,6 +273,10 @@ def _post_popularity(
     return PostPopularity(post.shortcode, status, actual, predicted, fit.percentile(predicted))
 
 
+_UNEXPLAINED = ("pca_", "emb_", "recency_days")
+"""Features whose effect has no plain words or no advice: fitted on, never quoted."""
+
+
 def _drivers(fit: PersonalFit) -> list[tuple[float, str]]:
     """(effect of one SD on log engagement, plain words) per feature group, strongest first."""
     effects = dict(zip(fit.features, fit.coef, strict=True))
@@ -255,10 +286,10 @@ def _drivers(fit: PersonalFit) -> list[tuple[float, str]]:
         angle = math.atan2(slopes.get("hour_sin", 0.0), slopes.get("hour_cos", 0.0))
         best = round((angle % (2 * math.pi)) * 24 / (2 * math.pi)) % 24
         size = math.hypot(effects.pop("hour_sin", 0.0), effects.pop("hour_cos", 0.0))
-        out.append((size, f"posting around {best:02d}:00 UTC does better for you"))
+        out.append((size, f"posting around {best:02d}:00 UTC"))
     for name, value in effects.items():
-        noun = describe(name)[0]
-        out.append((float(value), f"{noun} do {'better' if value > 0 else 'worse'} for you"))
+        if not name.startswith(_UNEXPLAINED):
+            out.append((float(value), describe(name)[0]))
     return sorted((d for d in out if abs(d[0]) >= 0.02), key=lambda d: -abs(d[0]))
 
 
@@ -283,9 +314,9 @@ def _personal_summary(
             f"{fit.loo_spearman:.2f} (leave-one-out{baseline_words}). The score is your newest "
             "photo post's expected place among them."
         ),
-        reasons_for=helping[:3],
-        reasons_against=[words for value, words in drivers if value < 0][:3],
-        suggestion=f"keep to what works for you: {helping[0]}" if helping else None,
+        reasons_for=[f"better for you: {words}" for words in helping[:3]],
+        reasons_against=[f"worse for you: {words}" for v, words in drivers if v < 0][:3],
+        suggestion=f"more of what does better for you: {helping[0]}" if helping else None,
     )
 
 

@@ -239,7 +239,8 @@ def score_photo(photo: PhotoContext, prior: LinearPrior | None = None) -> Popula
     for rule in RULES:
         if rule.name in prior.features or (rule.needs and rule.needs in missing):
             continue
-        items.append((rule.effect(feats), rule.good or rule.bad, rule.fix))
+        effect = rule.effect(feats)
+        items.append((effect, rule.good if effect > 0 else rule.bad, rule.fix))
     items = [(v, words, fix) for v, words, fix in items if abs(v) >= 0.01 and words]
     total = sum(v for v, _, _ in items)
     sd = prior.target_sd
