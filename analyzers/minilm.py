@@ -42,7 +42,7 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarr
 
 
 class MiniLM:
-    """The encoder; construct once (about 90 MB of float32 weights), call `embed` from any thread."""
+    """The encoder: construct once (90 MB of float32 weights), call `embed` from any thread."""
 
     def __init__(self, model_dir: Path | None = None) -> None:
         from safetensors.numpy import load_file
@@ -117,12 +117,17 @@ class MiniLM:
         pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
         return _normalise(pooled)
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """One L2-normalised float32 vector of 384 per text (long texts: mean of windows)."""
+    def embed(
+        self, texts: Sequence[str], batch_size: int = 32, max_windows: int | None = None
+    ) -> np.ndarray:
+        """One L2-normalised float32 vector of 384 per text (long texts: mean of windows).
+
+        `max_windows` keeps only a text's first windows (training uses 1 to bound its cost).
+        """
         windows: list[list[int]] = []
         owner: list[int] = []
         for t, text in enumerate(texts):
-            for window in self._windows(self._pieces(text)):
+            for window in self._windows(self._pieces(text))[:max_windows]:
                 windows.append(window)
                 owner.append(t)
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))

@@ -1,0 +1,206 @@
+"""Cross-validated comparison of the personality models; prints the model card's tables.
+
+    uv run python -m training.personality.evaluate            # both data sets
+    uv run python -m training.personality.evaluate essays     # one of them
+
+Protocol (see analyzers/models/PERSONALITY.md):
+- essays: 10 folds, seeded (SEED), stratified on the joint 5-trait label pattern so that one
+  split serves all traits (each trait's class balance is kept in every fold); accuracy of
+  P(high) >= 0.5 per trait, beside the training-fold majority class and Majumder et al. 2017.
+- myPersonality: person-level 10 folds (KFold over the 250 people, seeded): every status of a
+  person is in the same fold; a person's text is their statuses joined. Accuracy against the
+  person's label, beside the training-fold majority class, and Pearson r of P(high) with the
+  person's questionnaire score.
+Out-of-fold probabilities are cached under var/personality/ so ensembles are cheap to re-run.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+
+import numpy as np
+from scipy.stats import pearsonr
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from analyzers.text import clean_caption
+from analyzers.types import TRAIT_IDS
+from training.personality.data import (
+    MAJUMDER_2017,
+    VAR_DIR,
+    load_essays,
+    load_mypersonality,
+)
+from training.personality.embed import essay_embeddings, person_embeddings
+from training.personality.lexicon import nc_lexicon_features, open_lexicon_features
+from training.personality.models import SEED, TfidfFeatures, dense_proba, sparse_proba
+
+Folds = list[tuple[np.ndarray, np.ndarray]]
+ORDER = ("extraversion", "neuroticism", "agreeableness", "conscientiousness", "openness")
+"""Column order of Majumder et al.'s table (EXT, NEU, AGR, CON, OPN)."""
+SHORT = {t: t[:3].upper() for t in TRAIT_IDS}
+
+
+def essay_folds(labels: np.ndarray) -> Folds:
+    joint = labels @ (1 << np.arange(labels.shape[1]))
+    splitter = StratifiedKFold(10, shuffle=True, random_state=SEED)
+    return list(splitter.split(labels, joint))
+
+
+def person_folds(n: int) -> Folds:
+    return list(KFold(10, shuffle=True, random_state=SEED).split(np.arange(n)))
+
+
+def _per_trait(
+    labels: np.ndarray, folds: Folds, proba: Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+) -> np.ndarray:
+    """Out-of-fold P(high), (n, 5); proba(train_idx, test_idx, trait) -> test probabilities."""
+    out = np.zeros(labels.shape, dtype=float)
+    for train, test in folds:
+        for j in range(labels.shape[1]):
+            out[test, j] = proba(train, test, j)
+    return out
+
+
+def dense_model(x: np.ndarray, labels: np.ndarray, folds: Folds) -> np.ndarray:
+    return _per_trait(labels, folds, lambda tr, te, j: dense_proba(x[tr], labels[tr, j], x[te]))
+
+
+def tfidf_model(texts: list[str], labels: np.ndarray, folds: Folds) -> np.ndarray:
+    out = np.zeros(labels.shape, dtype=float)
+    for k, (train, test) in enumerate(folds):
+        features = TfidfFeatures()
+        x_train = features.fit_transform([texts[i] for i in train])
+        x_test = features.transform([texts[i] for i in test])
+        for j in range(labels.shape[1]):
+            out[test, j] = sparse_proba(x_train, labels[train, j], x_test)
+        print(f"  tfidf fold {k + 1}/{len(folds)}", file=sys.stderr)
+    return out
+
+
+def majority(labels: np.ndarray, folds: Folds) -> np.ndarray:
+    """The training fold's majority class as a 'probability' of 0 or 1."""
+    return _per_trait(
+        labels, folds, lambda tr, te, j: np.full(len(te), labels[tr, j].mean() >= 0.5)
+    )
+
+
+def cached(name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    path = VAR_DIR / f"oof-{name}.npy"
+    if path.exists():
+        return np.load(path)
+    result = compute()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    np.save(path, result)
+    return result
+
+
+def accuracy(proba: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Percent correct per trait (TRAIT_IDS order)."""
+    return 100.0 * ((proba >= 0.5) == labels.astype(bool)).mean(axis=0)
+
+
+def _row(name: str, values: dict[str, float], extra: str = "") -> str:
+    cells = " | ".join(f"{values[t]:.2f}" for t in ORDER)
+    mean = np.mean([values[t] for t in ORDER])
+    return f"| {name} | {cells} | {mean:.2f} |{extra}"
+
+
+def _header(first: str) -> Iterator[str]:
+    yield f"| {first} | " + " | ".join(SHORT[t] for t in ORDER) + " | mean |"
+    yield "|---" * (len(ORDER) + 2) + "|"
+
+
+def essays_candidates() -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    data = load_essays()
+    folds = essay_folds(data.labels)
+    y = data.labels
+    minilm = essay_embeddings()
+    lex_open = cached("essays-lexopen-x", lambda: open_lexicon_features(data.texts))
+    lex_nc = cached("essays-lexnc-x", lambda: nc_lexicon_features(data.texts))
+    p = {
+        "majority class (training fold)": majority(y, folds),
+        "TF-IDF word+char, LR": cached("essays-tfidf", lambda: tfidf_model(data.texts, y, folds)),
+        "MiniLM mean embedding, LR": cached("essays-minilm", lambda: dense_model(minilm, y, folds)),
+        "VADER + Empath, LR": cached("essays-lexopen", lambda: dense_model(lex_open, y, folds)),
+        "NRC + WWBP (non-commercial, eval only), LR": cached(
+            "essays-lexnc", lambda: dense_model(lex_nc, y, folds)
+        ),
+        "MiniLM + VADER + Empath, LR": cached(
+            "essays-minilm-lexopen",
+            lambda: dense_model(np.hstack([minilm, lex_open]), y, folds),
+        ),
+    }
+    p["mean P of TF-IDF and MiniLM"] = (
+        p["TF-IDF word+char, LR"] + p["MiniLM mean embedding, LR"]
+    ) / 2
+    return y, p
+
+
+def essays_table() -> list[str]:
+    y, candidates = essays_candidates()
+    lines = ["Essays, 10-fold CV accuracy (%), 2,467 essays:", "", *_header("model")]
+    for name, proba in candidates.items():
+        lines.append(_row(name, dict(zip(TRAIT_IDS, accuracy(proba, y), strict=True))))
+    lines.append(_row("Majumder et al. 2017 (published)", MAJUMDER_2017))
+    return lines
+
+
+def mypersonality_candidates() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    people = load_mypersonality()
+    y = np.array([p.labels for p in people])
+    scores = np.array([p.scores for p in people])
+    folds = person_folds(len(people))
+    texts = [clean_caption(p.text) for p in people]
+    x_people = person_embeddings()
+    essays = load_essays()
+    x_essays = essay_embeddings()
+
+    def essays_and_people(tr: np.ndarray, te: np.ndarray, j: int) -> np.ndarray:
+        x = np.vstack([x_essays, x_people[tr]])
+        labels = np.concatenate([essays.labels[:, j], y[tr, j]])
+        return dense_proba(x, labels, x_people[te])
+
+    everyone = np.arange(len(people))
+    p = {
+        "majority class (training fold)": majority(y, folds),
+        "TF-IDF word+char, LR, trained on people": cached(
+            "mp-tfidf", lambda: tfidf_model(texts, y, folds)
+        ),
+        "MiniLM, LR, trained on people": cached(
+            "mp-minilm", lambda: dense_model(x_people, y, folds)
+        ),
+        "MiniLM, LR, trained on essays only": cached(
+            "mp-minilm-essays",
+            lambda: _per_trait(
+                y,
+                [(everyone, everyone)],
+                lambda tr, te, j: dense_proba(x_essays, essays.labels[:, j], x_people),
+            ),
+        ),
+        "MiniLM, LR, trained on essays + people": cached(
+            "mp-minilm-both", lambda: _per_trait(y, folds, essays_and_people)
+        ),
+    }
+    return y, scores, p
+
+
+def mypersonality_table() -> list[str]:
+    y, scores, candidates = mypersonality_candidates()
+    lines = ["myPersonality, person-level 10-fold CV (250 people): accuracy (%) and Pearson r:", ""]
+    lines += _header("model")
+    rs = []
+    for name, proba in candidates.items():
+        lines.append(_row(name, dict(zip(TRAIT_IDS, accuracy(proba, y), strict=True))))
+        if proba.std(axis=0).min() > 0:
+            r = [pearsonr(proba[:, j], scores[:, j])[0] for j in range(len(TRAIT_IDS))]
+            rs.append(_row(name, dict(zip(TRAIT_IDS, r, strict=True))))
+    return [*lines, "", "Pearson r of P(high) with the trait score:", "", *_header("model"), *rs]
+
+
+if __name__ == "__main__":
+    which = set(sys.argv[1:]) or {"essays", "mypersonality"}
+    if "essays" in which:
+        print("\n".join(essays_table()), end="\n\n")
+    if "mypersonality" in which:
+        print("\n".join(mypersonality_table()))
