@@ -28,7 +28,8 @@ async def running(settings: Settings, analyzers: LoadedAnalyzers) -> AsyncIterat
     playground = Playground(port=0)
     await playground.start()
     service = DigService(settings, analyzers=analyzers)
-    runtime = BotRuntime(service, make_bot(playground.token, playground.base_url), album_latency=0.5)
+    bot = make_bot(playground.token, playground.base_url)
+    runtime = BotRuntime(service, bot, album_latency=0.5)
     await runtime.start()
     client = PlaygroundClient(playground.base_url)
     try:
