@@ -13,6 +13,7 @@ from playground.errors import (
     MAX_PHOTO_UPLOAD,
     MIN_ALBUM,
     TYPING_SECONDS,
+    ApiError,
     bad_request,
     not_found,
     too_large,
@@ -97,8 +98,9 @@ def inline_markup(p: Params) -> dict[str, Any] | None:
 
 def reply_target(chat: Chat, p: Params) -> dict[str, Any]:
     """`reply_to_message` content for reply_to_message_id / reply_parameters."""
-    params = p.json("reply_parameters") or {}
-    message_id = params.get("message_id") if isinstance(params, dict) else None
+    params = p.json("reply_parameters")
+    params = params if isinstance(params, dict) else {}
+    message_id = params.get("message_id")
     if message_id is None:
         message_id = p.integer("reply_to_message_id")
     if message_id is None:
@@ -168,16 +170,31 @@ async def get_me(state: State, p: Params) -> Any:
 
 @method("getUpdates")
 async def get_updates(state: State, p: Params) -> Any:
+    """Long-poll; a newer getUpdates ends a waiting one with 409, as Telegram does."""
     if state.webhook_url:
         raise webhook_conflict()
-    offset, limit = p.integer("offset"), p.integer("limit") or 100
-    timeout = max(p.integer("timeout") or 0, 0)
+    offset, limit = p.integer("offset"), min(max(p.integer("limit") or 100, 1), 100)
     allowed = p.json("allowed_updates")
     if isinstance(allowed, list):
         state.allowed_updates = frozenset(allowed) or DEFAULT_ALLOWED
     if offset is not None:
         state.confirm_updates(offset)
-    return await state.wait_for(lambda: state.pending_updates(min(max(limit, 1), 100)), timeout)
+    state.polls += 1
+    mine = state.polls
+    state.notify()
+
+    def superseded() -> bool:
+        return state.polls != mine
+
+    timeout = max(p.integer("timeout") or 0, 0)
+    await state.wait_for(lambda: superseded() or bool(state.pending_updates(limit)), timeout)
+    if superseded():
+        raise ApiError(
+            409,
+            "Conflict: terminated by other getUpdates request; "
+            "make sure that only one bot instance is running",
+        )
+    return state.pending_updates(limit)
 
 
 @method("setWebhook")

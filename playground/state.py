@@ -138,6 +138,7 @@ class State:
         self.commands: list[dict[str, Any]] = []
         self.callbacks: dict[str, CallbackRecord] = {}
         self.rev = 0
+        self.polls = 0  # getUpdates calls so far; a newer one supersedes a waiting one
         self.closing = False
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)

@@ -69,3 +69,8 @@ async def chat(client: PlaygroundClient) -> int:
     """A chat the person has opened with /start (the bot may write to it)."""
     await client.send_text(CHAT, "/start")
     return CHAT
+
+
+async def until_polling(pg: Playground, polls: int = 1) -> None:
+    """Wait on the server's change signal (not on time) until `polls` getUpdates arrived."""
+    assert await pg.state.wait_for(lambda: pg.state.polls >= polls, 10)

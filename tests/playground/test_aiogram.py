@@ -28,7 +28,7 @@ from aiogram.types import (
 
 from playground import Playground
 from playground.client import PlaygroundClient
-from tests.playground.conftest import make_bot
+from tests.playground.conftest import make_bot, until_polling
 
 Jpeg = Callable[..., bytes]
 
@@ -182,10 +182,10 @@ async def test_delete_message_disappears(bot: Bot, client: PlaygroundClient, cha
 
 
 async def test_long_poll_receives_a_users_album(
-    bot: Bot, client: PlaygroundClient, jpeg: Jpeg
+    bot: Bot, pg: Playground, client: PlaygroundClient, jpeg: Jpeg
 ) -> None:
     poll = asyncio.create_task(bot.get_updates(timeout=30))
-    await asyncio.sleep(0)  # let the poll start waiting; the album then ends it
+    await until_polling(pg)  # the poll is waiting; the album then ends it
     sent = await client.send_photos(7, [jpeg(seed=i) for i in range(3)], caption="my album")
     updates = await poll
     got = [u.message for u in updates]
@@ -210,6 +210,18 @@ async def test_get_updates_offset_confirms_and_allowed_updates_filters(
     only_messages = await bot.get_updates(allowed_updates=["message"])
     assert [u.update_id for u in only_messages] == [message.update_id]
     assert await bot.get_updates(offset=member.update_id + 1) == []
+
+
+async def test_a_second_poller_ends_the_first_with_409(bot: Bot, pg: Playground) -> None:
+    first = asyncio.create_task(bot.get_updates(timeout=30))
+    await until_polling(pg)
+    second = make_bot(pg)
+    try:
+        assert await second.get_updates() == []
+    finally:
+        await second.session.close()
+    with pytest.raises(TelegramConflictError, match="terminated by other getUpdates"):
+        await first
 
 
 async def test_callback_flow(bot: Bot, client: PlaygroundClient, chat: int) -> None:

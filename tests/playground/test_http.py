@@ -11,6 +11,7 @@ import pytest
 
 from playground import Playground
 from playground.client import PlaygroundClient, PlaygroundError
+from tests.playground.conftest import until_polling
 
 Jpeg = Callable[..., bytes]
 
@@ -180,7 +181,7 @@ async def test_long_poll_returns_when_the_server_stops() -> None:
     pg = Playground(port=0)
     await pg.start()
     poll = asyncio.create_task(call(pg, "getUpdates", json={"timeout": 50}))
-    await asyncio.sleep(0.05)  # lets the request reach the server; not a timing assertion
+    await until_polling(pg)
     await pg.stop()
     status, body = await asyncio.wait_for(poll, 10)
     assert status == 200 and body["result"] == []
