@@ -88,9 +88,9 @@ class DigService:
     async def start(self) -> None:
         """Migrate the database and load every analyzer (in a worker: it takes a while)."""
         await self.db.migrate()
-        loaded = self._loaded or await asyncio.get_running_loop().run_in_executor(
-            self.executor, load_analyzers
-        )
+        loaded = self._loaded
+        if loaded is None:
+            loaded = await asyncio.get_running_loop().run_in_executor(self.executor, load_analyzers)
         analyzers: list[Any] = [*loaded.image, *loaded.profile]
         self._model_versions = {a.name: str(getattr(a, "version", "1")) for a in analyzers}
         self._analysis = AnalysisService(
