@@ -80,6 +80,13 @@ def _float(request: web.Request, name: str, default: float) -> float:
         raise bad_request(f"{name} must be a number") from None
 
 
+async def _json_object(request: web.Request) -> dict[str, Any]:
+    body = await request.json()
+    if not isinstance(body, dict):
+        raise bad_request("a JSON object is expected")
+    return body
+
+
 def _upload(part: web.FileField) -> Upload:
     return Upload(part.filename, part.content_type, part.file.read())
 
@@ -121,8 +128,7 @@ class PersonApi:
     async def post_message(self, request: web.Request) -> web.Response:
         chat = self._writable_chat(request)
         if request.content_type == "application/json":
-            body = await request.json()
-            raw = body.get("text") if isinstance(body, dict) else None
+            raw = (await _json_object(request)).get("text")
             formatted = check_text(raw, None)
             text: dict[str, Any] = {"text": formatted.text}
             if formatted.entities:
@@ -196,13 +202,15 @@ class PersonApi:
 
     async def press(self, request: web.Request) -> web.Response:
         chat = self._writable_chat(request)
-        body = await request.json()
-        message = chat.find(body.get("message_id"))
-        data = body.get("data")
+        body = await _json_object(request)
+        message_id, data = body.get("message_id"), body.get("data")
+        message = chat.find(message_id) if isinstance(message_id, int) else None
         if message is None or message.sender != "bot":
             raise bad_request("no such bot message in this chat")
         keyboard = message.tg.get("reply_markup", {}).get("inline_keyboard", [])
-        if not any(b.get("callback_data") == data for row in keyboard for b in row):
+        if not isinstance(data, str) or not any(
+            b.get("callback_data") == data for row in keyboard for b in row
+        ):
             raise bad_request("the message has no button with this callback_data")
         record = self.state.new_callback(chat, message, data)
         query = {
@@ -255,7 +263,7 @@ class PersonApi:
         return web.Response(body=stored.data, content_type=stored.mime_type)
 
     async def add_fault(self, request: web.Request) -> web.Response:
-        self.faults.rules.append(FaultRule.from_json(await request.json()))
+        self.faults.rules.append(FaultRule.from_json(await _json_object(request)))
         return _ok(**self.faults.stats())
 
     async def get_faults(self, request: web.Request) -> web.Response:

@@ -237,11 +237,8 @@ class State:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
 
     def pending_updates(self, limit: int) -> list[dict[str, Any]]:
-        allowed = [
-            u
-            for u in self.updates
-            if next(k for k in u if k != "update_id") in self.allowed_updates
-        ]
+        """Unconfirmed updates of the allowed kinds (each update has one key besides its id)."""
+        allowed = [u for u in self.updates if (u.keys() - {"update_id"}) <= self.allowed_updates]
         return allowed[:limit]
 
     # --- files ---------------------------------------------------------------------------
@@ -275,7 +272,7 @@ class State:
                 width, height = image.size
                 fmt = (image.format or "JPEG").lower()
                 thumb = _thumbnail(image) if max(width, height) > THUMB_SIDE else None
-        except (UnidentifiedImageError, OSError, ValueError) as exc:
+        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
             raise bad_request("IMAGE_PROCESS_FAILED") from exc
         if width + height > 10_000 or max(width, height) > 20 * min(width, height):
             raise bad_request("PHOTO_INVALID_DIMENSIONS")
