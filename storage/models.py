@@ -137,6 +137,28 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    """Failed tries so far (Telegram down, flood control, a refusal)."""
+    failed: Mapped[str | None] = mapped_column(String(200))
+    """Why Telegram refused the message for good (a 400): it is not tried again."""
+
+
+class Snapshot(Base):
+    """What a scheduled run last saw of a profile, per period; the next run compares with it.
+
+    Shared by every subscriber of (profile, period); deleted when the last one leaves.
+    """
+
+    __tablename__ = "snapshots"
+    __table_args__ = (UniqueConstraint("profile_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(8))
+    taken_at: Mapped[datetime]
+    last_report_at: Mapped[datetime | None]
+    """When subscribers last got a message from this job (a change or a "still quiet" line)."""
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """`service.changes.ProfileState` as JSON: counts, per-post styles and engagement, traits."""
 
 
 PERSONAL_TABLES: tuple[type[Base], ...] = (User, Subscription, Analysis, OutboxMessage)
