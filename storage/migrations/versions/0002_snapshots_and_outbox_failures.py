@@ -11,7 +11,6 @@ from alembic import op
 
 import storage.models
 
-
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
