@@ -170,7 +170,10 @@ def compare_models() -> None:
         cells = []
         for detector in detectors.values():
             best = np.array(
-                [max((s for _, s in face_boxes(detector, p.pixels)), default=0.0) for p in photos]
+                [
+                    max((s for _, s in face_boxes(detector, p.pixels, 0.0)), default=0.0)
+                    for p in photos
+                ]
             )
             cells += [f"{(best >= t).mean():7.1%}" for t in thresholds]
         used = np.array([len(detect_faces(short_range, full_range, p.pixels)) for p in photos])
