@@ -9,6 +9,7 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import cast
 
 import matplotlib.dates as mdates
@@ -31,6 +32,7 @@ from analyzers.types import (
     PersonalityResult,
     PhotoAnalysis,
     PostAnalysis,
+    ProfileAnalysis,
     StyleResult,
 )
 from reports import theme
@@ -75,7 +77,8 @@ def _hbars(
         if is_hatched:
             bar.set_hatch("//")
     ax.set_yticks(positions, [theme.plain(name) for name, _ in items])
-    ax.invert_yaxis()
+    # First item on top; a few bars keep a bar's usual thickness instead of filling the panel.
+    ax.set_ylim(max(len(items), 3) - 0.5, -0.5)
     ax.set_xlim(0, max(max(values, default=0.0) * 1.22, 0.05))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     for bar, value in zip(bars, values, strict=True):
@@ -183,7 +186,7 @@ def habits_chart(result: HabitsResult, title: str = "Posting habits") -> bytes:
     theme.panel_title(bottom, "When posts go up")
     hours = list(result.posting_hours)
     if len(hours) == 24 and sum(hours) > 0:
-        peak = max(hours)
+        peak = max(hours) if max(hours) > statistics.median(hours) else None
         colours = [theme.HIGHLIGHT if count == peak else theme.ACCENT for count in hours]
         bottom.bar(range(24), hours, color=colours, width=0.8)
         bottom.set_xticks(range(0, 24, 3), [f"{hour:02d}:00" for hour in range(0, 24, 3)])
@@ -279,6 +282,9 @@ def engagement_chart(
         share.tick_params(labelsize=theme.TICK_SIZE, colors=theme.MUTED)
         share.spines["right"].set_color(theme.GREY)
         share.set_ylabel("Likes as % of followers", fontsize=theme.LABEL_SIZE, color=theme.MUTED)
+    first, last = ordered[0].taken_at, ordered[-1].taken_at
+    margin = max((last - first) * 0.04, timedelta(days=2))
+    comments_ax.set_xlim(mdates.date2num(first - margin), mdates.date2num(last + margin))
     locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
     comments_ax.xaxis.set_major_locator(locator)
     comments_ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -504,12 +510,34 @@ def heatmap_overlay(photo_pixels: np.ndarray, heat: np.ndarray, title: str) -> b
     return theme.to_png(fig)
 
 
+def profile_charts(a: ProfileAnalysis, *, hide_sensitive: bool = False) -> dict[str, bytes]:
+    """The charts worth sending for a profile, by name, in the order to send them. A chart
+    with nothing to draw is left out (the text summary says why); `hide_sensitive` leaves out
+    mood styles and personality, as profile_summary does."""
+    rendered: dict[str, bytes] = {}
+    visible_styles = {
+        style: share
+        for style, share in a.style_shares.items()
+        if share > 0 and not (hide_sensitive and style in MOOD_STYLE_IDS)
+    }
+    if visible_styles:
+        rendered["styles"] = style_mix_chart(visible_styles, f"@{a.username}: photo styles")
+    if a.posts:
+        rendered["engagement"] = engagement_chart(a.posts, a.followers)
+    if a.habits is not None and (a.habits.habits or sum(a.habits.posting_hours) > 0):
+        rendered["habits"] = habits_chart(a.habits)
+    if not hide_sensitive and a.personality is not None and a.personality.scores is not None:
+        rendered["personality"] = big_five_chart(a.personality)
+    return rendered
+
+
 __all__ = [
     "album_chart",
     "big_five_chart",
     "engagement_chart",
     "habits_chart",
     "heatmap_overlay",
+    "profile_charts",
     "selfie_card",
     "style_mix_chart",
 ]

@@ -81,15 +81,15 @@ def plain(text: str) -> str:
 
 def wrap(text: str, width: int, max_lines: int = 2) -> str:
     """Wrap to `width` characters, at most `max_lines` lines (the last one ellipsised)."""
-    return textwrap.fill(plain(text), width=width, max_lines=max_lines, placeholder="…")
+    return textwrap.fill(text, width=width, max_lines=max_lines, placeholder="…")
 
 
 def set_title(fig: Figure, title: str, subtitle: str | None = None) -> None:
     """A bold title (wrapped so it never runs off a phone screen) and an optional grey line."""
-    text = wrap(title, 44)
+    text = plain(wrap(title, 44))
     fig.suptitle(text, fontsize=TITLE_SIZE, fontweight="bold", family=FONT, color=INK)
     if subtitle:
-        fig.supxlabel(wrap(subtitle, 70), fontsize=SMALL_SIZE, family=FONT, color=MUTED)
+        fig.supxlabel(plain(wrap(subtitle, 70)), fontsize=SMALL_SIZE, family=FONT, color=MUTED)
 
 
 def style_axes(ax: Axes, *, grid_axis: Literal["x", "y", "both"] | None = "x") -> None:
@@ -119,7 +119,7 @@ def empty_panel(ax: Axes, message: str) -> None:
     ax.text(
         0.5,
         0.5,
-        wrap(message, 36, max_lines=3),
+        plain(wrap(message, 36, max_lines=3)),
         ha="center",
         va="center",
         transform=ax.transAxes,

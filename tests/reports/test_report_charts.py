@@ -21,6 +21,7 @@ from skimage import data
 from analyzers.types import (
     AlbumAnalysis,
     FacesResult,
+    Habit,
     HabitsResult,
     PersonalityResult,
     PhotoAnalysis,
@@ -87,11 +88,12 @@ def test_charts_render_concurrently_in_threads(
     make_profile: Callable[..., ProfileAnalysis], make_selfie: Callable[..., PhotoAnalysis]
 ) -> None:
     profile = make_profile()
-    assert profile.habits is not None
+    habits = profile.habits
+    assert habits is not None
     jobs = [
         lambda: charts.engagement_chart(profile.posts, profile.followers),
         lambda: charts.style_mix_chart(profile.style_shares, "styles"),
-        lambda: charts.habits_chart(profile.habits),  # type: ignore[arg-type]
+        lambda: charts.habits_chart(habits),
         lambda: charts.selfie_card(make_selfie()),
     ] * 2
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -114,6 +116,14 @@ def test_style_mix_marks_mood_styles_and_can_hide_them(
 
 def test_style_mix_with_no_shares_says_so() -> None:
     assert_chart(charts.style_mix_chart({}, "@nobody: photo styles"), 0.75)
+
+
+def test_hostile_titles_and_names_render_literally() -> None:
+    """'$' would start matplotlib's math mode (and an unbalanced one raises): it must not."""
+    title = "@x $\\frac{$ costs <b>&amp; " + "very long " * 20
+    habits = HabitsResult(habits=[Habit("$\\nope$", 0.4, [])], posting_hours=[1] * 24)
+    assert_chart(charts.style_mix_chart({"made_up_style": 1.0}, title), 0.75)
+    assert_chart(charts.habits_chart(habits, title), 1.0)
 
 
 def test_big_five_without_scores_is_refused() -> None:
@@ -145,6 +155,8 @@ def test_engagement_with_missing_pieces(make_profile: Callable[..., ProfileAnaly
     assert_chart(charts.engagement_chart([], None), 1.0)
     no_style = [replace(post, photos=[]) for post in posts]
     assert_chart(charts.engagement_chart(no_style, 5400), 1.0)
+    unliked = [replace(post, likes=0, comments=0) for post in posts]
+    assert_chart(charts.engagement_chart(unliked, 5400), 1.0)
 
 
 def test_engagement_per_follower_axis_only_when_followers_known(
@@ -195,3 +207,20 @@ def test_heatmap_checks_shapes_and_accepts_grey_photos() -> None:
     assert_chart(charts.heatmap_overlay(data.coins(), heat, "grey"), 1.0)
     with pytest.raises(ValueError):
         charts.heatmap_overlay(data.astronaut(), np.zeros((3, 3, 3)), "bad")
+
+
+def test_profile_charts_picks_what_there_is_to_show(
+    make_profile: Callable[..., ProfileAnalysis],
+) -> None:
+    profile = make_profile()
+    assert list(charts.profile_charts(profile)) == ["styles", "engagement", "habits", "personality"]
+    assert "personality" not in charts.profile_charts(profile, hide_sensitive=True)
+    no_text = PersonalityResult(scores=None, confidence=0.0, reason="not enough text")
+    empty = make_profile(
+        posts=[],
+        style_shares={"lonely": 1.0},
+        personality=no_text,
+        habits=HabitsResult(habits=[], posting_hours=[0] * 24),
+    )
+    assert list(charts.profile_charts(empty)) == ["styles"]
+    assert charts.profile_charts(empty, hide_sensitive=True) == {}
