@@ -133,7 +133,7 @@ def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Fiv
     if missing:
         raise ValueError(f"personality scores lack {', '.join(missing)}")
     scores = [float(np.clip(result.scores[trait], 0.0, 1.0)) for trait in TRAIT_IDS]
-    fig = theme.new_figure(theme.SQUARE)
+    fig = theme.new_figure(theme.LANDSCAPE)
     words = f" (from {result.words:,} words of captions)" if result.words else ""
     theme.set_title(fig, title, f"Confidence: {result.confidence:.0%}{words}. {BIG_FIVE_CAVEAT}")
     ax = cast(PolarAxes, fig.add_subplot(projection="polar"))

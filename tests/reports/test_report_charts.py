@@ -64,7 +64,7 @@ def full_charts(
     }
 
 
-ASPECTS = {"style_mix": 0.75}
+ASPECTS = {"style_mix": 0.75, "big_five": 0.75}
 
 
 def test_every_chart_is_a_phone_sized_png(
