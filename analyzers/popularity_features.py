@@ -1,9 +1,10 @@
 """What the popularity models read: the engagement target and the features of posts and photos.
 
 Everything here is a cheap, deterministic function of a post's counts, caption, date and the
-results other analyzers left in `photo.results` ("vision", "style", "faces"). A missing result
-only removes its features (they read 0, the training mean after standardisation) and is listed
-by `missing_signals` so that the answer can say which signals it lacked.
+results other analyzers left in `photo.results` ("vision", "style", "faces", "quality"). A
+missing model result only removes its features (they read 0) and is listed by
+`missing_signals` so that the answer can say which signals it lacked; the quality signals need
+no model and are computed here when the quality analyzer did not run.
 
 The feature dictionaries are JSON-able (no image bytes), so the service can store them per post
 together with the real engagement it sees later; `training/popularity/retrain_prior.py`
@@ -21,6 +22,8 @@ from pathlib import Path
 import emoji
 import numpy as np
 
+from analyzers import quality
+from analyzers.quality import PhotoQuality
 from analyzers.types import STYLE_IDS, FacesResult, PhotoContext, PostInput, StyleResult
 
 COMMENT_WEIGHT = 3.0
@@ -51,11 +54,12 @@ TIME_FEATURES: tuple[str, ...] = ("hour_sin", "hour_cos", "weekend")
 PIXEL_FEATURES: tuple[str, ...] = (
     "sharpness",
     "brightness",
-    "dark_share",
-    "clipped_share",
+    "shadows_clipped",
+    "highlights_clipped",
     "contrast",
-    "colourfulness",
+    "colorfulness",
 )
+"""Fields of analyzers.quality.PhotoQuality, in its units (see there)."""
 FACE_FEATURES: tuple[str, ...] = (
     "face_count_log",
     "face_area",
@@ -157,32 +161,25 @@ def time_features(taken_at: datetime | None) -> dict[str, float]:
 
 # --- photo ------------------------------------------------------------------------------------
 
-_SHARP_LOW, _SHARP_HIGH = math.log10(3e-4), math.log10(3e-2)
-"""Laplacian variance (grey 0..1, longer side 256 px): sharp phone photos measure ~0.005–0.15,
-the same blurred by a 1 px Gaussian ~0.006, by 2 px ~0.0004 (measured on UCF selfies and Intel
-scenes); mapped to 0..1 between these two bounds."""
 
-
-def pixel_features(pixels: np.ndarray) -> dict[str, float]:
-    """Sharpness, exposure, contrast and colourfulness, each 0..1, from a ≤256 px copy."""
-    step = max(1, max(pixels.shape[:2]) // 256)
-    rgb = pixels[::step, ::step, :3].astype(np.float32) / 255.0
-    grey = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    lap = grey[1:-1, :-2] + grey[1:-1, 2:] + grey[:-2, 1:-1] + grey[2:, 1:-1] - 4 * grey[1:-1, 1:-1]
-    lap_var = float(lap.var()) if lap.size else 0.0
-    sharp = (math.log10(lap_var + 1e-12) - _SHARP_LOW) / (_SHARP_HIGH - _SHARP_LOW)
-    # Hasler & Süsstrunk (2003) colourfulness, divided by ~109, its value for a vivid image.
-    rg = rgb[..., 0] - rgb[..., 1]
-    yb = 0.5 * (rgb[..., 0] + rgb[..., 1]) - rgb[..., 2]
-    colourful = math.hypot(rg.std(), yb.std()) + 0.3 * math.hypot(rg.mean(), yb.mean())
-    return {
-        "sharpness": float(np.clip(sharp, 0.0, 1.0)),
-        "brightness": float(grey.mean()),
-        "dark_share": float((grey < 0.1).mean()),
-        "clipped_share": float((grey > 0.97).mean()),
-        "contrast": float(min(grey.std() / 0.3, 1.0)),
-        "colourfulness": float(min(colourful * 255 / 109, 1.0)),
-    }
+def pixel_features(photo: PhotoContext) -> dict[str, float]:
+    """Sharpness, exposure, contrast and colourfulness from the quality analyzer's result, or
+    computed with its functions when it did not run (they are cheap and need no model)."""
+    q = photo.results.get("quality")
+    if not isinstance(q, PhotoQuality):
+        pixels = photo.image.pixels
+        luma = quality.luminance(pixels)
+        brightness, shadows, highlights = quality.exposure(luma)
+        q = PhotoQuality(
+            sharpness=quality.sharpness_score(quality.laplacian_variance(pixels)),
+            laplacian_variance=0.0,
+            brightness=brightness,
+            shadows_clipped=shadows,
+            highlights_clipped=highlights,
+            contrast=quality.rms_contrast(luma),
+            colorfulness=quality.colorfulness(pixels),
+        )
+    return {name: float(getattr(q, name)) for name in PIXEL_FEATURES}
 
 
 def face_features(faces: FacesResult, width: int, height: int) -> dict[str, float]:
@@ -223,7 +220,7 @@ def missing_signals(photo: PhotoContext) -> list[str]:
 
 def photo_features(photo: PhotoContext) -> dict[str, float]:
     """Pixel, face, style and embedding features of one photo (0 where a signal is missing)."""
-    feats = pixel_features(photo.image.pixels)
+    feats = pixel_features(photo)
     faces = photo.results.get("faces")
     feats.update(
         face_features(faces, photo.image.width, photo.image.height)
@@ -285,10 +282,10 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "is_carousel": ("carousels of several photos", "several photos in one post", "a single photo"),
     "sharpness": ("sharp photos", "a sharp photo", "a blurry photo"),
     "brightness": ("brighter photos", "a bright photo", "a dark photo"),
-    "dark_share": ("photos with dark areas", "large dark areas", "few dark areas"),
-    "clipped_share": ("washed-out highlights", "washed-out highlights", "no washed-out highlights"),
+    "shadows_clipped": ("photos with black areas", "large black areas", "few black areas"),
+    "highlights_clipped": ("washed-out highlights", "washed-out highlights", "no washed-out areas"),
     "contrast": ("more contrast", "strong contrast", "flat, low contrast"),
-    "colourfulness": ("more colourful photos", "vivid colours", "dull colours"),
+    "colorfulness": ("more colourful photos", "vivid colours", "dull colours"),
     "face_count_log": ("photos with people", "faces in the photo", "no faces"),
     "face_area": ("faces close to the camera", "a face close to the camera", "a face far away"),
     "face_offcentre": ("faces away from the centre", "the face off-centre", "the face centred"),

@@ -51,7 +51,7 @@ def synthetic_curve(seeds: int) -> list[dict[str, Any]]:
     rows = []
     for n in SIZES:
         for alpha in ALPHAS:
-            loo, fwd, trusted, false_trust = [], [], 0, 0
+            loo, fwd, fwd_trusted, trusted, false_trust = [], [], [], 0, 0
             for seed in range(seeds):
                 profile, truth = synthetic_profile(seed, n, n_recent=40)
                 fit = fit_personal(profile.posts, profile.followers, NOW, alpha)
@@ -60,7 +60,9 @@ def synthetic_curve(seeds: int) -> list[dict[str, Any]]:
                 loo.append(fit.loo_spearman)
                 recent = [p for p in profile.posts if p.shortcode not in fit.targets]
                 fwd.append(_forward(fit, recent, truth))
-                trusted += trustworthy(fit)
+                if trustworthy(fit):
+                    trusted += 1
+                    fwd_trusted.append(fwd[-1])
                 null, _ = synthetic_profile(10_000 + seed, n, food_factor=1.0)
                 false_trust += trustworthy(fit_personal(null.posts, null.followers, NOW, alpha))
             rows.append(
@@ -69,6 +71,7 @@ def synthetic_curve(seeds: int) -> list[dict[str, Any]]:
                     "alpha": alpha,
                     "loo": _quartiles(loo),
                     "forward": _quartiles(fwd),
+                    "forward_when_personal": _quartiles(fwd_trusted),
                     "personal_rate": round(trusted / seeds, 3),
                     "false_personal_rate_on_null": round(false_trust / seeds, 3),
                 }
@@ -117,6 +120,9 @@ def real_curve() -> list[dict[str, Any]]:
                 "loo": _quartiles([w["loo"] for w in windows]),
                 "recency_baseline_loo": _quartiles([w["recency_loo"] for w in windows]),
                 "forward": _quartiles([w["forward"] for w in windows]),
+                "forward_when_personal": _quartiles(
+                    [w["forward"] for w in windows if w["personal"]]
+                ),
                 "personal_rate": round(float(np.mean([w["personal"] for w in windows])), 3),
                 "per_account_median_loo": {
                     name: round(float(np.median([w["loo"] for w in ws])), 3)
