@@ -17,6 +17,7 @@ from bot.middlewares import UpdateMiddleware
 from bot.session import RetryMiddleware
 from handlers import build_router
 from service.app import DigService
+from service.outbox import telegram_sender
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class BotRuntime:
 
     async def start_service(self) -> None:
         await self.service.start()
+        await self.service.start_background(telegram_sender(self.bot))
 
     async def start_polling(self) -> None:
         """Register the commands and start long polling in the background."""
@@ -95,5 +97,6 @@ class BotRuntime:
             if late:
                 log.warning("cancelled %d updates still running after %.0fs", len(late), grace)
                 await asyncio.wait(late)
+        await self.service.stop_background()
         await self.bot.session.close()
         await self.service.close()

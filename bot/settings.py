@@ -75,6 +75,10 @@ class SubscriptionSettings(_Section):
     max_per_person: int = Field(10, ge=1)
     report_hour_utc: int = Field(9, ge=0, le=23)
     jitter_minutes: float = Field(30, ge=0, le=720)
+    quiet_days: float = Field(7, ge=0)
+    misfire_grace_hours: float = Field(12, gt=0)
+    rate_limit_max_backoff_hours: float = Field(12, gt=0)
+    outbox_poll_seconds: float = Field(30, gt=0)
 
 
 class PrivacySettings(_Section):

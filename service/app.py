@@ -19,10 +19,13 @@ from instagram.directory import DirectorySource, load_profile_folder
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource
 from reports import charts, text
+from service import retention
 from service.admission import Admission
 from service.analysis import AnalysisService, Progress, _no_progress
+from service.outbox import Outbox, Sender
 from service.people import People
 from service.records import save_profile_analysis, save_upload_analysis
+from service.scheduler import ReportScheduler
 from service.serialize import album_json, photo_json, profile_json
 from service.subscriptions import Subscriptions
 from storage.database import Database
@@ -81,6 +84,8 @@ class DigService:
         self.admission = Admission(
             settings.analysis.queue_size, settings.analysis.per_person_per_hour, clock
         )
+        self.outbox = Outbox(self.db, now, poll_seconds=settings.subscriptions.outbox_poll_seconds)
+        self.scheduler = ReportScheduler(settings.database_url, settings.subscriptions)
         self._clock = clock
         self._analysis: AnalysisService | None = None
         self._model_versions: dict[str, str] = {}
@@ -108,7 +113,17 @@ class DigService:
             self._analysis.pipeline.unavailable or "none",
         )
 
+    async def start_background(self, send: Sender) -> None:
+        """Start the report scheduler and the outbox's delivery loop (after start())."""
+        self.scheduler.start(self)
+        self.outbox.start(send)
+
+    async def stop_background(self) -> None:
+        await self.outbox.stop()
+        self.scheduler.shutdown()
+
     async def close(self) -> None:
+        await self.stop_background()
         self.executor.shutdown(wait=True, cancel_futures=True)
         await self.db.close()
 
@@ -220,16 +235,35 @@ class DigService:
 
     # --- people and subscriptions ---------------------------------------------------------------
 
+    async def _release(self, followed: list[tuple[str, str]]) -> None:
+        """Drop the jobs and shared data of (username, period) pairs nobody follows any more."""
+        for username, period in await retention.release(self.db, followed):
+            self.scheduler.drop(username, period)
+
     async def subscribe(self, user_id: int, username: str, period: str) -> bool:
-        return await self.subscriptions.subscribe(user_id, username, period)
+        """Follow a profile; its job exists afterwards, and runs at once for a first snapshot."""
+        before = await self.subscriptions.period_of(user_id, username)
+        changed = await self.subscriptions.subscribe(user_id, username, period)
+        if before is not None and before != period:
+            await self._release([(username, before)])
+        has_snapshot = await self.subscriptions.has_snapshot(username, period)
+        self.scheduler.ensure(username, period, run_now=not has_snapshot)
+        return changed
 
     async def unsubscribe(self, user_id: int, username: str) -> bool:
-        return await self.subscriptions.unsubscribe(user_id, username)
+        period = await self.subscriptions.period_of(user_id, username)
+        stopped = await self.subscriptions.unsubscribe(user_id, username)
+        if period is not None:
+            await self._release([(username, period)])
+        return stopped
 
     def next_report_time(self, username: str, period: str) -> datetime | None:
-        """When the profile's next scheduled report runs (None until the scheduler runs it)."""
-        return None
+        """When the job of (username, period) runs next (None when there is no job)."""
+        return self.scheduler.next_run(username, period)
 
     async def forget(self, user_id: int) -> int:
-        """Delete every row about the person; returns how many rows went."""
-        return await self.people.forget(user_id)
+        """Delete every row about the person, their unsent reports, and jobs nobody else needs."""
+        followed = [(v.username, v.period) for v in await self.subscriptions.list(user_id)]
+        deleted = await self.people.forget(user_id)
+        await self._release(followed)
+        return deleted

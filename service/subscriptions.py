@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from service.errors import ServiceError
 from storage.database import Database
-from storage.models import Profile, Subscription
+from storage.models import Profile, Snapshot, Subscription
 
 PERIODS = ("daily", "weekly")
 
@@ -75,6 +75,26 @@ class Subscriptions:
                 return False
             await session.delete(subscription)
             return True
+
+    async def period_of(self, user_id: int, username: str) -> str | None:
+        """The period the person follows the profile with (None when they do not)."""
+        async with self.db.session() as session:
+            period: str | None = await session.scalar(
+                select(Subscription.period)
+                .join(Profile, Profile.id == Subscription.profile_id)
+                .where(Subscription.user_id == user_id, Profile.username == username)
+            )
+            return period
+
+    async def has_snapshot(self, username: str, period: str) -> bool:
+        """Whether a scheduled run already saw the profile for this period."""
+        async with self.db.session() as session:
+            found = await session.scalar(
+                select(Snapshot.id)
+                .join(Profile, Profile.id == Snapshot.profile_id)
+                .where(Profile.username == username, Snapshot.period == period)
+            )
+            return found is not None
 
     async def list(self, user_id: int) -> list[SubscriptionView]:
         async with self.db.session() as session:

@@ -1,0 +1,206 @@
+"""Reports written before they are sent, marked when Telegram accepts them.
+
+A scheduled run writes its messages as `outbox` rows in the same transaction as its snapshot;
+the delivery loop sends unsent rows in order and stamps `sent_at` as soon as Telegram accepts
+each one. A crash, a restart or a Telegram outage (5xx, 429, no network) leaves the rows
+unsent, and the loop tries again with backoff, after a restart too. A 403 means the person
+blocked the bot: they are marked blocked and their rows wait until they come back. A 400 is
+final: the row keeps the reason in `failed` and is not tried again.
+
+The one way to get a message twice: the process dies after Telegram accepted it and before
+`sent_at` was written (a window of one database write).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+)
+from aiogram.types import BufferedInputFile
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.database import Database
+from storage.models import OutboxMessage, User
+
+log = logging.getLogger(__name__)
+
+
+class Blocked(Exception):
+    """The person blocked the bot (Telegram's 403)."""
+
+
+class TryLater(Exception):
+    """Telegram is down, flooding us back, or unreachable: try the message again later."""
+
+
+class Refused(Exception):
+    """Telegram refused this message for good (a 400): never try it again."""
+
+
+class Sender(Protocol):
+    async def __call__(self, chat_id: int, text: str, photo: bytes | None) -> None:
+        """Send one message (a photo with `text` as its caption when `photo` is given)."""
+        ...
+
+
+def telegram_sender(bot: Bot) -> Sender:
+    """A Sender over an aiogram Bot, its errors mapped to Blocked / TryLater / Refused."""
+
+    async def send(chat_id: int, text: str, photo: bytes | None) -> None:
+        try:
+            if photo is None:
+                await bot.send_message(chat_id, text)
+            else:
+                file = BufferedInputFile(photo, "report.png")
+                await bot.send_photo(chat_id, file, caption=text or None)
+        except TelegramForbiddenError as error:
+            raise Blocked(str(error)) from error
+        except (TelegramBadRequest, TelegramNotFound) as error:
+            raise Refused(str(error)) from error
+        except (TelegramAPIError, TelegramNetworkError) as error:
+            raise TryLater(str(error)) from error
+
+    return send
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    text: str
+    photo: bytes | None = None
+
+
+def enqueue(
+    session: AsyncSession,
+    user_id: int,
+    chat_id: int,
+    messages: Sequence[Outgoing],
+    now: datetime,
+) -> None:
+    """Add the messages for one person to the caller's transaction (sent in this order)."""
+    for message in messages:
+        session.add(
+            OutboxMessage(
+                user_id=user_id,
+                chat_id=chat_id,
+                text=message.text,
+                photo=message.photo,
+                created_at=now,
+                attempts=0,
+            )
+        )
+
+
+class Outbox:
+    def __init__(
+        self,
+        db: Database,
+        now: Callable[[], datetime],
+        *,
+        poll_seconds: float = 30.0,
+        max_backoff_seconds: float = 300.0,
+    ) -> None:
+        self.db = db
+        self.now = now
+        self.poll_seconds = poll_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self._wake = asyncio.Event()
+        self._pass = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """New rows or an unblocked person: deliver now rather than at the next poll."""
+        self._wake.set()
+
+    async def _pending(self) -> list[int]:
+        async with self.db.session() as session:
+            ids = await session.scalars(
+                select(OutboxMessage.id)
+                .join(User, User.id == OutboxMessage.user_id)
+                .where(
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.failed.is_(None),
+                    User.blocked.is_(False),
+                )
+                .order_by(OutboxMessage.id)
+            )
+            return list(ids)
+
+    async def _record(self, row_id: int, outcome: BaseException | None) -> None:
+        """Stamp `sent_at` (outcome None) or count the failed try and what it means."""
+        async with self.db.session() as session:
+            row = await session.get(OutboxMessage, row_id)
+            if row is None:  # the person was forgotten meanwhile
+                return
+            if outcome is None:
+                row.sent_at = self.now()
+                return
+            row.attempts += 1
+            if isinstance(outcome, Refused):
+                row.failed = str(outcome)[:200]
+            elif isinstance(outcome, Blocked):
+                user = await session.get(User, row.user_id)
+                if user is not None:
+                    user.blocked = True
+
+    async def deliver_pending(self, send: Sender) -> bool:
+        """One pass over the unsent rows; False when Telegram asked us to come back later."""
+        async with self._pass:
+            blocked: set[int] = set()
+            for row_id in await self._pending():
+                async with self.db.session() as session:
+                    row = await session.get(OutboxMessage, row_id)
+                if row is None or row.sent_at is not None or row.user_id in blocked:
+                    continue
+                try:
+                    await send(row.chat_id, row.text, row.photo)
+                except TryLater as error:
+                    log.warning("outbox: Telegram not taking messages (%s); will retry", error)
+                    await self._record(row_id, error)
+                    return False
+                except (Blocked, Refused) as error:
+                    log.info("outbox: message %d not delivered: %s", row_id, error)
+                    await self._record(row_id, error)
+                    if isinstance(error, Blocked):
+                        blocked.add(row.user_id)
+                    continue
+                await self._record(row_id, None)
+            return True
+
+    async def _run(self, send: Sender) -> None:
+        backoff = 0.0
+        while True:
+            try:
+                delivered = await self.deliver_pending(send)
+            except Exception:
+                log.exception("outbox: delivery pass failed")
+                delivered = False
+            backoff = 0.0 if delivered else min(self.max_backoff_seconds, max(1.0, backoff * 2))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), backoff or self.poll_seconds)
+            self._wake.clear()
+
+    def start(self, send: Sender) -> None:
+        """Start the delivery loop; it delivers what a previous process left unsent first."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(send), name="outbox")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

@@ -1,0 +1,333 @@
+"""Scheduled change reports: one APScheduler job per (profile, period), kept in the database.
+
+Jobs live in APScheduler's SQLAlchemy job store on the app's own database, so they survive
+restarts; their functions are module-level and take only ids (a username and a period). A run
+missed while the bot was down runs once at start (coalesce, `misfire_grace_hours`); runs are
+spread with jitter. Every subscriber of a (profile, period) shares the job, so a profile is
+fetched once per run however many people follow it. An Instagram rate limit postpones the run
+(a one-off retry job, backoff doubling per attempt) instead of failing it.
+
+A run fetches the profile fresh (bypassing the service's short cache on purpose: the point is
+to see what changed), analyses only the posts its snapshot has not seen, compares with the
+snapshot (`service.changes`) and, in one transaction, stores the new snapshot and writes the
+report into every active subscriber's outbox. No change, no message (a "still quiet" line at
+most every `quiet_days`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from analyzers.types import PostAnalysis, PostText, ProfileAnalysis
+from bot.settings import SubscriptionSettings
+from instagram.errors import InstagramError, RateLimited
+from instagram.models import FetchedProfile
+from reports import charts
+from service import retention
+from service.changes import ProfileState, Thresholds, change_text, compare, quiet_text, state_of
+from service.changes import unseen as unseen_posts
+from service.outbox import Outgoing, enqueue
+from storage.models import Profile, Snapshot, Subscription, User
+
+if TYPE_CHECKING:
+    from service.app import DigService
+
+log = logging.getLogger(__name__)
+
+RETENTION_JOB = "retention"
+MAX_RATE_LIMIT_ATTEMPTS = 6
+
+
+def job_id(username: str, period: str) -> str:
+    return f"report:{period}:{username}"
+
+
+def retry_job_id(username: str, period: str) -> str:
+    return f"retry:{period}:{username}"
+
+
+def sync_url(url: str) -> str:
+    """The job store's URL: the app's database through its default synchronous driver."""
+    parsed = make_url(url)
+    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=False)
+
+
+# --- job functions: module-level, ids only (what the job store pickles is just these names) ----
+
+_active: ReportRuns | None = None
+"""The runs of the service this process runs; set by ReportScheduler.start."""
+
+
+def _runs() -> ReportRuns:
+    if _active is None:
+        raise RuntimeError("no ReportScheduler is running in this process")
+    return _active
+
+
+async def run_report_job(username: str, period: str) -> None:
+    await _runs().run(username, period)
+
+
+async def retry_report_job(username: str, period: str, attempt: int) -> None:
+    await _runs().run(username, period, attempt=attempt)
+
+
+async def purge_job() -> None:
+    await _runs().purge()
+
+
+# --- the scheduler -----------------------------------------------------------------------------
+
+
+class ReportScheduler:
+    def __init__(self, database_url: str, settings: SubscriptionSettings) -> None:
+        self.settings = settings
+        self.scheduler = AsyncIOScheduler(
+            jobstores={"default": SQLAlchemyJobStore(url=sync_url(database_url))},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": int(settings.misfire_grace_hours * 3600),
+            },
+            timezone=UTC,
+        )
+
+    def _trigger(self, period: str) -> CronTrigger:
+        return CronTrigger(
+            day_of_week="mon" if period == "weekly" else "*",
+            hour=self.settings.report_hour_utc,
+            minute=0,
+            jitter=int(self.settings.jitter_minutes * 60) or None,
+            timezone=UTC,
+        )
+
+    def start(self, service: DigService) -> None:
+        """Start running jobs (missed ones run once now) for `service`; adds the daily purge."""
+        global _active
+        _active = ReportRuns(service, self)
+        self.scheduler.start()
+        self.scheduler.add_job(
+            purge_job,
+            CronTrigger(hour=(self.settings.report_hour_utc + 12) % 24, timezone=UTC),
+            id=RETENTION_JOB,
+            replace_existing=True,
+        )
+
+    def shutdown(self) -> None:
+        global _active
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        _active = None
+
+    def ensure(self, username: str, period: str, *, run_now: bool) -> None:
+        """The job of (username, period) exists; `run_now` also runs it at once (a baseline)."""
+        key = job_id(username, period)
+        now = datetime.now(UTC)
+        if self.scheduler.get_job(key) is None:
+            self.scheduler.add_job(
+                run_report_job,
+                self._trigger(period),
+                args=[username, period],
+                id=key,
+                name=f"@{username} {period}",
+                replace_existing=True,
+                **({"next_run_time": now} if run_now else {}),
+            )
+        elif run_now:
+            self.scheduler.modify_job(key, next_run_time=now)
+
+    def drop(self, username: str, period: str) -> None:
+        for key in (job_id(username, period), retry_job_id(username, period)):
+            if self.scheduler.get_job(key) is not None:
+                self.scheduler.remove_job(key)
+
+    def next_run(self, username: str, period: str) -> datetime | None:
+        job = self.scheduler.get_job(job_id(username, period))
+        return None if job is None else job.next_run_time
+
+    def postpone(self, username: str, period: str, attempt: int, retry_after: float) -> datetime:
+        """Run again after `retry_after` doubled per attempt (capped); returns when."""
+        cap = self.settings.rate_limit_max_backoff_hours * 3600
+        when = datetime.now(UTC) + timedelta(seconds=min(cap, retry_after * 2**attempt))
+        self.scheduler.add_job(
+            retry_report_job,
+            DateTrigger(when, timezone=UTC),
+            args=[username, period, attempt + 1],
+            id=retry_job_id(username, period),
+            replace_existing=True,
+        )
+        return when
+
+
+# --- one run -----------------------------------------------------------------------------------
+
+
+def _trend_posts(fetched: FetchedProfile, analysed: ProfileAnalysis | None) -> list[PostAnalysis]:
+    """Every post of the fetch for the trend chart; the newly analysed ones carry their style."""
+    known = {p.shortcode: p for p in analysed.posts} if analysed is not None else {}
+    return [
+        known.get(p.shortcode)
+        or PostAnalysis(
+            p.shortcode,
+            p.taken_at,
+            p.likes,
+            p.comments,
+            p.is_video,
+            PostText(p.caption, p.hashtags, p.mentions),
+            [],
+        )
+        for p in fetched.posts
+    ]
+
+
+class ReportRuns:
+    """What a job does, with the service's source, analyzers, database and outbox."""
+
+    def __init__(self, service: DigService, scheduler: ReportScheduler) -> None:
+        self.service = service
+        self.scheduler = scheduler
+        self.thresholds = Thresholds()
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def _subscribers(self, username: str, period: str) -> tuple[int, list[tuple[int, int]]]:
+        """How many follow (username, period), and (user id, chat id) of those not blocked."""
+        async with self.service.db.session() as session:
+            rows = await session.execute(
+                select(User.id, User.chat_id, User.blocked)
+                .join(Subscription, Subscription.user_id == User.id)
+                .join(Profile, Profile.id == Subscription.profile_id)
+                .where(Profile.username == username, Subscription.period == period)
+                .order_by(User.id)
+            )
+            everyone = list(rows)
+        return len(everyone), [(uid, chat) for uid, chat, blocked in everyone if not blocked]
+
+    async def run(self, username: str, period: str, *, attempt: int = 0) -> None:
+        async with self._locks[job_id(username, period)]:
+            total, active = await self._subscribers(username, period)
+            if total == 0:
+                self.scheduler.drop(username, period)
+                return
+            if not active:
+                log.info("@%s %s: every subscriber blocked the bot; paused", username, period)
+                return
+            try:
+                fetched = await self.service.source.fetch(
+                    username, self.service.settings.instagram.max_posts
+                )
+            except RateLimited as error:
+                if attempt >= MAX_RATE_LIMIT_ATTEMPTS:
+                    log.warning("@%s %s: still rate limited; next regular run", username, period)
+                    return
+                when = self.scheduler.postpone(username, period, attempt, error.retry_after)
+                log.warning("@%s %s: rate limited, postponed to %s", username, period, when)
+                return
+            except InstagramError as error:
+                log.warning(
+                    "@%s %s: not fetched (%s); next run tries again", username, period, error
+                )
+                return
+            await self._report(fetched, period, active)
+
+    async def _report(
+        self, fetched: FetchedProfile, period: str, subscribers: list[tuple[int, int]]
+    ) -> None:
+        service, now = self.service, self.service.now()
+        async with service.db.session() as session:
+            snapshot = await session.scalar(
+                select(Snapshot)
+                .join(Profile, Profile.id == Snapshot.profile_id)
+                .where(Profile.username == fetched.username, Snapshot.period == period)
+            )
+            old = ProfileState.from_json(snapshot.data) if snapshot is not None else None
+        fresh = fetched.posts if old is None else unseen_posts(old, fetched.posts)
+        analysed = (
+            await service.analysis.analyze_fetched(replace(fetched, posts=fresh)) if fresh else None
+        )
+        styles = {p.shortcode: p.style for p in old.posts} if old is not None else {}
+        personality = old.personality if old is not None else None
+        if analysed is not None:
+            styles.update({p.shortcode: p.style.top if p.style else None for p in analysed.posts})
+            traits = analysed.personality.scores if analysed.personality else None
+            personality = traits or personality
+        new = state_of(fetched, styles, personality)
+        messages = await self._messages(fetched, old, new, analysed, snapshot, now)
+        await self._store(fetched, period, new, messages, subscribers, now)
+        if messages:
+            service.outbox.wake()
+
+    async def _messages(
+        self,
+        fetched: FetchedProfile,
+        old: ProfileState | None,
+        new: ProfileState,
+        analysed: ProfileAnalysis | None,
+        snapshot: Snapshot | None,
+        now: datetime,
+    ) -> list[Outgoing]:
+        if old is None or snapshot is None:
+            return []  # the baseline: nothing to compare with yet
+        changes = compare(fetched.username, old, new, self.thresholds)
+        if not changes.any:
+            quiet_days = self.service.settings.subscriptions.quiet_days
+            since = snapshot.last_report_at or snapshot.taken_at
+            if quiet_days and now - since >= timedelta(days=quiet_days):
+                return [Outgoing(quiet_text(fetched.username, since))]
+            return []
+        posts = _trend_posts(fetched, analysed)
+        title = f"@{fetched.username}: likes and comments"
+        chart = await asyncio.get_running_loop().run_in_executor(
+            self.service.executor, charts.engagement_chart, posts, fetched.followers, title
+        )
+        hide = self.service.settings.privacy.hide_sensitive_for_others
+        return [Outgoing(title, chart), Outgoing(change_text(changes, hide_sensitive=hide))]
+
+    async def _store(
+        self,
+        fetched: FetchedProfile,
+        period: str,
+        state: ProfileState,
+        messages: list[Outgoing],
+        subscribers: list[tuple[int, int]],
+        now: datetime,
+    ) -> None:
+        """The new snapshot and every subscriber's messages, in one transaction."""
+        async with self.service.db.session() as session:
+            profile = await session.scalar(
+                select(Profile).where(Profile.username == fetched.username)
+            )
+            if profile is None:  # everyone left while the run fetched
+                return
+            profile.followers, profile.followees = fetched.followers, fetched.followees
+            profile.post_count, profile.last_fetched_at = fetched.post_count, fetched.fetched_at
+            snapshot = await session.scalar(
+                select(Snapshot).where(Snapshot.profile_id == profile.id, Snapshot.period == period)
+            )
+            if snapshot is None:
+                snapshot = Snapshot(profile_id=profile.id, period=period, last_report_at=now)
+                session.add(snapshot)
+            snapshot.taken_at, snapshot.data = now, state.to_json()
+            if messages:
+                snapshot.last_report_at = now
+                for user_id, chat_id in subscribers:
+                    enqueue(session, user_id, chat_id, messages, now)
+
+    async def purge(self) -> dict[str, int]:
+        service = self.service
+        deleted = await retention.purge(
+            service.db, service.now(), service.settings.privacy.retention_days
+        )
+        log.info("retention purge: %s", deleted)
+        return deleted
