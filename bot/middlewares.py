@@ -13,6 +13,7 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 
+from bot.metrics import Metrics
 from handlers import texts
 from service.app import DigService
 
@@ -49,8 +50,10 @@ class UpdateMiddleware(BaseMiddleware):
     (a bad username, a private profile, a broken photo, busy), else a generic apology.
     """
 
-    def __init__(self, service: DigService) -> None:
+    def __init__(self, service: DigService, metrics: Metrics | None = None) -> None:
         self.service = service
+        self.metrics = metrics or Metrics()
+        """Counts `updates`, `refused` (answered with the error's user_message), `errors`."""
         self.in_flight: set[asyncio.Task[Any]] = set()
         """Updates being handled now: a graceful shutdown waits for them (aiogram does not)."""
 
@@ -79,8 +82,9 @@ class UpdateMiddleware(BaseMiddleware):
             outcome = (
                 f"refused:{type(error).__name__}" if reply else f"error:{type(error).__name__}"
             )
+            self.metrics.count("refused" if reply else "errors")
             if reply is None:
-                log.exception("update %s failed", event.update_id)
+                log.exception("update %s failed (chat %s)", event.update_id, chat_id)
             bot: Bot = data["bot"]
             if chat_id is not None:
                 try:
@@ -91,6 +95,7 @@ class UpdateMiddleware(BaseMiddleware):
                     )
             return None
         finally:
+            self.metrics.count("updates")
             log.info(
                 "update id=%s type=%s chat=%s outcome=%s duration_ms=%.0f",
                 event.update_id,

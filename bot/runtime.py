@@ -13,8 +13,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand
 
+from bot.metrics import runtime_metrics
 from bot.middlewares import UpdateMiddleware
-from bot.session import RetryMiddleware
+from bot.session import configure_session
 from handlers import build_router
 from service.app import DigService
 from service.outbox import telegram_sender
@@ -35,11 +36,14 @@ COMMANDS = [
 
 
 def make_bot(token: str, api_base: str | None = None) -> Bot:
-    """A Bot whose requests go to Telegram (or `api_base`) and retry through bad moments."""
+    """A Bot whose requests go to Telegram (or `api_base`), paced, retried through bad moments."""
     api = TelegramAPIServer.from_base(api_base) if api_base else None
     session = AiohttpSession(api=api) if api else AiohttpSession()
-    session.middleware(RetryMiddleware())
+    configure_session(session)
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+METRICS_LOG_SECONDS = 300.0
 
 
 class BotRuntime:
@@ -55,7 +59,8 @@ class BotRuntime:
         self.service = service
         self.bot = bot
         self.dispatcher = Dispatcher()
-        self.updates = UpdateMiddleware(service)
+        self.metrics = runtime_metrics(service.admission, bot.session)
+        self.updates = UpdateMiddleware(service, self.metrics)
         self.dispatcher.update.outer_middleware(self.updates)
         self.dispatcher.include_router(build_router(album_latency))
         self._polling: asyncio.Task[Any] | None = None
@@ -63,6 +68,7 @@ class BotRuntime:
     async def start_service(self) -> None:
         await self.service.start()
         await self.service.start_background(telegram_sender(self.bot))
+        self.metrics.start_logging(METRICS_LOG_SECONDS)
 
     async def start_polling(self) -> None:
         """Register the commands and start long polling in the background."""
@@ -97,6 +103,7 @@ class BotRuntime:
             if late:
                 log.warning("cancelled %d updates still running after %.0fs", len(late), grace)
                 await asyncio.wait(late)
+        await self.metrics.stop_logging()
         await self.service.stop_background()
         await self.bot.session.close()
         await self.service.close()

@@ -1,8 +1,15 @@
-"""Outgoing requests that survive Telegram's bad moments, in one place.
+"""Outgoing requests that survive Telegram's bad moments and limits, in one place.
 
-A 429 waits its `retry_after` and holds back every other request meanwhile (Telegram's flood
-control is per bot); 5xx answers and dropped connections are retried with exponential backoff
-and jitter. Everything else (400, 403, …) is the caller's to handle.
+`configure_session` installs the whole chain on a bot's session, outermost first:
+
+- `LimitsMiddleware`: a text over 4096 characters goes as several messages, cut at paragraph or
+  line breaks (the keyboard under the last one); a caption over 1024 keeps its first part and
+  the rest follows as messages; "message is not modified" after an edit is success, not an error.
+- `RetryMiddleware`: a 429 waits its `retry_after` and holds back every other request meanwhile
+  (Telegram's flood control is per bot); 5xx answers and dropped connections are retried with
+  exponential backoff and jitter. Everything else (400, 403, …) is the caller's to handle.
+- `bot.pacing.PacingMiddleware`: every attempt, retries included, waits for its turn under
+  Telegram's rate limits.
 """
 
 from __future__ import annotations
@@ -10,17 +17,112 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from aiogram.client.session.base import BaseSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import GetUpdates
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import (
+    EditMessageCaption,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetUpdates,
+    SendAnimation,
+    SendAudio,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    SendVideo,
+    SendVoice,
+)
+
+from bot.pacing import Pacer, PacingMiddleware
+from reports.split import CAPTION_LIMIT, MESSAGE_LIMIT, split_caption, split_message, utf16_len
 
 if TYPE_CHECKING:
     from aiogram import Bot
     from aiogram.methods import Response, TelegramMethod
 
 log = logging.getLogger(__name__)
+
+
+_CAPTIONED = (SendPhoto, SendDocument, SendVideo, SendAnimation, SendAudio, SendVoice)
+_EDITS = (EditMessageText, EditMessageCaption, EditMessageReplyMarkup)
+
+
+class LimitsMiddleware(BaseRequestMiddleware):
+    """Telegram's size limits and its one harmless error, handled for every caller."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[Any],
+        bot: Bot,
+        method: TelegramMethod[Any],
+    ) -> Response[Any]:
+        if isinstance(method, SendMessage) and utf16_len(method.text) > MESSAGE_LIMIT:
+            return await self._long_text(make_request, bot, method)
+        caption = getattr(method, "caption", None)
+        if (
+            isinstance(method, _CAPTIONED)
+            and isinstance(caption, str)
+            and utf16_len(caption) > CAPTION_LIMIT
+        ):
+            return await self._long_caption(make_request, bot, method, caption)
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as error:
+            if isinstance(method, _EDITS) and "message is not modified" in error.message:
+                return True  # type: ignore[return-value]  # the edit's result when nothing changed
+            raise
+
+    async def _long_text(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: SendMessage
+    ) -> Response[Any]:
+        """The chunks in order, the keyboard under the last; returns the last message."""
+        chunks = split_message(method.text)
+        result: Response[Any] | None = None
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            update: dict[str, Any] = {"text": chunk}
+            if not last:
+                update["reply_markup"] = None
+            if index > 0:
+                update.update(reply_parameters=None, reply_to_message_id=None)
+            result = await make_request(bot, method.model_copy(update=update))
+        assert result is not None
+        return result
+
+    async def _long_caption(
+        self,
+        make_request: NextRequestMiddlewareType[Any],
+        bot: Bot,
+        method: TelegramMethod[Any],
+        caption: str,
+    ) -> Response[Any]:
+        """The media with the caption's head, then the rest as messages; returns the media's."""
+        head, rest = split_caption(caption)
+        markup = getattr(method, "reply_markup", None)
+        update: dict[str, Any] = {"caption": head}
+        if rest is not None:
+            update["reply_markup"] = None
+        result = await make_request(bot, method.model_copy(update=update))
+        if rest is not None:
+            follow = SendMessage(
+                chat_id=getattr(method, "chat_id"),  # noqa: B009  # every captioned send has one
+                text=rest,
+                parse_mode=getattr(method, "parse_mode", None),
+                message_thread_id=getattr(method, "message_thread_id", None),
+                reply_markup=markup,
+            )
+            await self(make_request, bot, follow)  # itself split when longer than a message
+        return result
 
 
 class RetryMiddleware(BaseRequestMiddleware):
@@ -30,15 +132,23 @@ class RetryMiddleware(BaseRequestMiddleware):
         base_delay: float = 0.25,
         max_delay: float = 30.0,
         rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         self.attempts = attempts
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.retries = 0
         """How many requests were retried since start (an operator counter)."""
+        self.retried: Counter[str] = Counter()
+        """Retries by cause: '429', '5xx', 'network'."""
         self._rng = rng or random.Random()
+        self._sleep = sleep
         self._open = asyncio.Event()
         self._open.set()
+
+    def _count(self, cause: str) -> None:
+        self.retries += 1
+        self.retried[cause] += 1
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.max_delay, self.base_delay * 2**attempt)
@@ -47,7 +157,7 @@ class RetryMiddleware(BaseRequestMiddleware):
     async def _hold_everyone(self, seconds: float) -> None:
         self._open.clear()
         try:
-            await asyncio.sleep(seconds)
+            await self._sleep(seconds)
         finally:
             self._open.set()
 
@@ -67,7 +177,7 @@ class RetryMiddleware(BaseRequestMiddleware):
                 if attempt == self.attempts - 1:
                     raise
                 log.warning("%s: 429, waiting %ss", type(method).__name__, error.retry_after)
-                self.retries += 1
+                self._count("429")
                 if self._open.is_set():
                     await self._hold_everyone(error.retry_after)
             except (TelegramServerError, TelegramNetworkError) as error:
@@ -75,6 +185,18 @@ class RetryMiddleware(BaseRequestMiddleware):
                     raise
                 delay = self._backoff(attempt)
                 log.warning("%s: %s, retrying in %.2fs", type(method).__name__, error, delay)
-                self.retries += 1
-                await asyncio.sleep(delay)
+                self._count("5xx" if isinstance(error, TelegramServerError) else "network")
+                await self._sleep(delay)
         raise AssertionError("unreachable")
+
+
+def configure_session(
+    session: BaseSession, *, retry: RetryMiddleware | None = None, pacer: Pacer | None = None
+) -> tuple[RetryMiddleware, Pacer]:
+    """Install the chain on `session` (limits, retries, pacing); returns its counters' owners."""
+    retry = retry or RetryMiddleware()
+    pacer = pacer or Pacer()
+    session.middleware(LimitsMiddleware())
+    session.middleware(retry)
+    session.middleware(PacingMiddleware(pacer))
+    return retry, pacer

@@ -27,7 +27,13 @@ async def run_webhook(runtime: BotRuntime, settings: Settings) -> web.AppRunner:
     setup_application(app, runtime.dispatcher, bot=runtime.bot, service=runtime.service)
 
     async def health(_: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "in_flight": len(runtime.updates.in_flight)})
+        return web.json_response(
+            {
+                "ok": True,
+                "in_flight": len(runtime.updates.in_flight),
+                **runtime.metrics.snapshot(),
+            }
+        )
 
     app.router.add_get("/health", health)
     runner = web.AppRunner(app, access_log=None)

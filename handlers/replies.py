@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, InputMediaPhoto, Message
-from reports.text import split_message
 
 from service.app import Report
 
@@ -31,13 +29,10 @@ class StatusMessage:
         if self.message_id is None:
             self.message_id = (await self.bot.send_message(self.chat_id, text)).message_id
             return
-        try:
-            await self.bot.edit_message_text(
-                text=text, chat_id=self.chat_id, message_id=self.message_id
-            )
-        except TelegramBadRequest as exc:
-            if "not modified" not in str(exc):
-                raise
+        # "message is not modified" is not an error: the session treats it as done.
+        await self.bot.edit_message_text(
+            text=text, chat_id=self.chat_id, message_id=self.message_id
+        )
 
     async def progress(self, stage: str) -> None:
         await self.show(f"✓ {stage}")
@@ -46,7 +41,10 @@ class StatusMessage:
 async def send_report(
     bot: Bot, chat_id: int, report: Report, keyboard: InlineKeyboardMarkup | None = None
 ) -> None:
-    """Charts first (one photo, or an album), then the text with the buttons under its end."""
+    """Charts first (one photo, or an album), then the text with the buttons under its end.
+
+    A text over Telegram's limit is sent as several messages by the session (bot/session.py).
+    """
     pngs = report.charts[:MAX_ALBUM]
     if len(pngs) == 1:
         name, png = pngs[0]
@@ -56,10 +54,7 @@ async def send_report(
             chat_id,
             [InputMediaPhoto(media=BufferedInputFile(png, f"{name}.png")) for name, png in pngs],
         )
-    chunks = split_message(report.text) or [""]
-    for index, chunk in enumerate(chunks):
-        last = index == len(chunks) - 1
-        await bot.send_message(chat_id, chunk, reply_markup=keyboard if last else None)
+    await bot.send_message(chat_id, report.text, reply_markup=keyboard)
     for note in report.notes:
         await bot.send_message(chat_id, note)
 

@@ -20,6 +20,10 @@ class Admission:
         self.per_person_per_hour = per_person_per_hour
         self._clock = clock
         self._in_flight = 0
+        self.started = 0
+        """Analyses admitted since start (an operator counter)."""
+        self.refused = 0
+        """Analyses refused as busy since start, either reason (an operator counter)."""
         self._history: dict[int, deque[float]] = defaultdict(deque)
 
     @property
@@ -43,13 +47,18 @@ class Admission:
 
     @asynccontextmanager
     async def slot(self, person: int | None) -> AsyncIterator[None]:
-        if self._in_flight >= self.capacity:
-            raise Busy(
-                "I am busy analysing for many people right now. Please try again in a minute.",
-                retry_after=60,
-            )
-        if person is not None:
-            self._check_person(person)
+        try:
+            if self._in_flight >= self.capacity:
+                raise Busy(
+                    "I am busy analysing for many people right now. Please try again in a minute.",
+                    retry_after=60,
+                )
+            if person is not None:
+                self._check_person(person)
+        except Busy:
+            self.refused += 1
+            raise
+        self.started += 1
         self._in_flight += 1
         try:
             yield

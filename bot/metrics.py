@@ -1,0 +1,86 @@
+"""Counters an operator can read: in the log every few minutes and on /health.
+
+Events are counted here by whoever sees them (`count`); values other objects already keep (the
+retries of the session, the analyses in flight) are read when asked (`watch`), so nothing is
+counted twice. A snapshot is a flat JSON object of numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from functools import partial
+
+from aiogram.client.session.base import BaseSession
+
+from bot.pacing import PacingMiddleware
+from bot.session import RetryMiddleware
+from service.admission import Admission
+
+log = logging.getLogger("digbot.metrics")
+
+
+class Metrics:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._started = clock()
+        self._counts: Counter[str] = Counter()
+        self._watched: dict[str, Callable[[], float]] = {}
+        self._logger: asyncio.Task[None] | None = None
+
+    def count(self, name: str, amount: int = 1) -> None:
+        self._counts[name] += amount
+
+    def watch(self, name: str, read: Callable[[], float]) -> None:
+        """Report `read()` under `name` in every snapshot."""
+        self._watched[name] = read
+
+    def snapshot(self) -> dict[str, float]:
+        values: dict[str, float] = {"uptime_seconds": round(self._clock() - self._started, 1)}
+        values.update(self._counts)
+        values.update({name: read() for name, read in self._watched.items()})
+        return values
+
+    def line(self) -> str:
+        """The snapshot as one log line: `name=value …`, names sorted."""
+        return " ".join(f"{name}={value:g}" for name, value in sorted(self.snapshot().items()))
+
+    def start_logging(self, every_seconds: float) -> None:
+        """Log a snapshot every `every_seconds` until `stop_logging`."""
+        if self._logger is None:
+            self._logger = asyncio.create_task(self._log_every(every_seconds))
+
+    async def stop_logging(self) -> None:
+        if self._logger is not None:
+            self._logger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._logger
+            self._logger = None
+        log.info("metrics %s", self.line())
+
+    async def _log_every(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            log.info("metrics %s", self.line())
+
+
+def runtime_metrics(admission: Admission, session: BaseSession) -> Metrics:
+    """Metrics that also read the analyses admitted/refused/in flight and the session's retries
+    and pacing (when `configure_session` set the session up)."""
+    metrics = Metrics()
+    metrics.watch("analyses", lambda: admission.started)
+    metrics.watch("busy", lambda: admission.refused)
+    metrics.watch("queue_depth", lambda: admission.in_flight)
+    retry = next((m for m in session.middleware if isinstance(m, RetryMiddleware)), None)
+    if retry is not None:
+        metrics.watch("retries", lambda: retry.retries)
+        for cause in ("429", "5xx", "network"):
+            metrics.watch(f"retries_{cause}", partial(retry.retried.__getitem__, cause))
+    pacing = next((m for m in session.middleware if isinstance(m, PacingMiddleware)), None)
+    if pacing is not None:
+        metrics.watch("paced", lambda: pacing.pacer.paced)
+    return metrics
