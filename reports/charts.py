@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import cast
 
@@ -510,25 +510,31 @@ def heatmap_overlay(photo_pixels: np.ndarray, heat: np.ndarray, title: str) -> b
     return theme.to_png(fig)
 
 
-def profile_charts(a: ProfileAnalysis, *, hide_sensitive: bool = False) -> dict[str, bytes]:
-    """The charts worth sending for a profile, by name, in the order to send them. A chart
-    with nothing to draw is left out (the text summary says why); `hide_sensitive` leaves out
-    mood styles and personality, as profile_summary does."""
-    rendered: dict[str, bytes] = {}
-    visible_styles = {
+def profile_chart_jobs(
+    a: ProfileAnalysis, *, hide_sensitive: bool = False
+) -> list[tuple[str, Callable[[], bytes]]]:
+    """The charts worth sending for a profile, in the order to send them, as (name, render)
+    pairs so the caller can render them in parallel worker threads. A chart with nothing to
+    draw is left out (the text summary says why); `hide_sensitive` leaves out mood styles and
+    personality, as profile_summary does."""
+    jobs: list[tuple[str, Callable[[], bytes]]] = []
+    styles = {
         style: share
         for style, share in a.style_shares.items()
         if share > 0 and not (hide_sensitive and style in MOOD_STYLE_IDS)
     }
-    if visible_styles:
-        rendered["styles"] = style_mix_chart(visible_styles, f"@{a.username}: photo styles")
+    if styles:
+        title = f"@{a.username}: photo styles"
+        jobs.append(("styles", lambda: style_mix_chart(styles, title)))
     if a.posts:
-        rendered["engagement"] = engagement_chart(a.posts, a.followers)
-    if a.habits is not None and (a.habits.habits or sum(a.habits.posting_hours) > 0):
-        rendered["habits"] = habits_chart(a.habits)
-    if not hide_sensitive and a.personality is not None and a.personality.scores is not None:
-        rendered["personality"] = big_five_chart(a.personality)
-    return rendered
+        jobs.append(("engagement", lambda: engagement_chart(a.posts, a.followers)))
+    habits = a.habits
+    if habits is not None and (habits.habits or sum(habits.posting_hours) > 0):
+        jobs.append(("habits", lambda: habits_chart(habits)))
+    personality = a.personality
+    if not hide_sensitive and personality is not None and personality.scores is not None:
+        jobs.append(("personality", lambda: big_five_chart(personality)))
+    return jobs
 
 
 __all__ = [
@@ -537,7 +543,7 @@ __all__ = [
     "engagement_chart",
     "habits_chart",
     "heatmap_overlay",
-    "profile_charts",
+    "profile_chart_jobs",
     "selfie_card",
     "style_mix_chart",
 ]

@@ -189,7 +189,7 @@ def _personality_text(result: PersonalityResult | None, unavailable: bool) -> st
         return "" if unavailable else "<b>Personality</b>: not analysed."
     if result.scores is None:
         reason = (result.reason or "not enough text to say").rstrip(".")
-        return f"<b>Personality</b>: can't say — {_e(reason)}."
+        return f"<b>Personality</b>: {_e(reason)}."
     basis = f"from {result.words:,} words of captions, " if result.words else ""
     lines = [
         f"• <b>{trait_name(t)}</b> {round(result.scores[t] * 100)}: "

@@ -64,7 +64,7 @@ def full_charts(
     }
 
 
-ASPECTS = {"style_mix": 0.75, "big_five": 0.75}
+ASPECTS = {"style_mix": 0.75, "big_five": 0.75, "styles": 0.75, "personality": 0.75}
 
 
 def test_every_chart_is_a_phone_sized_png(
@@ -209,12 +209,15 @@ def test_heatmap_checks_shapes_and_accepts_grey_photos() -> None:
         charts.heatmap_overlay(data.astronaut(), np.zeros((3, 3, 3)), "bad")
 
 
-def test_profile_charts_picks_what_there_is_to_show(
+def test_profile_chart_jobs_pick_what_there_is_to_show(
     make_profile: Callable[..., ProfileAnalysis],
 ) -> None:
+    def names(profile: ProfileAnalysis, hide: bool = False) -> list[str]:
+        return [name for name, _ in charts.profile_chart_jobs(profile, hide_sensitive=hide)]
+
     profile = make_profile()
-    assert list(charts.profile_charts(profile)) == ["styles", "engagement", "habits", "personality"]
-    assert "personality" not in charts.profile_charts(profile, hide_sensitive=True)
+    assert names(profile) == ["styles", "engagement", "habits", "personality"]
+    assert names(profile, hide=True) == ["styles", "engagement", "habits"]
     no_text = PersonalityResult(scores=None, confidence=0.0, reason="not enough text")
     empty = make_profile(
         posts=[],
@@ -222,5 +225,7 @@ def test_profile_charts_picks_what_there_is_to_show(
         personality=no_text,
         habits=HabitsResult(habits=[], posting_hours=[0] * 24),
     )
-    assert list(charts.profile_charts(empty)) == ["styles"]
-    assert charts.profile_charts(empty, hide_sensitive=True) == {}
+    assert names(empty) == ["styles"]
+    assert names(empty, hide=True) == []
+    for name, render in charts.profile_chart_jobs(profile):
+        assert_chart(render(), ASPECTS.get(name, 1.0))

@@ -87,7 +87,7 @@ def test_hide_sensitive_drops_mood_styles_and_personality(
 def test_personality_missing_is_explained(make_profile: Callable[..., ProfileAnalysis]) -> None:
     no_text = PersonalityResult(scores=None, confidence=0.0, reason="not enough text to say")
     message = text.profile_summary(make_profile(personality=no_text))
-    assert "<b>Personality</b>: can't say — not enough text to say." in message
+    assert "<b>Personality</b>: not enough text to say." in message
     assert "Openness" not in message
     assert "Personality</b>: not analysed" in text.profile_summary(make_profile(personality=None))
     unavailable = make_profile(personality=None, unavailable={"personality": "model missing"})
