@@ -18,17 +18,12 @@ CHAT = 1001
 
 
 def make_jpeg(width: int = 64, height: int = 48, seed: int = 0) -> bytes:
-    """A small deterministic JPEG (a colour gradient that differs by seed)."""
-    image = Image.new("RGB", (width, height))
-    image.putdata(
-        [
-            ((x * 7 + seed * 40) % 256, (y * 5) % 256, (seed * 90) % 256)
-            for y in range(height)
-            for x in range(width)
-        ]
-    )
+    """A small deterministic JPEG: two gradients and a flat channel that differs by seed."""
+    horizontal = Image.linear_gradient("L").rotate(90).resize((width, height))
+    vertical = Image.linear_gradient("L").resize((width, height))
+    flat = Image.new("L", (width, height), (seed * 90) % 256)
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=90)
+    Image.merge("RGB", (horizontal, vertical, flat)).save(out, "JPEG", quality=90)
     return out.getvalue()
 
 
