@@ -91,6 +91,8 @@ def inline_markup(p: Params) -> dict[str, Any] | None:
                 raise bad_request("BUTTON_DATA_INVALID")
             if data is None and not url:
                 raise bad_request(_TEXT_BUTTONS)
+            if url is not None and not str(url).startswith(("http://", "https://", "tg://")):
+                raise bad_request("BUTTON_URL_INVALID")
             buttons.append({k: v for k, v in button.items() if v is not None})
         keyboard.append(buttons)
     return {"inline_keyboard": keyboard}

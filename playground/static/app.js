@@ -14,6 +14,7 @@ $("chat-id").value = chatId;
 
 // --- rendering ---------------------------------------------------------------------------
 
+const SAFE_URL = /^(https?:|tg:|mailto:)/i;
 const ALLOWED = { B: "b", STRONG: "b", I: "i", EM: "i", U: "u", INS: "u", S: "s", STRIKE: "s",
   DEL: "s", CODE: "code", PRE: "pre", A: "a" };
 
@@ -30,7 +31,7 @@ function safeHtml(html) {
         const el = document.createElement(tag);
         if (tag === "a") {
           const href = child.getAttribute("href") || "";
-          if (/^(https?:|tg:|mailto:)/i.test(href)) el.href = href;
+          if (SAFE_URL.test(href)) el.href = href;
           el.target = "_blank";
           el.rel = "noopener noreferrer";
         }
@@ -106,7 +107,10 @@ function buttons(m) {
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = b.url ? `${b.text} ↗` : b.text;
-      button.onclick = () => (b.url ? window.open(b.url, "_blank", "noopener") : press(m.message_id, b.callback_data));
+      button.onclick = () => {
+        if (b.callback_data !== undefined) press(m.message_id, b.callback_data);
+        else if (SAFE_URL.test(b.url || "")) window.open(b.url, "_blank", "noopener");
+      };
       line.append(button);
     }
     box.append(line);

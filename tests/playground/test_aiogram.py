@@ -325,6 +325,11 @@ async def test_callback_data_is_limited_to_64_bytes(bot: Bot, chat: int) -> None
     await bot.send_message(chat, "ok", reply_markup=keyboard("é" * 32))  # 64 bytes
     with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
         await bot.send_message(chat, "too long", reply_markup=keyboard("é" * 33))
+    link = InlineKeyboardButton(text="x", url="javascript:alert(1)")
+    with pytest.raises(TelegramBadRequest, match="BUTTON_URL_INVALID"):
+        await bot.send_message(
+            chat, "bad", reply_markup=InlineKeyboardMarkup(inline_keyboard=[[link]])
+        )
 
 
 async def test_photo_over_10_mb_is_too_large(bot: Bot, client: PlaygroundClient, chat: int) -> None:
