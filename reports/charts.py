@@ -36,7 +36,14 @@ from analyzers.types import (
     StyleResult,
 )
 from reports import theme
-from reports.names import MOOD_NOTE, emotion_name, humanize, style_name, trait_name
+from reports.names import (
+    MOOD_LABEL,
+    PERSONALITY_CAVEAT,
+    emotion_name,
+    humanize,
+    style_name,
+    trait_name,
+)
 
 MAX_STYLE_COLOURS = 6
 """The engagement chart colours this many styles; the rest are 'Other' (grey)."""
@@ -48,12 +55,21 @@ _HEAT_OVERLAY = ListedColormap(
 )
 """The heat colour map fading to transparent when cold, so the photo shows through (and the
 colour bar, drawn on white, shows exactly what the overlay does)."""
-BIG_FIVE_CAVEAT = "A rough guess from captions, not a psychological test."
 
 
 def _style_label(style_id: str) -> str:
     name = style_name(style_id)
-    return f"{name}\n({MOOD_NOTE.split(',')[0]})" if style_id in MOOD_STYLE_IDS else name
+    return f"{name}\n({MOOD_LABEL})" if style_id in MOOD_STYLE_IDS else name
+
+
+def _style_bars(ax: Axes, items: Sequence[tuple[str, float]]) -> None:
+    """Bars of (style id, share); mood styles in their own hatched colour and marked."""
+    _hbars(
+        ax,
+        [(_style_label(style_id), share) for style_id, share in items],
+        colours=[theme.MOOD if s in MOOD_STYLE_IDS else theme.ACCENT for s, _ in items],
+        hatched=[s in MOOD_STYLE_IDS for s, _ in items],
+    )
 
 
 def _hbars(
@@ -112,12 +128,7 @@ def style_mix_chart(shares: dict[str, float], title: str, *, hide_sensitive: boo
     if not items:
         theme.empty_panel(ax, "No analysed photos to show")
         return theme.to_png(fig)
-    _hbars(
-        ax,
-        [(_style_label(style_id), share) for style_id, share in items],
-        colours=[theme.MOOD if s in MOOD_STYLE_IDS else theme.ACCENT for s, _ in items],
-        hatched=[s in MOOD_STYLE_IDS for s, _ in items],
-    )
+    _style_bars(ax, items)
     theme.label(ax, x="Share of analysed photos")
     return theme.to_png(fig)
 
@@ -135,7 +146,7 @@ def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Fiv
     scores = [float(np.clip(result.scores[trait], 0.0, 1.0)) for trait in TRAIT_IDS]
     fig = theme.new_figure(theme.LANDSCAPE)
     words = f" (from {result.words:,} words of captions)" if result.words else ""
-    theme.set_title(fig, title, f"Confidence: {result.confidence:.0%}{words}. {BIG_FIVE_CAVEAT}")
+    theme.set_title(fig, title, f"Confidence: {result.confidence:.0%}{words}. {PERSONALITY_CAVEAT}")
     ax = cast(PolarAxes, fig.add_subplot(projection="polar"))
     angles = np.linspace(0, 2 * math.pi, len(TRAIT_IDS), endpoint=False)
     closed_angles = np.append(angles, angles[0])
@@ -397,13 +408,7 @@ def _style_top3(ax: Axes, style: StyleResult | None, missing: str) -> None:
     if style is None:
         theme.empty_panel(ax, missing)
         return
-    top = sorted(style.scores.items(), key=lambda item: -item[1])[:3]
-    _hbars(
-        ax,
-        [(_style_label(s), p) for s, p in top],
-        colours=[theme.MOOD if s in MOOD_STYLE_IDS else theme.ACCENT for s, _ in top],
-        hatched=[s in MOOD_STYLE_IDS for s, _ in top],
-    )
+    _style_bars(ax, sorted(style.scores.items(), key=lambda item: -item[1])[:3])
 
 
 _POPULARITY_BASIS = {"personal": "vs. this account's posts", "prior": "general model"}

@@ -45,7 +45,11 @@ ANALYZER_NAMES: dict[str, str] = {
     "popularity": "Popularity",
 }
 
-MOOD_NOTE = "photo mood, not a diagnosis"
+MOOD_LABEL = "photo mood"
+MOOD_NOTE = f"{MOOD_LABEL}, not a diagnosis"
+"""Said next to every mood style (depressed, lonely): it describes a photo, not a person."""
+PERSONALITY_CAVEAT = "A rough guess from captions, not a psychological test."
+"""Said next to every personality result, in the text and on the chart."""
 
 
 def humanize(identifier: str) -> str:

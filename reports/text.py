@@ -27,6 +27,7 @@ from analyzers.types import (
 )
 from reports.names import (
     MOOD_NOTE,
+    PERSONALITY_CAVEAT,
     STYLE_NAMES,
     TRAIT_NAMES,
     analyzer_name,
@@ -38,6 +39,7 @@ from reports.names import (
 from reports.split import split_caption, split_message
 
 __all__ = [
+    "PERSONALITY_CAVEAT",
     "STYLE_NAMES",
     "TRAIT_NAMES",
     "album_summary",
@@ -46,8 +48,6 @@ __all__ = [
     "split_caption",
     "split_message",
 ]
-
-PERSONALITY_CAVEAT = "A rough guess from captions, not a psychological test."
 
 _TRAIT_SENTENCES: dict[str, tuple[str, str, str]] = {
     # (low, middle, high)
