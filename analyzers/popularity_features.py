@@ -18,6 +18,7 @@ import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import emoji
 import numpy as np
@@ -305,3 +306,25 @@ def describe(feature: str) -> tuple[str, str, str]:
     if feature in ("hour_sin", "hour_cos"):
         return "the posting hour", "a good posting hour", "a weak posting hour"
     return "a certain look of the photos", "this photo's look", "this photo's look"
+
+
+def engagement_row(
+    account: str, followers: int | None, post: PostInput, fetched_at: datetime
+) -> dict[str, Any]:
+    """One JSON-able row to store per analysed public post (the retraining schema).
+
+    Store it when the post is analysed; when the profile is fetched again later, overwrite
+    likes, comments and age_days with the newer counts. training/popularity/retrain_prior.py
+    reads these rows as JSON lines.
+    """
+    return {
+        "account": account,
+        "shortcode": post.shortcode,
+        "followers": followers,
+        "likes": post.likes,
+        "comments": post.comments,
+        "taken_at": post.taken_at.isoformat(),
+        "age_days": age_days(post.taken_at, fetched_at),
+        "is_video": post.is_video,
+        "features": post_features(post),
+    }

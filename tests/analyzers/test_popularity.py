@@ -15,6 +15,7 @@ from scipy.stats import spearmanr
 from analyzers.popularity import MIN_POSTS, PopularityAnalyzer, score_photo
 from analyzers.popularity_features import (
     COMMENT_WEIGHT,
+    engagement_row,
     log_engagement,
     post_features,
     relative_targets,
@@ -156,6 +157,9 @@ def test_post_features_are_json_numbers_without_images(food_profile) -> None:
     assert len(feats) < 80  # a projection of the embedding, not the 1,280 numbers
     assert feats["hashtags_log"] == pytest.approx(np.log1p(2))
     assert feats["has_exclamation"] == 1.0 and feats["style_food"] > 0.5
+    row = engagement_row("someone", 1234, post, NOW)
+    assert json.loads(json.dumps(row)) == row
+    assert row["features"] == feats and row["age_days"] >= 2
 
 
 def test_retrain_prior_from_exported_rows(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """Fit and evaluate the general prior from rows, whatever produced them.
 
-A row is one post as the service stores it (and as `sources` builds them from the data sets):
+A row is one post as the service stores it (analyzers.popularity_features.engagement_row; the
+data sets' rows are built the same way):
 
     {"account": "name", "shortcode": "Cx1…", "followers": 1234 | null, "likes": 56,
      "comments": 7, "taken_at": "2024-05-01T18:30:00+00:00", "age_days": 9.5,
@@ -28,7 +29,7 @@ from analyzers.popularity_features import (
     COMMENT_WEIGHT,
     MIN_AGE_DAYS,
     engagement_rate,
-    post_features,
+    engagement_row,
     relative_to_account,
 )
 from training.popularity.sources import Account
@@ -38,24 +39,10 @@ ALPHA = 10.0
 
 
 def rows_from_account(account: Account) -> list[Row]:
-    rows = []
-    for post in account.posts:
-        feats = post_features(post)
-        if not account.hour_known:
-            feats["hour_sin"] = feats["hour_cos"] = 0.0
-        rows.append(
-            {
-                "account": account.name,
-                "shortcode": post.shortcode,
-                "followers": account.followers,
-                "likes": post.likes,
-                "comments": post.comments,
-                "taken_at": post.taken_at.isoformat(),
-                "age_days": (account.now - post.taken_at).total_seconds() / 86400,
-                "is_video": post.is_video,
-                "features": feats,
-            }
-        )
+    rows = [engagement_row(account.name, account.followers, p, account.now) for p in account.posts]
+    if not account.hour_known:
+        for row in rows:
+            row["features"]["hour_sin"] = row["features"]["hour_cos"] = 0.0
     return rows
 
 
