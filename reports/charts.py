@@ -47,6 +47,8 @@ from reports.names import (
 
 MAX_STYLE_COLOURS = 6
 """The engagement chart colours this many styles; the rest are 'Other' (grey)."""
+MAX_HABIT_BARS = 8
+"""The habits chart shows at most this many of the strongest habits (the text lists them all)."""
 THUMBNAIL_PX = 360
 _HEAT_OVERLAY = ListedColormap(
     np.column_stack(
@@ -156,7 +158,10 @@ def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Fiv
     ax.plot(closed_angles, [*scores, scores[0]], color=theme.ACCENT, lw=2.5)
     # The fill grows more solid with confidence: a faint shape for a faint signal.
     ax.fill(
-        closed_angles, [*scores, scores[0]], color=theme.ACCENT, alpha=0.1 + 0.4 * result.confidence
+        closed_angles,
+        [*scores, scores[0]],
+        color=theme.ACCENT,
+        alpha=0.1 + 0.4 * float(np.clip(result.confidence, 0, 1)),
     )
     ax.scatter(angles, scores, color=theme.ACCENT, s=40, zorder=3)
     ax.set_ylim(0, 1)
@@ -185,7 +190,7 @@ def habits_chart(result: HabitsResult, title: str = "Posting habits") -> bytes:
     theme.set_title(fig, title)
     top, bottom = fig.subplots(2, 1, height_ratios=[1.15, 1])
     theme.panel_title(top, "How strong each habit is")
-    habits = sorted(result.habits, key=lambda habit: -habit.strength)
+    habits = sorted(result.habits, key=lambda habit: -habit.strength)[:MAX_HABIT_BARS]
     if habits:
         _hbars(
             top,

@@ -147,6 +147,15 @@ def test_habits_without_habits_or_hours() -> None:
     assert_chart(charts.habits_chart(HabitsResult(habits=[], posting_hours=[0] * 24)), 1.0)
 
 
+def test_habits_chart_keeps_the_strongest() -> None:
+    many = [Habit(f"habit {i}", i / 30, []) for i in range(30)]
+    strongest = many[-charts.MAX_HABIT_BARS :]
+    hours = [2] * 24
+    assert charts.habits_chart(HabitsResult(many, hours)) == charts.habits_chart(
+        HabitsResult(strongest, hours)
+    )
+
+
 def test_engagement_with_missing_pieces(make_profile: Callable[..., ProfileAnalysis]) -> None:
     posts = make_profile().posts
     assert_chart(charts.engagement_chart(posts, None), 1.0)
