@@ -159,7 +159,8 @@ def test_post_features_are_json_numbers_without_images(food_profile) -> None:
     assert feats["has_exclamation"] == 1.0 and feats["style_food"] > 0.5
     row = engagement_row("someone", 1234, post, NOW)
     assert json.loads(json.dumps(row)) == row
-    assert row["features"] == feats and row["age_days"] >= 2
+    assert row["features"] == feats
+    assert row["age_days"] == pytest.approx((NOW - post.taken_at).total_seconds() / 86400)
 
 
 def test_retrain_prior_from_exported_rows(tmp_path: Path) -> None:
