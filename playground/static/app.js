@@ -9,6 +9,7 @@ let generation = 0; // bumps when the chat changes, ending the previous poll loo
 let messages = new Map(); // message_id → view
 let blocked = false;
 let typingTimer = 0;
+let stickToBottom = true; // follow new messages unless the person scrolled up
 
 $("chat-id").value = chatId;
 
@@ -75,6 +76,7 @@ function bubble(group) {
       const img = document.createElement("img");
       img.src = url; img.loading = "lazy"; img.alt = "photo";
       img.onclick = () => window.open(url, "_blank");
+      img.onload = followBottom;
       grid.append(img);
     }
     el.append(grid);
@@ -118,11 +120,18 @@ function buttons(m) {
   return box;
 }
 
-function render() {
-  const atBottom = feed.scrollHeight - feed.scrollTop - feed.clientHeight < 80;
-  feed.replaceChildren(...groups().map(bubble));
-  if (atBottom) feed.scrollTop = feed.scrollHeight;
+function followBottom() {
+  if (stickToBottom) feed.scrollTop = feed.scrollHeight;
 }
+
+function render() {
+  feed.replaceChildren(...groups().map(bubble));
+  followBottom();
+}
+
+feed.addEventListener("scroll", () => {
+  stickToBottom = feed.scrollHeight - feed.scrollTop - feed.clientHeight < 80;
+});
 
 function showTyping(on) {
   $("typing").hidden = !on;
