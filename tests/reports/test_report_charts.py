@@ -67,6 +67,7 @@ def full_charts(
 ASPECTS = {"style_mix": 0.75, "big_five": 0.75, "styles": 0.75, "personality": 0.75}
 
 
+@pytest.mark.slow
 def test_every_chart_is_a_phone_sized_png(
     make_profile: Callable[..., ProfileAnalysis],
     make_selfie: Callable[..., PhotoAnalysis],
@@ -84,6 +85,7 @@ def test_every_chart_is_a_phone_sized_png(
             shutil.copy(path, Path(previews) / path.name)
 
 
+@pytest.mark.slow
 def test_charts_render_concurrently_in_threads(
     make_profile: Callable[..., ProfileAnalysis], make_selfie: Callable[..., PhotoAnalysis]
 ) -> None:
