@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.pipeline import LoadedAnalyzers, Pipeline, load_analyzers
-from analyzers.types import AlbumAnalysis, PhotoAnalysis, ProfileAnalysis
+from analyzers.types import AlbumAnalysis, PhotoAnalysis
 from bot.settings import Settings
 from instagram.directory import DirectorySource, load_profile_folder
 from instagram.models import FetchedProfile
@@ -138,27 +138,6 @@ class DigService:
         pngs = await asyncio.gather(*(loop.run_in_executor(self.executor, job) for _, job in jobs))
         return [(name, png) for (name, _), png in zip(jobs, pngs, strict=True)]
 
-    def _profile_chart_jobs(self, a: ProfileAnalysis) -> list[tuple[str, Callable[[], bytes]]]:
-        hide = self.settings.privacy.hide_sensitive_for_others
-        jobs: list[tuple[str, Callable[[], bytes]]] = [
-            ("engagement", lambda: charts.engagement_chart(a.posts, a.followers)),
-        ]
-        if a.style_shares:
-            title = f"@{a.username}: photo styles"
-            jobs.append(
-                (
-                    "styles",
-                    lambda: charts.style_mix_chart(a.style_shares, title, hide_sensitive=hide),
-                )
-            )
-        if a.personality is not None and a.personality.scores is not None and not hide:
-            personality = a.personality
-            jobs.append(("personality", lambda: charts.big_five_chart(personality)))
-        if a.habits is not None:
-            habits = a.habits
-            jobs.append(("habits", lambda: charts.habits_chart(habits)))
-        return jobs
-
     async def profile_report(
         self, username: str, *, user_id: int | None, progress: Progress = _no_progress
     ) -> Report:
@@ -193,8 +172,8 @@ class DigService:
                 model_versions=self._model_versions,
                 now=self.now(),
             )
-            pngs = await self._render(*self._profile_chart_jobs(analysis))
-        hide = self.settings.privacy.hide_sensitive_for_others
+            hide = self.settings.privacy.hide_sensitive_for_others
+            pngs = await self._render(*charts.profile_chart_jobs(analysis, hide_sensitive=hide))
         return Report(text.profile_summary(analysis, hide_sensitive=hide), pngs, report)
 
     async def photo_report(self, data: bytes, *, user_id: int | None) -> Report:
