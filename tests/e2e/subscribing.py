@@ -1,0 +1,101 @@
+"""Helpers for the subscription tests: a profile that gains posts, a clock the test moves, a
+source that counts fetches, and reading the database as the tests' ground truth."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from instagram.models import FetchedProfile
+from instagram.source import ProfileSource
+from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
+
+USERNAME = "fixture.user"
+FIRST_POST = datetime(2026, 9, 1, 8, tzinfo=UTC)
+CAPTIONS = [
+    "Morning espresso before the lecture #coffee",
+    "Sunset walk by the sea #sunset #travel",
+    "Weekend hike in the mountains #hiking",
+]
+
+
+def write_posts(root: Path, count: int, followers: int = 2400) -> None:
+    """The fixture profile with its first `count` posts (post i+1 is newer than post i)."""
+    posts = [
+        FixturePost(
+            taken_at=FIRST_POST + timedelta(days=2 * i, hours=i % 5),
+            caption=CAPTIONS[i % len(CAPTIONS)],
+            likes=100 + 10 * i,
+            comments=5 + i,
+            images=[sample_jpeg(i)],
+        )
+        for i in range(count)
+    ]
+    write_profile(root, USERNAME, posts, followers=followers, followees=310)
+
+
+class Clock:
+    """The service's `now`: starts at a fixed moment and moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.moment = datetime(2026, 10, 1, 9, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+class CountingSource:
+    """A ProfileSource that counts how often each profile was fetched."""
+
+    def __init__(self, inner: ProfileSource) -> None:
+        self.inner = inner
+        self.fetches: Counter[str] = Counter()
+
+    async def fetch(self, username: str, max_posts: int) -> FetchedProfile:
+        self.fetches[username] += 1
+        return await self.inner.fetch(username, max_posts)
+
+
+def query(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(database) as db:
+        return list(db.execute(sql, params))
+
+
+def rows_about(database: Path, user_id: int) -> dict[str, set[int]]:
+    """Row ids per table whose user_id or chat_id (or users.id) is the person."""
+    found: dict[str, set[int]] = {}
+    with sqlite3.connect(database) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            columns = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+            keys = [c for c in ("user_id", "chat_id") if c in columns]
+            if table == "users":
+                keys.append("id")
+            for column in keys:
+                ids = {
+                    r[0]
+                    for r in db.execute(f"SELECT id FROM {table} WHERE {column} = ?", (user_id,))
+                }
+                if ids:
+                    found.setdefault(table, set()).update(ids)
+    return found
+
+
+def report_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [m for m in messages if "What changed on @" in (m["text"] or "")]
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30) -> None:  # noqa: ASYNC109
+    """Wait until `check()` holds (a condition, polled), or fail after `timeout` seconds."""
+    async with asyncio.timeout(timeout):
+        # What is polled (the database, the playground over HTTP) has no event to wait on.
+        while not await check():  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
