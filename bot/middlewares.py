@@ -12,6 +12,7 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
+from sqlalchemy.exc import IntegrityError
 
 from bot.metrics import Metrics
 from handlers import texts
@@ -57,6 +58,14 @@ class UpdateMiddleware(BaseMiddleware):
         self.in_flight: set[asyncio.Task[Any]] = set()
         """Updates being handled now: a graceful shutdown waits for them (aiogram does not)."""
 
+    async def _touch(self, user_id: int, chat_id: int, language: str | None) -> None:
+        try:
+            await self.service.people.touch(user_id, chat_id, language)
+        except IntegrityError:
+            # A new person's first updates (an album) arrive together and race to insert them;
+            # the loser finds the row now.
+            await self.service.people.touch(user_id, chat_id, language)
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         task = asyncio.current_task()
@@ -71,7 +80,7 @@ class UpdateMiddleware(BaseMiddleware):
                 language = None
                 if event.message is not None and event.message.from_user is not None:
                     language = event.message.from_user.language_code
-                await self.service.people.touch(user_id, chat_id, language)
+                await self._touch(user_id, chat_id, language)
             data["user_id"] = user_id
             result = await handler(event, data)
             if result is UNHANDLED:
