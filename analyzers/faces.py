@@ -7,18 +7,25 @@ Three bundled models, none downloaded at run time:
 - mediapipe pose, model_complexity=1 (the only pose model in the wheel), for posture, raised arms
   and framing.
 
-Thread safety: mediapipe solution objects hold a running graph and are not thread-safe, so each
-worker thread lazily builds its own set (`threading.local`); benchmarks/bench_faces.py measures
-this against one shared set behind a lock. fer keeps one TFLite interpreter in a class attribute
-that every FER instance shares, so emotion classification is serialised by a lock (it is a 64×64
-network, a millisecond per face).
+Thread safety: mediapipe solution objects hold a running graph and are not thread-safe. The
+analyzer keeps a small pool of graph sets (two face detectors and a pose estimator each): a call
+borrows an idle set, or builds one if fewer than `graph_sets` exist, or waits. Unlike a
+`threading.local`, the number of sets (about 100 MB each) does not grow with the number of
+threads a pool has ever started; `graph_sets=1` is the "one shared set behind a lock" strategy.
+benchmarks/bench_faces.py compares 1 and 2 sets. fer keeps one TFLite interpreter in a class
+attribute that every FER instance shares, so emotion classification is serialised by a lock (it
+is a 64×64 network, a millisecond per face).
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import os
+import queue
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
@@ -79,16 +86,14 @@ class FacesAnalyzer:
 
     name: ClassVar[str] = "faces"
 
-    def __init__(self) -> None:
+    def __init__(self, graph_sets: int = min(2, os.cpu_count() or 1)) -> None:
         try:
             import mediapipe as mp
         except Exception as exc:  # ImportError, or a broken native library
             raise AnalyzerUnavailable(f"mediapipe cannot be imported: {exc!r}") from exc
-        self._mp = mp.solutions
-        self._local = threading.local()
         try:
-            # Build this thread's graphs now so a broken model fails here, not in the first photo.
-            self._graphs()
+            # Build the first set now so a broken model fails here, not in the first photo.
+            self._graphs = _GraphPool(lambda: make_graphs(mp.solutions), graph_sets)
         except Exception as exc:
             raise AnalyzerUnavailable(
                 f"mediapipe face/pose models failed to load: {exc!r}"
@@ -102,21 +107,15 @@ class FacesAnalyzer:
 
     def analyze(self, photo: PhotoContext) -> FacesResult:
         pixels = photo.image.pixels
-        short_range, full_range, pose_estimator = self._graphs()
-        boxes = detect_faces(short_range, full_range, pixels)
+        with self._graphs.borrow() as (short_range, full_range, pose_estimator):
+            boxes = detect_faces(short_range, full_range, pixels)
+            pose = estimate_pose(pose_estimator, pixels, bool(boxes))
         emotions = self._emotions(pixels, [box for box, _ in boxes])
         faces = [
             Face(box=box, detection_score=score, emotions=emo)
             for (box, score), emo in zip(boxes, emotions, strict=True)
         ]
-        return FacesResult(faces=faces, pose=estimate_pose(pose_estimator, pixels, bool(faces)))
-
-    def _graphs(self) -> tuple[Any, Any, Any]:
-        """This thread's short-range and full-range face detectors and pose estimator."""
-        graphs = getattr(self._local, "graphs", None)
-        if graphs is None:
-            graphs = self._local.graphs = make_graphs(self._mp)
-        return graphs
+        return FacesResult(faces=faces, pose=pose)
 
     def _emotions(self, pixels: np.ndarray, boxes: list[Box]) -> list[dict[str, float]]:
         if self._fer is None or not boxes:
@@ -126,6 +125,34 @@ class FacesAnalyzer:
             found = self._fer.detect_emotions(bgr, face_rectangles=boxes)
         by_box = {tuple(int(v) for v in item["box"]): item["emotions"] for item in found}
         return [_normalised(by_box.get(box, {})) for box in boxes]
+
+
+Graphs = tuple[Any, Any, Any]
+"""A short-range face detector, a full-range face detector and a pose estimator."""
+
+
+class _GraphPool:
+    """At most `size` sets of mediapipe graphs, each lent to one call at a time."""
+
+    def __init__(self, factory: Callable[[], Graphs], size: int) -> None:
+        if size < 1:
+            raise ValueError("graph_sets must be at least 1")
+        self._factory = factory
+        self._slots = threading.BoundedSemaphore(size)
+        self._idle: queue.LifoQueue[Graphs] = queue.LifoQueue()
+        self._idle.put(factory())
+
+    @contextmanager
+    def borrow(self) -> Iterator[Graphs]:
+        with self._slots:  # at most `size` borrowers, so at most `size` sets are ever built
+            try:
+                graphs = self._idle.get_nowait()
+            except queue.Empty:
+                graphs = self._factory()
+            try:
+                yield graphs
+            finally:
+                self._idle.put(graphs)
 
 
 def _load_fer() -> Any:
@@ -147,9 +174,9 @@ def _normalised(scores: dict[str, float]) -> dict[str, float]:
     return {e: float(scores.get(e, 0.0)) / total for e in EMOTION_IDS}
 
 
-def make_graphs(solutions: Any) -> tuple[Any, Any, Any]:
+def make_graphs(solutions: Any) -> Graphs:
     """New mediapipe short-range and full-range face detectors and pose estimator (not
-    thread-safe: one set per thread)."""
+    thread-safe: one call at a time per set)."""
     return (
         solutions.face_detection.FaceDetection(
             model_selection=0, min_detection_confidence=SHORT_RANGE_MIN_SCORE
