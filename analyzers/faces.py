@@ -10,7 +10,7 @@ Three bundled models, none downloaded at run time:
 Thread safety: mediapipe solution objects hold a running graph and are not thread-safe. The
 analyzer keeps a small pool of graph sets (two face detectors and a pose estimator each): a call
 borrows an idle set, or builds one if fewer than `graph_sets` exist, or waits. Unlike a
-`threading.local`, the number of sets (about 100 MB each) does not grow with the number of
+`threading.local`, the number of sets (~130 MB resident each) does not grow with the number of
 threads a pool has ever started; `graph_sets=1` is the "one shared set behind a lock" strategy.
 benchmarks/bench_faces.py compares 1 and 2 sets. fer keeps one TFLite interpreter in a class
 attribute that every FER instance shares, so emotion classification is serialised by a lock (it

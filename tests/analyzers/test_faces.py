@@ -7,6 +7,7 @@ import itertools
 import logging
 import os
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from PIL import ExifTags, Image
 from skimage import data as skdata
 
-from analyzers.faces import FacesAnalyzer, _Point, arms_raised, framing, posture
+from analyzers.faces import FacesAnalyzer, _GraphPool, _Point, arms_raised, framing, posture
 from analyzers.images import decode_image
 from analyzers.types import (
     EMOTION_IDS,
@@ -120,6 +121,37 @@ def test_without_fer_faces_come_without_emotions(
     assert len(result.faces) == 1
     assert result.faces[0].emotions == {}
     assert result.faces[0].dominant_emotion is None
+
+
+def test_graph_pool_builds_at_most_its_size_and_never_shares_a_set() -> None:
+    built: list[object] = []
+    in_use: set[int] = set()
+    guard = threading.Lock()
+    overlaps = []
+
+    def factory() -> tuple[object, object, object]:
+        graphs = (object(), object(), object())
+        built.append(graphs)
+        return graphs
+
+    pool = _GraphPool(factory, 2)
+    barrier = threading.Barrier(6)
+
+    def call(_: int) -> None:
+        barrier.wait()
+        for _ in range(50):
+            with pool.borrow() as graphs:
+                with guard:
+                    overlaps.append(id(graphs) in in_use)
+                    in_use.add(id(graphs))
+                sum(range(200))  # hold the set a moment so an overlap would show
+                with guard:
+                    in_use.discard(id(graphs))
+
+    with ThreadPoolExecutor(max_workers=6) as workers:
+        list(workers.map(call, range(6)))
+    assert 1 <= len(built) <= 2
+    assert not any(overlaps)
 
 
 def test_without_mediapipe_the_analyzer_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
