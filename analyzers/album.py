@@ -10,6 +10,8 @@ Thresholds are measured by training/popularity/calibrate_duplicates.py (see POPU
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PIL import Image
 
@@ -116,17 +118,37 @@ def _analysis(photo: PhotoContext, result: PopularityResult) -> PhotoAnalysis:
     )
 
 
-def rank_album(photos: list[PhotoContext], prior: LinearPrior | None = None) -> AlbumAnalysis:
-    """Rank an album's photos best first; raises ValueError outside 1..MAX_PHOTOS photos."""
+def _score(photo: PhotoContext, prior: LinearPrior | None) -> PopularityResult:
+    """The prior's score, reused when PhotoPopularityAnalyzer already ran on the photo."""
+    done = photo.results.get("popularity")
+    return (
+        done if isinstance(done, PopularityResult) and prior is None else score_photo(photo, prior)
+    )
+
+
+def rank_album(
+    photos: list[PhotoContext],
+    prior: LinearPrior | None = None,
+    analyses: list[PhotoAnalysis] | None = None,
+) -> AlbumAnalysis:
+    """Rank an album's photos best first; raises ValueError outside 1..MAX_PHOTOS photos.
+
+    `analyses` (the pipeline's PhotoAnalysis per photo, same order) are kept with their
+    `unavailable` notes and given the popularity result; without them they are built here.
+    """
     if not 1 <= len(photos) <= MAX_PHOTOS:
         raise ValueError(f"an album has 1 to {MAX_PHOTOS} photos, got {len(photos)}")
-    results = [score_photo(p, prior) for p in photos]
+    results = [_score(p, prior) for p in photos]
     groups = near_duplicate_groups(photos)
     ranking = _order([r.score for r in results], groups)
     group_of = {i: g for g in groups for i in g}
     best = {i: next(j for j in ranking if j in group_of[i]) for i in range(len(photos))}
+    if analyses is None:
+        analyses = [_analysis(p, r) for p, r in zip(photos, results, strict=True)]
+    else:
+        analyses = [replace(a, popularity=r) for a, r in zip(analyses, results, strict=True)]
     return AlbumAnalysis(
-        photos=[_analysis(p, r) for p, r in zip(photos, results, strict=True)],
+        photos=analyses,
         ranking=ranking,
         groups=groups,
         reasons={i: _why(i, results[i], group_of[i], best[i]) for i in range(len(photos))},

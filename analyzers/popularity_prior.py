@@ -206,24 +206,31 @@ Reason = tuple[float, str, str | None]
 """(contribution to log engagement, plain words, a fix or None)"""
 
 
-def _learned_reasons(
-    contribs: dict[str, float], feats: dict[str, float], prior: LinearPrior
-) -> list[Reason]:
-    """One reason per learned feature group (hour sin/cos count as one)."""
+def learned_reasons(contribs: dict[str, float], above: dict[str, bool]) -> list[Reason]:
+    """One reason per feature group of a linear model (hour sin/cos count as one); `above`
+    says whether the photo has more of a feature than the training mean."""
     grouped: dict[str, float] = {}
     for name, value in contribs.items():
         key = "hour" if name.startswith("hour_") else name
         grouped[key] = grouped.get(key, 0.0) + value
-    means = dict(zip(prior.features, prior.mean, strict=True))
     out: list[Reason] = []
     for name, value in grouped.items():
         if name == "hour":
             words = describe("hour_sin")[1 if value > 0 else 2]
         else:
             _, more, less = describe(name)
-            words = more if feats.get(name, 0.0) >= means.get(name, 0.0) else less
+            words = more if above.get(name, False) else less
         out.append((value, words, None))
     return out
+
+
+def summarise(items: list[Reason]) -> tuple[list[str], list[str], str | None]:
+    """(top 3 reasons for, top 3 against, the fix of the strongest reason against that has one)."""
+    items = [it for it in items if abs(it[0]) >= 0.01 and it[1]]
+    helping = sorted((it for it in items if it[0] > 0), key=lambda it: -it[0])
+    against = sorted((it for it in items if it[0] < 0), key=lambda it: it[0])
+    fix = next((f for _, _, f in against if f), None)
+    return [w for _, w, _ in helping][:3], [w for _, w, _ in against][:3], fix
 
 
 def score_photo(photo: PhotoContext, prior: LinearPrior | None = None) -> PopularityResult:
@@ -239,26 +246,28 @@ def score_photo(photo: PhotoContext, prior: LinearPrior | None = None) -> Popula
         text = photo.text
         feats.update(caption_features(text.caption, len(text.hashtags), len(text.mentions)))
     # Features absent from `feats` (no caption, no time) sit at the training mean: they add 0.
-    items = _learned_reasons(prior.contributions(feats), feats, prior)
+    means = dict(zip(prior.features, prior.mean, strict=True))
+    above = {f: feats.get(f, m) >= m for f, m in means.items()}
+    items = learned_reasons(prior.contributions(feats), above)
     for rule in RULES:
         if rule.name in prior.features or (rule.needs and rule.needs in missing):
             continue
         effect = rule.effect(feats)
         items.append((effect, rule.good if effect > 0 else rule.bad, rule.fix))
-    items = [(v, words, fix) for v, words, fix in items if abs(v) >= 0.01 and words]
     total = sum(v for v, _, _ in items)
     sd = prior.target_sd
-    score = _phi(total / sd)
-    band = (_phi((total - prior.residual_sd) / sd), _phi((total + prior.residual_sd) / sd))
-    against = sorted((it for it in items if it[0] < 0), key=lambda it: it[0])
+    reasons_for, reasons_against, fix = summarise(items)
     return PopularityResult(
-        score=round(score, 3),
-        band=(round(band[0], 3), round(band[1], 3)),
+        score=round(_phi(total / sd), 3),
+        band=(
+            round(_phi((total - prior.residual_sd) / sd), 3),
+            round(_phi((total + prior.residual_sd) / sd), 3),
+        ),
         basis="prior",
         reliability=_reliability(prior, photo.text is not None, missing),
-        reasons_for=[w for _, w, _ in sorted((it for it in items if it[0] > 0), reverse=True)][:3],
-        reasons_against=[w for _, w, _ in against][:3],
-        suggestion=next((fix for _, _, fix in against if fix), None),
+        reasons_for=reasons_for,
+        reasons_against=reasons_against,
+        suggestion=fix,
     )
 
 

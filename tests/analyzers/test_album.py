@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from analyzers.album import rank_album
-from analyzers.types import DecodedImage, Face, FacesResult, PhotoContext, VisionOutput
+from analyzers.types import (
+    DecodedImage,
+    Face,
+    FacesResult,
+    PhotoAnalysis,
+    PhotoContext,
+    VisionOutput,
+)
 
 
 def _scene(seed: int, brightness: float) -> np.ndarray:
@@ -62,6 +69,14 @@ def test_photo_analyses_say_what_was_missing() -> None:
     assert first.vision is None and first.faces is not None
     assert first.unavailable == {"vision": "no result", "style": "no result"}
     assert first.popularity is not None and first.popularity.basis == "prior"
+
+
+def test_pipeline_analyses_are_kept_and_given_the_score() -> None:
+    photos = _album(with_embeddings=True)
+    given = [PhotoAnalysis(image=p.image, unavailable={"style": "model missing"}) for p in photos]
+    album = rank_album(photos, analyses=given)
+    assert [a.unavailable for a in album.photos] == [{"style": "model missing"}] * 3
+    assert all(a.popularity is not None for a in album.photos)
 
 
 def test_album_size_is_checked() -> None:

@@ -12,7 +12,12 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from analyzers.popularity import MIN_POSTS, PopularityAnalyzer, score_photo
+from analyzers.popularity import (
+    MIN_POSTS,
+    PhotoPopularityAnalyzer,
+    PopularityAnalyzer,
+    score_photo,
+)
 from analyzers.popularity_features import (
     COMMENT_WEIGHT,
     engagement_row,
@@ -61,6 +66,16 @@ def test_personal_model_learns_that_food_gets_twice_the_likes(food_profile) -> N
     assert rho.statistic > 0.4
 
 
+def test_per_post_results_explain_each_prediction(food_profile) -> None:
+    profile, _ = food_profile
+    result = analyze(profile)
+    assert set(result.per_post) == set(result.posts)  # every post is a photo post here
+    food = next(p for p in profile.posts if p.photos[0].results["style"].top == "food")
+    entry = result.per_post[food.shortcode]
+    assert entry.basis == "personal" and 0.0 <= entry.band[0] <= entry.band[1] <= 1.0
+    assert "a food photo" in entry.reasons_for
+
+
 def test_too_little_history_cannot_tell(food_profile) -> None:
     profile, _ = food_profile
     short = replace(profile, posts=profile.posts[30 : 30 + MIN_POSTS - 2])
@@ -70,6 +85,7 @@ def test_too_little_history_cannot_tell(food_profile) -> None:
     assert f"only {MIN_POSTS - 2} photo posts" in result.summary.reliability
     assert result.summary.band == (0.0, 1.0)
     assert all(p.predicted is None for p in result.posts.values())
+    assert result.per_post == {}
 
 
 def test_noise_only_history_is_not_trusted() -> None:
@@ -132,6 +148,11 @@ def test_prior_scores_within_0_1_with_a_band_and_reasons() -> None:
     assert "the photo is dark" in bad.reasons_against
     assert bad.suggestion == "the photo is dark: retake it in daylight or facing a window"
     assert score_photo(_photo(0.55, True, 0.9)) == good  # deterministic
+
+
+def test_photo_analyzer_gives_the_prior_score() -> None:
+    photo = _photo(0.55, face=True, smile=0.9)
+    assert PhotoPopularityAnalyzer().analyze(photo) == score_photo(photo)
 
 
 def test_prior_says_which_signals_are_missing() -> None:

@@ -6,7 +6,8 @@
    close to the 0.52–0.67 spread of the real accounts): for each history size n and ridge
    penalty, the median leave-one-out Spearman, the Spearman on 40 newer posts the model never
    saw ("forward"), how often the answer would be "personal", and the same rate on null
-   profiles (food_factor 1: nothing to learn), i.e. how often it claims a signal that is not there.
+   profiles (food_factor 1: nothing to learn), i.e. how often it claims a signal that is not there;
+   "oracle_forward" ranks the same unseen posts by the true rule (is it food?), the ceiling.
 2. Real accounts (sources.py; caption and time only, no photos): consecutive windows of n
    settled posts; per window the LOO Spearman of the model and of the recency baseline, and the
    forward Spearman on the next 12 newer posts. The account-median baseline ranks nothing:
@@ -51,7 +52,7 @@ def synthetic_curve(seeds: int) -> list[dict[str, Any]]:
     rows = []
     for n in SIZES:
         for alpha in ALPHAS:
-            loo, fwd, fwd_trusted, trusted, false_trust = [], [], [], 0, 0
+            loo, fwd, fwd_trusted, oracle, trusted, false_trust = [], [], [], [], 0, 0
             for seed in range(seeds):
                 profile, truth = synthetic_profile(seed, n, n_recent=40)
                 fit = fit_personal(profile.posts, profile.followers, NOW, alpha)
@@ -60,6 +61,12 @@ def synthetic_curve(seeds: int) -> list[dict[str, Any]]:
                 loo.append(fit.loo_spearman)
                 recent = [p for p in profile.posts if p.shortcode not in fit.targets]
                 fwd.append(_forward(fit, recent, truth))
+                rule = {
+                    p.shortcode: float(p.photos[0].results["style"].top == "food") for p in recent
+                }
+                oracle.append(
+                    _rho(np.array(list(rule.values())), np.array([truth[c] for c in rule]))
+                )
                 if trustworthy(fit):
                     trusted += 1
                     fwd_trusted.append(fwd[-1])
@@ -72,6 +79,7 @@ def synthetic_curve(seeds: int) -> list[dict[str, Any]]:
                     "loo": _quartiles(loo),
                     "forward": _quartiles(fwd),
                     "forward_when_personal": _quartiles(fwd_trusted),
+                    "oracle_forward": _quartiles(oracle),
                     "personal_rate": round(trusted / seeds, 3),
                     "false_personal_rate_on_null": round(false_trust / seeds, 3),
                 }
