@@ -4,8 +4,11 @@ Two parts add up on one scale, the engagement relative to a typical post of the 
 (natural log, see popularity_features.relative_targets):
 
 * a **learned** linear model (artifact `models/popularity_prior.json`, written by
-  training/popularity/train_prior.py or retrain_prior.py) over the features it was trained on —
-  today the caption and posting time only, because no engagement data with images exists here;
+  training/popularity/train_prior.py or retrain_prior.py) over the features it was trained on.
+  Today it is empty: the only engagement data here has no images, and a caption/posting-time
+  model trained on three accounts ranked the held-out account's posts worse than chance, so
+  train_prior.py did not ship it (the artifact keeps the numbers). retrain_prior.py fills it
+  from the rows the bot stores;
 * **heuristic** photo-quality rules for every signal the learned part does not cover: signs from
   published studies, sizes chosen by hand (POPULARITY.md lists both). They are not measured here.
 
@@ -264,23 +267,23 @@ def score_photo(photo: PhotoContext, prior: LinearPrior | None = None) -> Popula
             round(_phi((total + prior.residual_sd) / sd), 3),
         ),
         basis="prior",
-        reliability=_reliability(prior, photo.text is not None, missing),
+        reliability=_reliability(prior, missing),
         reasons_for=reasons_for,
         reasons_against=reasons_against,
         suggestion=fix,
     )
 
 
-def _reliability(prior: LinearPrior, used_caption: bool, missing: list[str]) -> str:
-    rho = prior.heldout_spearman
-    parts = [
-        "A general model, not your account's: it compares the photo with a typical post.",
-        "Photo quality is judged by rules of thumb from published studies, not measured on likes",
-    ]
-    if used_caption:
-        measured = f"Spearman {rho:.2f}" if rho is not None else "not measured"
-        parts.append(f"the caption part ranked held-out accounts' posts with {measured}")
-    parts[-1] += "."
+def _reliability(prior: LinearPrior, missing: list[str]) -> str:
+    text = (
+        "A general model, not your account's: it compares the photo with a typical post. "
+        "Photo quality is judged by rules of thumb from published studies, not measured on likes."
+    )
+    if prior.features and prior.heldout_spearman is not None:
+        text += (
+            " Its learned part ranked held-out accounts' posts with Spearman "
+            f"{prior.heldout_spearman:.2f}."
+        )
     if missing:
-        parts.append(f"Missing signals: {', '.join(missing)}.")
-    return " ".join(parts)
+        text += f" Missing signals: {', '.join(missing)}."
+    return text
