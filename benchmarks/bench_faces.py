@@ -2,6 +2,7 @@
 
     uv run python benchmarks/bench_faces.py              # speed + memory + thread strategy
     uv run python benchmarks/bench_faces.py --compare-models
+    uv run python benchmarks/bench_faces.py --emotions
 
 Speed (decoding excluded: photos are decoded before the timers):
 - cold start: a fresh process imports, loads the models and analyses one photo; its peak RSS;
@@ -18,6 +19,9 @@ range) on labelled folders of $DIGBOT_DATA/images and prints the share of photos
 one face: on selfies and baby faces it should be high (a recall proxy), on food, scenes and
 animals low (a false-positive rate). Folders with many photos are subsampled deterministically
 (every k-th file in sorted order).
+
+--emotions prints the dominant emotion of the main face on selfies and on "sad mood" photos: a
+plausibility check, not an accuracy (no emotion-labelled photos are available).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -39,7 +44,7 @@ from skimage import data as skdata
 
 from analyzers.faces import FacesAnalyzer, detect_faces, estimate_pose, face_boxes, make_graphs
 from analyzers.images import decode_image
-from analyzers.types import DecodedImage, PhotoContext
+from analyzers.types import EMOTION_IDS, DecodedImage, PhotoContext
 
 DATA = Path(os.environ.get("DIGBOT_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
@@ -62,7 +67,7 @@ import resource, time
 t = time.perf_counter()
 from skimage import data
 from analyzers.faces import FacesAnalyzer
-from analyzers.types import DecodedImage, PhotoContext
+from analyzers.types import EMOTION_IDS, DecodedImage, PhotoContext
 FacesAnalyzer().analyze(PhotoContext(DecodedImage(data.astronaut(), (512, 512), "PNG")))
 print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
@@ -199,12 +204,41 @@ def compare_models() -> None:
         print(f"{label:<22} {len(photos):>4} {'yes' if expected else 'no':<6} {' '.join(cells)}")
 
 
+EMOTION_FOLDERS = {
+    "ucf selfies": "ucf_selfies/selfie",
+    "selfies (face crops)": "selfies_more/selfie",
+    "sad mood (people)": "sad_mood/sad",
+}
+
+
+def describe_emotions() -> None:
+    """No emotion-labelled photos exist here: as a plausibility check only, the share of main
+    faces per dominant emotion on selfies (people mostly smile or pose neutrally) versus
+    photos picked for a sad mood."""
+    analyzer = FacesAnalyzer()
+    print("main face's dominant emotion (share of photos with a face); mean 'happy' probability")
+    print(f"{'folder':<22} {'faces':>5} " + " ".join(f"{e:>8}" for e in EMOTION_IDS) + "  happy")
+    for label, folder in EMOTION_FOLDERS.items():
+        if not (DATA / "images" / folder).is_dir():
+            print(f"{label:<22} missing: {DATA / 'images' / folder}")
+            continue
+        mains = [analyzer.analyze(PhotoContext(p)).main_face for p in load_folder(folder, 300)]
+        faces = [f for f in mains if f is not None and f.emotions]
+        dominant = Counter(f.dominant_emotion for f in faces)
+        shares = " ".join(f"{dominant[e] / max(1, len(faces)):8.1%}" for e in EMOTION_IDS)
+        happy = np.mean([f.emotions["happy"] for f in faces]) if faces else float("nan")
+        print(f"{label:<22} {len(faces):>5} {shares}  {happy:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compare-models", action="store_true")
+    parser.add_argument("--emotions", action="store_true")
     args = parser.parse_args()
     if args.compare_models:
         compare_models()
+    elif args.emotions:
+        describe_emotions()
     else:
         bench_speed()
 
