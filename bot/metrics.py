@@ -12,7 +12,7 @@ import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from aiogram.client.session.base import BaseSession
@@ -23,12 +23,18 @@ from service.admission import Admission
 
 log = logging.getLogger("digbot.metrics")
 
+UPDATE_COUNTS = ("updates", "refused", "errors")
+"""What UpdateMiddleware counts: every update, the ones refused with a user_message, the failed."""
+
 
 class Metrics:
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, counts: Iterable[str] = (), clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """`counts` names the counters shown (as 0) before their first event."""
         self._clock = clock
         self._started = clock()
-        self._counts: Counter[str] = Counter()
+        self._counts: Counter[str] = Counter(dict.fromkeys(counts, 0))
         self._watched: dict[str, Callable[[], float]] = {}
         self._logger: asyncio.Task[None] | None = None
 
@@ -71,7 +77,7 @@ class Metrics:
 def runtime_metrics(admission: Admission, session: BaseSession) -> Metrics:
     """Metrics that also read the analyses admitted/refused/in flight and the session's retries
     and pacing (when `configure_session` set the session up)."""
-    metrics = Metrics()
+    metrics = Metrics(counts=UPDATE_COUNTS)
     metrics.watch("analyses", lambda: admission.started)
     metrics.watch("busy", lambda: admission.refused)
     metrics.watch("queue_depth", lambda: admission.in_flight)

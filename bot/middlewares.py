@@ -14,7 +14,7 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.exc import IntegrityError
 
-from bot.metrics import Metrics
+from bot.metrics import UPDATE_COUNTS, Metrics
 from handlers import texts
 from service.app import DigService
 
@@ -53,8 +53,7 @@ class UpdateMiddleware(BaseMiddleware):
 
     def __init__(self, service: DigService, metrics: Metrics | None = None) -> None:
         self.service = service
-        self.metrics = metrics or Metrics()
-        """Counts `updates`, `refused` (answered with the error's user_message), `errors`."""
+        self.metrics = metrics or Metrics(counts=UPDATE_COUNTS)
         self.in_flight: set[asyncio.Task[Any]] = set()
         """Updates being handled now: a graceful shutdown waits for them (aiogram does not)."""
 

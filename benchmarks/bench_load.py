@@ -1,0 +1,184 @@
+"""Load: many people send photos at once; how fast, how late, how big, and does the loop stall?
+
+50 simulated people (by default) each send `--photos` photos one after another, every person
+waiting for the answer before the next photo, all people at once, through the playground (real
+HTTP, the real aiogram runtime, the real analyzers, default settings except those named below).
+Prints:
+
+- answers per second (complete photo reports, and "busy" refusals counted apart) and the bot's
+  messages per second over the whole flood;
+- latency from sending a photo to the last message of its answer: median and p95;
+- peak memory (the process's max RSS: models + playground + bot, all in this one process);
+- the event loop's worst stall: a probe task asks to wake every 10 ms and records how late it
+  wakes. Model work runs in the worker pool, so a stall here means something blocked the loop.
+  The playground and the simulated people share the loop, so the figure is an upper bound for
+  the bot alone. A baseline stall is measured with the bot idle first.
+
+    uv run python -m benchmarks.bench_load [--people 50] [--photos 2] [--queue-size 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzers.pipeline import load_analyzers
+from bot.runtime import BotRuntime, make_bot
+from bot.settings import load_settings
+from playground import Playground
+from playground.client import PlaygroundClient
+from service.app import DigService
+from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg, sample_jpeg
+
+PROBE_SECONDS = 0.01
+
+
+@dataclass
+class LoopProbe:
+    """How late the event loop wakes a task that asks to sleep PROBE_SECONDS, again and again."""
+
+    stalls: list[float] = field(default_factory=list)
+    _task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            asked = loop.time()
+            await asyncio.sleep(PROBE_SECONDS)
+            self.stalls.append(loop.time() - asked - PROBE_SECONDS)
+
+    def start(self) -> None:
+        self.stalls.clear()
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+    def summary(self) -> str:
+        ordered = sorted(self.stalls)
+        p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+        return f"worst {1000 * ordered[-1]:.0f} ms, p99 {1000 * p99:.0f} ms ({len(ordered)} wakes)"
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _answered(messages: list[dict[str, Any]]) -> bool:
+    """A photo report (a chart, then the summary) or a refusal ("busy", the hourly limit)."""
+    texts = " ".join(m["text"] or "" for m in messages)
+    report = any(m["photos"] for m in messages) and not messages[-1]["photos"]
+    return report or "try again" in texts or "come back" in texts
+
+
+@dataclass
+class Outcome:
+    latency: float
+    refused: bool
+
+
+async def person(client: PlaygroundClient, chat: int, photos: list[bytes]) -> list[Outcome]:
+    outcomes = []
+    for data in photos:
+        started = time.perf_counter()
+        sent = await client.send_photos(chat, [data])
+        answer = await client.wait_for(chat, _answered, after=sent[-1]["message_id"], timeout=600)
+        refused = not any(m["photos"] for m in answer)
+        outcomes.append(Outcome(time.perf_counter() - started, refused))
+    return outcomes
+
+
+def _max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+async def main(people: int, photos_each: int, queue_size: int) -> None:
+    images = [coffee_jpeg(), chelsea_jpeg(), astronaut_jpeg()] + [
+        sample_jpeg(i, (1080, 1080)) for i in range(5)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(
+            env={},
+            storage={"database": f"{tmp}/bench.sqlite"},
+            instagram={"source": "directory", "directory": tmp},
+            analysis={"queue_size": queue_size, "per_person_per_hour": 10_000},
+        )
+        analyzers = load_analyzers()
+        playground = Playground(port=0)
+        await playground.start()
+        runtime = BotRuntime(
+            DigService(settings, analyzers=analyzers),
+            make_bot(playground.token, playground.base_url),
+        )
+        await runtime.start()
+        client = PlaygroundClient(playground.base_url)
+        probe = LoopProbe()
+        try:
+            await person(client, 1, images[:1])  # warm the pipeline once
+            probe.start()
+            await asyncio.sleep(2)
+            await probe.stop()
+            idle = probe.summary()
+            memory_before = _max_rss_mb()
+
+            probe.start()
+            started = time.perf_counter()
+            results = await asyncio.gather(
+                *(
+                    person(
+                        client,
+                        100 + p,
+                        [images[(p + k) % len(images)] for k in range(photos_each)],
+                    )
+                    for p in range(people)
+                )
+            )
+            elapsed = time.perf_counter() - started
+            await probe.stop()
+            messages = 0
+            for chat in range(100, 100 + people):
+                messages += sum(m["sender"] == "bot" for m in await client.messages(chat))
+        finally:
+            await client.close()
+            await runtime.stop(grace=30)
+            await playground.stop()
+    outcomes = [o for result in results for o in result]
+    done = [o.latency for o in outcomes if not o.refused]
+    refused = [o.latency for o in outcomes if o.refused]
+    metrics = runtime.metrics.snapshot()
+    print(
+        f"people {people} × {photos_each} photos, queue_size {queue_size}, workers "
+        f"{settings.analysis.worker_count}, {elapsed:.1f} s wall"
+    )
+    print(f"reports     {len(done)} ({len(done) / elapsed:.2f}/s); refused busy {len(refused)}")
+    print(
+        f"messages    {messages} bot messages ({messages / elapsed:.1f}/s); "
+        f"paced sends {metrics['paced']:g}, retries {metrics['retries']:g}"
+    )
+    if done:
+        print(
+            f"latency     report median {statistics.median(done):.2f} s, "
+            f"p95 {_p95(done):.2f} s, max {max(done):.2f} s"
+        )
+    if refused:
+        print(f"latency     refusal median {statistics.median(refused):.2f} s")
+    print(f"memory      peak RSS {_max_rss_mb():.0f} MB (after warm-up {memory_before:.0f} MB)")
+    print(f"loop stall  during the flood: {probe.summary()}; idle: {idle}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=50)
+    parser.add_argument("--photos", type=int, default=2, help="photos per person")
+    parser.add_argument("--queue-size", type=int, default=32, help="analyses in flight at most")
+    args = parser.parse_args()
+    asyncio.run(main(args.people, args.photos, args.queue_size))
