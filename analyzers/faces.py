@@ -106,7 +106,7 @@ class FacesAnalyzer:
         return self._fer is not None
 
     def analyze(self, photo: PhotoContext) -> FacesResult:
-        pixels = photo.image.pixels
+        pixels = np.ascontiguousarray(photo.image.pixels)  # mediapipe needs C order
         with self._graphs.borrow() as (short_range, full_range, pose_estimator):
             boxes = detect_faces(short_range, full_range, pixels)
             pose = estimate_pose(pose_estimator, pixels, bool(boxes))

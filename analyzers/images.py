@@ -43,6 +43,9 @@ _VIDEO_BRANDS: Final = frozenset(
     {b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"qt  ", b"M4V ", b"M4A ", b"3gp4", b"3gp5"}
 )
 
+_BMP_HEADER_SIZES: Final = frozenset({12, 40, 52, 56, 64, 108, 124})
+"""The DIB header sizes of real BMP files ('BM' alone would also start a text about a BMW)."""
+
 # Orientation tag value -> the transpose that shows the photo upright (as ImageOps.exif_transpose).
 _ORIENTATION_FIX: Final = {
     2: (Image.Transpose.FLIP_LEFT_RIGHT,),
@@ -53,6 +56,8 @@ _ORIENTATION_FIX: Final = {
     7: (Image.Transpose.TRANSVERSE,),
     8: (Image.Transpose.ROTATE_90,),
 }
+
+_SWAPS_SIDES: Final = frozenset({5, 6, 7, 8})
 
 _heif_lock = threading.Lock()
 _heif_registered = False
@@ -76,9 +81,9 @@ def sniff_image_format(data: bytes) -> str | None:
     """Return the image format of `data` from its magic bytes ('JPEG', 'PNG', ...), else None.
 
     Lets a handler accept a photo sent as a document and refuse other documents without
-    decoding anything. Only the first 16 bytes are read.
+    decoding anything. Only the first 32 bytes are read.
     """
-    head = data[:16]
+    head = data[:32]
     if head.startswith(b"\xff\xd8\xff"):
         return "JPEG"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -89,7 +94,7 @@ def sniff_image_format(data: bytes) -> str | None:
         return "GIF"
     if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
         return "HEIF"
-    if head[:2] == b"BM":
+    if head[:2] == b"BM" and int.from_bytes(head[14:18], "little") in _BMP_HEADER_SIZES:
         return "BMP"
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return "TIFF"
@@ -100,6 +105,9 @@ def decode_image(
     data: bytes, *, max_pixels: int = 40_000_000, working_size: int = 1024
 ) -> DecodedImage:
     """Decode `data` into an upright RGB uint8 image whose longer side is ≤ `working_size`.
+
+    `original_size` is the full-resolution (width, height) as displayed, i.e. after the EXIF
+    rotation (libheif already applies HEIF rotations, so all formats agree).
 
     `max_pixels` bounds the pixels decoded into memory: the declared size of a non-JPEG, or the
     reduced DCT size a JPEG is decoded at. Raises ImageRejected (with a `user_message`) for empty,
@@ -138,6 +146,8 @@ def decode_image(
     rgb = _downscale(rgb, working_size)
     for step in _ORIENTATION_FIX.get(orientation, ()):
         rgb = rgb.transpose(step)
+    if orientation in _SWAPS_SIDES:
+        original_size = (original_size[1], original_size[0])
     pixels = np.ascontiguousarray(np.asarray(rgb, dtype=np.uint8))
     return DecodedImage(pixels=pixels, original_size=original_size, format=fmt)
 
