@@ -1,11 +1,13 @@
 """A report pending in the outbox survives a hard kill of the bot process and arrives once.
 
-The bot runs in a real subprocess (`tests.e2e.bot_process`: the runtime of `digbot run`)
-against a playground in the test process. A: subscribe, the first run takes the baseline;
-SIGKILL. While it is down the profile gains a post and its run time passes. B: starts, runs
-the missed job once, writes the report to the outbox, but Telegram answers 500 to every send;
-SIGKILL with the report pending. C: starts with Telegram healthy and delivers the report,
-exactly once; the job is still in the job store.
+A playground runs in the test process. A, the runtime in the test process: the person
+subscribes, the first run takes the baseline, the bot stops. While it is down the profile gains
+a post and the job's run time passes. B, a real subprocess (`tests.e2e.bot_process`: the runtime
+of `digbot run`): starts, runs the missed job once, writes the report to the outbox, but
+Telegram answers 500 to every send; SIGKILL with the report pending. C, the subprocess again:
+starts with Telegram healthy and delivers the report, exactly once; the job is still in the
+job store. (A runs in the test process only because starting Python with aiogram takes tens of
+seconds on a loaded machine.) No analyzer models are loaded: this is about delivery.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.settings import PROJECT_ROOT
+from analyzers.pipeline import LoadedAnalyzers
+from bot.runtime import BotRuntime, make_bot
+from bot.settings import PROJECT_ROOT, load_settings
 from playground import Playground
 from playground.client import PlaygroundClient
+from service.app import DigService
 from service.scheduler import job_id, sync_url
 from tests.e2e.subscribing import USERNAME, eventually, query, report_messages, write_posts
 
@@ -113,7 +118,8 @@ async def playground() -> AsyncIterator[Playground]:
 async def test_pending_report_survives_a_hard_kill(tmp_path: Path, playground: Playground) -> None:
     database = tmp_path / "digbot.sqlite"
     write_posts(tmp_path / "profiles", 3)
-    bot = BotProcess(_config(tmp_path, playground.base_url), playground.token, tmp_path / "bot.log")
+    config = _config(tmp_path, playground.base_url)
+    bot = BotProcess(config, playground.token, tmp_path / "bot.log")
     client = PlaygroundClient(playground.base_url)
 
     async def snapshot_taken() -> bool:
@@ -129,11 +135,13 @@ async def test_pending_report_survives_a_hard_kill(tmp_path: Path, playground: P
         return len(rows) == 2 and all(sent_at is not None for (sent_at,) in rows)
 
     try:
-        await bot.start()  # A
+        service = DigService(load_settings(config, env={}), analyzers=LoadedAnalyzers())
+        runtime = BotRuntime(service, make_bot(playground.token, playground.base_url))
+        await runtime.start()  # A
         sent = await client.send_text(CHAT, f"/subscribe {USERNAME} daily")
         await client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
         await eventually(snapshot_taken)  # the first run, at once: the baseline
-        await bot.kill()
+        await runtime.stop()
 
         write_posts(tmp_path / "profiles", 4)
         _make_due(database)
