@@ -23,8 +23,9 @@ MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 class AlbumCollector(BaseMiddleware):
     """Telegram sends an album as separate messages sharing a media_group_id: gather them.
 
-    The first message of a group waits `latency` seconds for the others, then the handler runs
-    once with `album` (all of the group's messages, in order); the others stop here.
+    The first message of a group waits until no other part has arrived for `latency` seconds,
+    then the handler runs once with `album` (all of the group's messages, in order); the others
+    stop here.
     """
 
     def __init__(self, latency: float = 1.0) -> None:
@@ -43,8 +44,11 @@ class AlbumCollector(BaseMiddleware):
         if group is not None:
             group.append(event)
             return None
-        self._groups[event.media_group_id] = [event]
-        await asyncio.sleep(self.latency)
+        group = self._groups[event.media_group_id] = [event]
+        seen = 0
+        while seen != len(group):  # wait until no new part arrived for `latency` seconds
+            seen = len(group)
+            await asyncio.sleep(self.latency)
         messages = self._groups.pop(event.media_group_id)
         data["album"] = sorted(messages, key=lambda m: m.message_id)
         return await handler(event, data)
