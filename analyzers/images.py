@@ -123,9 +123,9 @@ def decode_image(
             _check_still(im)
             original_size = im.size
             if fmt == "JPEG":
-                # Decode at the smallest DCT scale that keeps 2× the working size, like
-                # Image.thumbnail's reducing_gap: fast, and the final resize still antialiases.
-                im.draft(None, (2 * working_size, 2 * working_size))
+                # Let libjpeg decode at 1/2, 1/4 or 1/8 scale (an averaging IDCT, not pixel
+                # skipping) while the result still covers the working size; Lanczos finishes.
+                im.draft(None, _fit(im.size, working_size))
             _check_pixels(im.size, max_pixels)
             orientation = im.getexif().get(ExifTags.Base.Orientation, 1)
             rgb = _to_rgb(im)
@@ -223,12 +223,16 @@ def _high_depth_to_rgb(values: np.ndarray, mode: str) -> Image.Image:
     return Image.fromarray(gray).convert("RGB")
 
 
+def _fit(size: tuple[int, int], working_size: int) -> tuple[int, int]:
+    """`size` scaled so that its longer side is at most `working_size` (never enlarged)."""
+    scale = min(1.0, working_size / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
 def _downscale(im: Image.Image, working_size: int) -> Image.Image:
-    longer = max(im.size)
-    if longer <= working_size:
+    size = _fit(im.size, working_size)
+    if size == im.size:
         return im
-    scale = working_size / longer
-    size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
     return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
