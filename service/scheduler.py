@@ -29,6 +29,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from analyzers.types import PostAnalysis, PostText, ProfileAnalysis
 from bot.settings import SubscriptionSettings
@@ -201,22 +202,25 @@ class ReportRuns:
         self.thresholds = Thresholds()
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    async def _subscribers(self, username: str, period: str) -> tuple[int, list[tuple[int, int]]]:
+    @staticmethod
+    async def _subscribers(
+        session: AsyncSession, username: str, period: str
+    ) -> tuple[int, list[tuple[int, int]]]:
         """How many follow (username, period), and (user id, chat id) of those not blocked."""
-        async with self.service.db.session() as session:
-            rows = await session.execute(
-                select(User.id, User.chat_id, User.blocked)
-                .join(Subscription, Subscription.user_id == User.id)
-                .join(Profile, Profile.id == Subscription.profile_id)
-                .where(Profile.username == username, Subscription.period == period)
-                .order_by(User.id)
-            )
-            everyone = list(rows)
+        rows = await session.execute(
+            select(User.id, User.chat_id, User.blocked)
+            .join(Subscription, Subscription.user_id == User.id)
+            .join(Profile, Profile.id == Subscription.profile_id)
+            .where(Profile.username == username, Subscription.period == period)
+            .order_by(User.id)
+        )
+        everyone = list(rows)
         return len(everyone), [(uid, chat) for uid, chat, blocked in everyone if not blocked]
 
     async def run(self, username: str, period: str, *, attempt: int = 0) -> None:
         async with self._locks[job_id(username, period)]:
-            total, active = await self._subscribers(username, period)
+            async with self.service.db.session() as session:
+                total, active = await self._subscribers(session, username, period)
             if total == 0:
                 self.scheduler.drop(username, period)
                 return
@@ -239,11 +243,9 @@ class ReportRuns:
                     "@%s %s: not fetched (%s); next run tries again", username, period, error
                 )
                 return
-            await self._report(fetched, period, active)
+            await self._report(fetched, period)
 
-    async def _report(
-        self, fetched: FetchedProfile, period: str, subscribers: list[tuple[int, int]]
-    ) -> None:
+    async def _report(self, fetched: FetchedProfile, period: str) -> None:
         service, now = self.service, self.service.now()
         async with service.db.session() as session:
             snapshot = await session.scalar(
@@ -264,7 +266,7 @@ class ReportRuns:
             personality = traits or personality
         new = state_of(fetched, styles, personality)
         messages = await self._messages(fetched, old, new, analysed, snapshot, now)
-        await self._store(fetched, period, new, messages, subscribers, now)
+        await self._store(fetched, period, new, messages, now)
         if messages:
             service.outbox.wake()
 
@@ -300,15 +302,20 @@ class ReportRuns:
         period: str,
         state: ProfileState,
         messages: list[Outgoing],
-        subscribers: list[tuple[int, int]],
         now: datetime,
     ) -> None:
-        """The new snapshot and every subscriber's messages, in one transaction."""
+        """The new snapshot and every subscriber's messages, in one transaction.
+
+        Subscribers are read again here: people may have left or blocked the bot meanwhile.
+        """
         async with self.service.db.session() as session:
+            total, subscribers = await self._subscribers(session, fetched.username, period)
+            if total == 0:
+                return
             profile = await session.scalar(
                 select(Profile).where(Profile.username == fetched.username)
             )
-            if profile is None:  # everyone left while the run fetched
+            if profile is None:
                 return
             profile.followers, profile.followees = fetched.followers, fetched.followees
             profile.post_count, profile.last_fetched_at = fetched.post_count, fetched.fetched_at

@@ -1,0 +1,105 @@
+"""service.outbox: rows are sent in order, marked once accepted, kept through failures."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.settings import Settings
+from service.outbox import Blocked, Outbox, Outgoing, Refused, TryLater, enqueue
+from storage.database import Database
+from storage.models import OutboxMessage, User
+
+NOW = datetime(2026, 10, 1, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    database = Database(settings.database_url)
+    await database.migrate()
+    async with database.session() as session:
+        for person in (1, 2):
+            session.add(
+                User(
+                    id=person,
+                    chat_id=person,
+                    settings={},
+                    blocked=False,
+                    created_at=NOW,
+                    last_seen_at=NOW,
+                )
+            )
+    async with database.session() as session:
+        for person in (1, 2):
+            enqueue(session, person, person, [Outgoing("chart", b"png"), Outgoing("text")], NOW)
+    yield database
+    await database.close()
+
+
+class FakeTelegram:
+    def __init__(self, failures: dict[int, BaseException] | None = None) -> None:
+        self.failures = failures or {}
+        self.sent: list[tuple[int, str, bytes | None]] = []
+
+    async def __call__(self, chat_id: int, text: str, photo: bytes | None) -> None:
+        error = self.failures.get(chat_id)
+        if error is not None:
+            raise error
+        self.sent.append((chat_id, text, photo))
+
+
+async def _rows(db: Database) -> list[OutboxMessage]:
+    async with db.session() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+async def test_sends_in_order_and_marks_each_once(db: Database) -> None:
+    outbox, telegram = Outbox(db, lambda: NOW), FakeTelegram()
+    assert await outbox.deliver_pending(telegram)
+    assert telegram.sent == [
+        (1, "chart", b"png"),
+        (1, "text", None),
+        (2, "chart", b"png"),
+        (2, "text", None),
+    ]
+    assert all(row.sent_at == NOW for row in await _rows(db))
+    assert await outbox.deliver_pending(telegram)
+    assert len(telegram.sent) == 4  # nothing twice
+
+
+async def test_telegram_down_keeps_everything_for_later(db: Database) -> None:
+    outbox = Outbox(db, lambda: NOW)
+    down = FakeTelegram({1: TryLater("500"), 2: TryLater("500")})
+    assert not await outbox.deliver_pending(down)
+    rows = await _rows(db)
+    assert all(row.sent_at is None for row in rows) and rows[0].attempts == 1
+    healthy = FakeTelegram()
+    assert await outbox.deliver_pending(healthy)
+    assert len(healthy.sent) == 4
+
+
+async def test_403_pauses_the_person_and_their_rows_wait(db: Database) -> None:
+    outbox = Outbox(db, lambda: NOW)
+    telegram = FakeTelegram({1: Blocked("403")})
+    assert await outbox.deliver_pending(telegram)
+    assert [chat for chat, _, _ in telegram.sent] == [2, 2]  # the other person is unaffected
+    async with db.session() as session:
+        user = await session.get(User, 1)
+        assert user is not None and user.blocked
+        user.blocked = False  # they came back (/start)
+    healthy = FakeTelegram()
+    assert await outbox.deliver_pending(healthy)
+    assert [chat for chat, _, _ in healthy.sent] == [1, 1]
+
+
+async def test_400_is_final(db: Database) -> None:
+    outbox = Outbox(db, lambda: NOW)
+    assert await outbox.deliver_pending(FakeTelegram({1: Refused("400: chat not found")}))
+    failed = [row for row in await _rows(db) if row.user_id == 1]
+    assert all(row.failed and row.sent_at is None for row in failed)
+    healthy = FakeTelegram()
+    await outbox.deliver_pending(healthy)
+    assert healthy.sent == []
