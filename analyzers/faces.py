@@ -82,7 +82,11 @@ class _Point:
 
 
 class FacesAnalyzer:
-    """Face boxes with emotions, and the pose of the main person, for one photo."""
+    """Face boxes with emotions, and the pose of the main person, for one photo.
+
+    `graph_sets` bounds how many sets of mediapipe graphs (≈130 MB each) exist, hence how many
+    calls detect at the same time; more concurrent calls wait for a free set.
+    """
 
     name: ClassVar[str] = "faces"
 
