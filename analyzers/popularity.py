@@ -50,8 +50,8 @@ ALPHA = 30.0
 curve, 30 and 100 predicted unseen posts best at every history size; 30 keeps more signal."""
 MAX_PCA = 4
 PERMUTATIONS = 199
-RECENCY_NEIGHBOURS = 4
-"""The recency baseline predicts a post by the mean of this many posts nearest in time."""
+RECENCY_ALPHA = 1.0
+"""Ridge penalty of the recency baseline (one standardised feature: the post's date)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ class ProfilePopularity:
     """By shortcode."""
     loo_spearman: float | None
     baseline_spearman: float | None
-    """The recency baseline's Spearman on the same posts (the account median scores 0)."""
+    """The recency baseline's leave-one-out Spearman on the same posts (a ridge on the date
+    alone: the engagement trend); the account median ranks nothing (0)."""
     n_posts: int
     """Posts the model was fitted on."""
     per_post: dict[str, PopularityResult] = field(default_factory=dict)
@@ -269,19 +270,17 @@ def _feature_names(posts: list[PostInput], pca_axes: np.ndarray | None) -> tuple
 
 
 def recency_baseline(posts: list[PostInput], targets: dict[str, float]) -> float:
-    """LOO Spearman of predicting each post by the mean of its nearest posts in time."""
-    fitted = sorted((p for p in posts if p.shortcode in targets), key=lambda p: p.taken_at)
-    if len(fitted) < RECENCY_NEIGHBOURS + 2:
+    """Leave-one-out Spearman of a ridge on the post's date alone (the engagement trend),
+    computed exactly as the model's, so the two compare on equal terms."""
+    fitted = [p for p in posts if p.shortcode in targets]
+    if len(fitted) < 4:
+        return 0.0
+    days = np.array([[p.taken_at.timestamp() / 86400] for p in fitted])
+    if np.ptp(days) == 0:
         return 0.0
     y = np.array([targets[p.shortcode] for p in fitted])
-    preds = []
-    for i in range(len(fitted)):
-        order = sorted(
-            (j for j in range(len(fitted)) if j != i),
-            key=lambda j: abs((fitted[j].taken_at - fitted[i].taken_at).total_seconds()),
-        )
-        preds.append(y[order[:RECENCY_NEIGHBOURS]].mean())
-    return _spearman(np.array(preds), y)
+    x = (days - days.mean()) / days.std()
+    return _spearman(_loo_operator(x, RECENCY_ALPHA) @ y, y)
 
 
 def trustworthy(fit: PersonalFit | None) -> bool:
@@ -356,9 +355,7 @@ def _personal_summary(
     pred = newest.predicted if newest and newest.predicted is not None else fit.intercept
     drivers = _drivers(fit)
     helping = [words for value, words in drivers if value > 0]
-    baseline_words = (
-        f"; guessing from the posts nearest in time: {baseline:.2f}" if baseline is not None else ""
-    )
+    baseline_words = f"; the trend over time alone: {baseline:.2f}" if baseline is not None else ""
     return PopularityResult(
         score=round(fit.percentile(pred), 3),
         band=(

@@ -9,8 +9,9 @@
    profiles (food_factor 1: nothing to learn), i.e. how often it claims a signal that is not there;
    "oracle_forward" ranks the same unseen posts by the true rule (is it food?), the ceiling.
 2. Real accounts (sources.py; caption and time only, no photos): consecutive windows of n
-   settled posts; per window the LOO Spearman of the model and of the recency baseline, and the
-   forward Spearman on the next 12 newer posts. The account-median baseline ranks nothing:
+   settled posts; per window the LOO Spearman of the model and of the recency baseline (a ridge
+   on the date alone, same LOO), and the forward Spearman on the next 12 newer posts of the
+   model and of the window's trend extended. The account-median baseline ranks nothing:
    Spearman 0 by construction.
 """
 
@@ -88,6 +89,18 @@ def synthetic_curve(seeds: int) -> list[dict[str, Any]]:
     return rows
 
 
+def _trend_forward(
+    window: list[PostInput], targets: dict[str, float], newer: list[PostInput]
+) -> float:
+    """Spearman of the window's engagement trend (least-squares slope on the date) extended to
+    the newer posts: newer is better if the slope is positive, worse if negative."""
+    days = np.array([p.taken_at.timestamp() for p in window])
+    slope = np.polyfit(days, [targets[p.shortcode] for p in window], 1)[0]
+    later = np.array([p.taken_at.timestamp() for p in newer])
+    truth = {p.shortcode: engagement_rate(p.likes, p.comments, None) for p in newer}
+    return _rho(slope * later, np.array([truth[p.shortcode] for p in newer]))
+
+
 def real_windows(account: Account, n: int, max_windows: int = 12) -> list[dict[str, float]]:
     """Newest first: window k holds settled posts [FORWARD + k·n, FORWARD + (k+1)·n)."""
     settled = [p for p in account.posts if is_eligible(p, account.now)]
@@ -104,6 +117,7 @@ def real_windows(account: Account, n: int, max_windows: int = 12) -> list[dict[s
             {
                 "loo": fit.loo_spearman,
                 "recency_loo": recency_baseline(window, fit.targets),
+                "recency_forward": _trend_forward(window, fit.targets, newer),
                 "forward": _forward(
                     fit,
                     newer,
@@ -127,6 +141,7 @@ def real_curve() -> list[dict[str, Any]]:
                 "windows": {name: len(ws) for name, ws in per_account.items()},
                 "loo": _quartiles([w["loo"] for w in windows]),
                 "recency_baseline_loo": _quartiles([w["recency_loo"] for w in windows]),
+                "recency_baseline_forward": _quartiles([w["recency_forward"] for w in windows]),
                 "forward": _quartiles([w["forward"] for w in windows]),
                 "forward_when_personal": _quartiles(
                     [w["forward"] for w in windows if w["personal"]]
@@ -147,10 +162,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, default=30)
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument("--only", choices=("real", "synthetic"), help="update one part of --out")
     args = parser.parse_args()
-    result = {"real": real_curve()}
-    if not args.skip_synthetic:
+    result = json.loads(args.out.read_text()) if args.only and args.out.exists() else {}
+    if args.only != "synthetic":
+        result["real"] = real_curve()
+    if args.only != "real":
         result["synthetic"] = synthetic_curve(args.seeds)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
 
