@@ -138,6 +138,7 @@ def make_router(album_latency: float = 1.0) -> Router:
     router.message.outer_middleware(AlbumCollector(album_latency))
     router.message.register(album, F.media_group_id)
     router.message.register(photo, F.photo)
-    router.message.register(document, F.document)
+    # Before documents: Telegram sends an animation with a `document` beside it.
     router.message.register(video, F.video | F.animation | F.video_note)
+    router.message.register(document, F.document)
     return router

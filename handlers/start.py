@@ -12,6 +12,8 @@ from handlers.privacy import privacy_text
 from handlers.subscriptions import send_subscriptions
 from service.app import DigService
 
+MENU_ITEMS = frozenset({"help", "privacy", "subscriptions"})
+
 
 async def start(message: Message) -> None:
     await message.answer(texts.WELCOME, reply_markup=start_keyboard())
@@ -24,9 +26,10 @@ async def help_command(message: Message) -> None:
 async def menu(
     query: CallbackQuery, callback_data: MenuCB, bot: Bot, service: DigService, user_id: int
 ) -> None:
-    await query.answer()
-    if query.message is None:
+    if callback_data.item not in MENU_ITEMS or query.message is None:
+        await stale_button(query)  # forged, or a menu of an older version
         return
+    await query.answer()
     chat_id = query.message.chat.id
     if callback_data.item == "help":
         await bot.send_message(chat_id, texts.HELP)
@@ -41,8 +44,9 @@ async def unknown_command(message: Message) -> None:
 
 
 async def not_understood(message: Message) -> None:
-    text = (message.text or "").strip()
-    await message.answer(texts.NOT_UNDERSTOOD if text else texts.EMPTY_TEXT)
+    text = message.text or ""
+    visible = any(ch.isprintable() and not ch.isspace() for ch in text)  # not only U+200B etc.
+    await message.answer(texts.NOT_UNDERSTOOD if visible else texts.EMPTY_TEXT)
 
 
 async def anything_else(message: Message) -> None:

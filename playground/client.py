@@ -87,6 +87,16 @@ class PlaygroundClient:
         body = await self._call("POST", f"/api/chats/{chat_id}/messages", data=form)
         return dict(body["messages"][0])
 
+    async def send_video(
+        self, chat_id: int, data: bytes, *, animation: bool = False, filename: str = "clip.mp4"
+    ) -> dict[str, Any]:
+        """A video (or, with `animation`, a GIF-like animation) as the person's message."""
+        form = aiohttp.FormData()
+        kind = "animation" if animation else "video"
+        form.add_field(kind, data, filename=filename, content_type="video/mp4")
+        body = await self._call("POST", f"/api/chats/{chat_id}/messages", data=form)
+        return dict(body["messages"][0])
+
     async def press(self, chat_id: int, message_id: int, data: str) -> dict[str, Any]:
         """Tap an inline button; returns {"ok", "callback_query_id"}."""
         payload = {"message_id": message_id, "data": data}

@@ -33,7 +33,7 @@ MAX_POLL_SECONDS = 60.0
 def view(message: Message) -> dict[str, Any]:
     """A message as the web page and tests see it."""
     tg = message.tg
-    document = tg.get("document")
+    document = tg.get("document") or tg.get("video")  # a video shows as its file
     reply = tg.get("reply_to_message")
     return {
         "message_id": message.message_id,
@@ -91,6 +91,15 @@ def _upload(part: web.FileField) -> Upload:
     return Upload(part.filename, part.content_type, part.file.read())
 
 
+def _file_content(kind: str, document: dict[str, Any]) -> dict[str, Any]:
+    """A Message's content for a file sent as `kind`. The playground does not decode videos,
+    so their width, height and duration are 0. Telegram sets `document` beside `animation`."""
+    if kind == "document":
+        return {"document": document}
+    media = {**document, "width": 0, "height": 0, "duration": 0}
+    return {"video": media} if kind == "video" else {"animation": media, "document": document}
+
+
 def _ok(**body: Any) -> web.Response:
     return web.json_response({"ok": True, **body})
 
@@ -145,16 +154,20 @@ class PersonApi:
         uploads = dict(parts)
         if files:
             return _ok(messages=self._send_photos(chat, files, raw_caption, caption))
-        if "document" in uploads:
-            document = uploads["document"]
-            if len(document.data) > MAX_FILE_UPLOAD:
+        kind = next((k for k in ("document", "video", "animation") if k in uploads), None)
+        if kind is not None:
+            upload = uploads[kind]
+            if len(upload.data) > MAX_FILE_UPLOAD:
                 raise too_large()
-            stored = self.state.store_document(document.data, document.filename, document.mime_type)
-            content: dict[str, Any] = {"document": stored.as_document()}
+            stored = self.state.store_document(upload.data, upload.filename, upload.mime_type)
+            content: dict[str, Any] = _file_content(kind, stored.as_document())
             if caption:
                 content["caption"] = caption.text
             return _ok(messages=[view(self._send(chat, content, raw_caption))])
-        raise bad_request('send JSON {"text": ...} or multipart "photo" parts or a "document" part')
+        raise bad_request(
+            'send JSON {"text": ...}, multipart "photo" parts, or a "document", "video" or '
+            '"animation" part'
+        )
 
     def _send_photos(
         self, chat: Chat, files: list[Upload], raw_caption: str | None, caption: Formatted | None
