@@ -104,14 +104,21 @@ class PersonalFit:
     p_value: float
     residual_sd: float
 
+    _z_cache: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+    def _z(self, post: PostInput) -> np.ndarray:
+        """The post's standardised features (cached: a photo's quality may be computed)."""
+        if post.shortcode not in self._z_cache:
+            raw = _raw_features([post], self.features, self.newest, self.pca_mean, self.pca_axes)
+            self._z_cache[post.shortcode] = _standardise(raw, self.mean, self.scale)[0]
+        return self._z_cache[post.shortcode]
+
     def predict(self, post: PostInput) -> float:
-        raw = _raw_features([post], self.features, self.newest, self.pca_mean, self.pca_axes)
-        return float(_standardise(raw, self.mean, self.scale)[0] @ self.coef + self.intercept)
+        return float(self._z(post) @ self.coef + self.intercept)
 
     def contributions(self, post: PostInput) -> tuple[dict[str, float], dict[str, bool]]:
         """(feature -> share of the prediction, feature -> is the post above the mean)."""
-        raw = _raw_features([post], self.features, self.newest, self.pca_mean, self.pca_axes)
-        z = _standardise(raw, self.mean, self.scale)[0]
+        z = self._z(post)
         parts = {f: float(v) for f, v in zip(self.features, z * self.coef, strict=True)}
         return parts, {f: bool(v > 0) for f, v in zip(self.features, z, strict=True)}
 

@@ -35,7 +35,7 @@ from analyzers.types import (
     PostText,
 )
 from training.popularity.retrain_prior import main as retrain
-from training.popularity.sources import shortcode_time
+from training.popularity.sources import accounts, data_root, shortcode_time
 from training.popularity.synthetic import NOW, synthetic_photo, synthetic_profile, synthetic_rows
 
 
@@ -202,3 +202,16 @@ def test_retrain_prior_from_exported_rows(tmp_path: Path) -> None:
 def test_shortcode_gives_the_post_time() -> None:
     # natgeo's New Year's Eve 2020 series was posted on 31 December 2019 (UTC).
     assert shortcode_time("B6wpKW5j32z").date().isoformat() in ("2019-12-31", "2020-01-01")
+
+
+def test_real_engagement_sources_load_as_documented() -> None:
+    root = data_root() / "instagram"
+    if not (root / "natgeo_posts").is_dir():
+        pytest.skip(f"engagement data not found under {root} (set DIGBOT_DATA)")
+    found = {a.name: a for a in accounts()}
+    assert set(found) == {"natgeo", "khabar_fouri", "amankharwal"}
+    news = found["khabar_fouri"]
+    assert news.followers == 514_878 and len(news.posts) == 910
+    assert sum(p.is_video for p in news.posts) == 231
+    assert all(p.likes == 0 for p in news.posts if not p.is_video)  # hidden: comments only
+    assert len(found["natgeo"].posts) > 900 and len(found["amankharwal"].posts) == 176
