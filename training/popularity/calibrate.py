@@ -80,7 +80,9 @@ def duplicate_table(images: dict[str, list[Image.Image]]) -> None:
     embs = backbone(np.stack([crop_for_backbone(np.asarray(im)) for im in flat]))[0]
     embs = embs / np.linalg.norm(embs, axis=1, keepdims=True)
     hashes = [difference_hash(np.asarray(im)) for im in flat]
-    index, same, different = 0, [], []
+    index = 0
+    same: list[tuple[int, int]] = []
+    different: list[tuple[int, int]] = []
     for photos in groups.values():
         starts = []
         for trio in photos:

@@ -57,7 +57,7 @@ def targets(rows: Iterable[Row]) -> list[tuple[Row, float]]:
     for row in rows:
         if not row["is_video"] and row["age_days"] >= MIN_AGE_DAYS:
             by_account[row["account"]].append(row)
-    out = []
+    out: list[tuple[Row, float]] = []
     for account_rows in by_account.values():
         rel = relative_to_account(
             [
