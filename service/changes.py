@@ -12,7 +12,7 @@ import html
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -237,22 +237,10 @@ def _visible(changes: Changes, hide_sensitive: bool) -> Changes:
     if not hide_sensitive:
         return changes
     posts = [
-        p
-        if p.style not in SENSITIVE_STYLES
-        else PostState(p.shortcode, p.taken_at, p.likes, p.comments, None)
-        for p in changes.new_posts
+        p if p.style not in SENSITIVE_STYLES else replace(p, style=None) for p in changes.new_posts
     ]
     styles = [s for s in changes.styles if s[0] not in SENSITIVE_STYLES]
-    return Changes(
-        changes.username,
-        posts,
-        changes.followers,
-        changes.followees,
-        styles,
-        changes.engagement,
-        {},
-        changes.typical_engagement,
-    )
+    return replace(changes, new_posts=posts, styles=styles, personality={})
 
 
 def change_text(changes: Changes, *, hide_sensitive: bool = False) -> str:

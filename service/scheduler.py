@@ -59,10 +59,16 @@ def retry_job_id(username: str, period: str) -> str:
     return f"retry:{period}:{username}"
 
 
+SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+"""The synchronous driver APScheduler's job store uses for each backend (as the migrations)."""
+
+
 def sync_url(url: str) -> str:
-    """The job store's URL: the app's database through its default synchronous driver."""
+    """The job store's URL: the app's own database, through a synchronous driver."""
     parsed = make_url(url)
-    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=False)
+    backend = parsed.get_backend_name()
+    driver = SYNC_DRIVERS.get(backend, backend)
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
 # --- job functions: module-level, ids only (what the job store pickles is just these names) ----

@@ -12,7 +12,7 @@ from bot.settings import Settings
 from instagram.errors import RateLimited
 from instagram.models import FetchedProfile
 from service.app import DigService
-from service.scheduler import job_id, retry_job_id, retry_report_job, run_report_job
+from service.scheduler import RETENTION_JOB, job_id, retry_job_id, retry_report_job, run_report_job
 
 RETRY_AFTER = 600.0
 
@@ -60,6 +60,7 @@ async def test_rate_limit_postpones_with_doubling_backoff(service: DigService) -
     assert retry is not None and retry.args == ("natgeo", "weekly", 2)
     assert 2 * RETRY_AFTER - 60 < _seconds_from_now(retry.next_run_time) <= 2 * RETRY_AFTER
     assert service.scheduler.scheduler.get_job(job_id("natgeo", "weekly")) is not None
+    assert service.scheduler.scheduler.get_job(RETENTION_JOB) is not None  # the daily purge
 
 
 async def test_jobs_survive_a_new_scheduler_and_go_with_the_last_subscriber(
