@@ -12,6 +12,7 @@ IMAGE_ANALYZERS: tuple[str, ...] = (
     "analyzers.faces:FacesAnalyzer",
     "analyzers.quality:QualityAnalyzer",
     "analyzers.style:StyleAnalyzer",
+    "analyzers.popularity:PhotoPopularityAnalyzer",
 )
 
 PROFILE_ANALYZERS: tuple[str, ...] = (

@@ -260,6 +260,8 @@ class ProfileAnalysis:
     """Style id -> share of the analysed photo posts whose top style it is (sums to 1, or empty)."""
     personality: PersonalityResult | None
     habits: HabitsResult | None
+    popularity: PopularityResult | None = None
+    """The account's own engagement model: how far to trust its per-post scores, and why."""
     unavailable: dict[str, str] = field(default_factory=dict)
     """Analyzer name -> why it did not run."""
 

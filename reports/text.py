@@ -143,7 +143,7 @@ def profile_summary(
         _styles_text(a.style_shares, hide_sensitive, "style" in a.unavailable),
         "" if hide_sensitive else _personality_text(a.personality, "personality" in a.unavailable),
         _habits_text(a.habits, "habits" in a.unavailable),
-        _engagement_text(a.posts, a.followers, own_profile),
+        _engagement_text(a.posts, a.followers, own_profile, a.popularity),
         _unavailable_lines(a.unavailable, hidden),
     ]
     return "\n\n".join(part for part in parts if part)
@@ -215,7 +215,12 @@ def _habits_text(result: HabitsResult | None, unavailable: bool) -> str:
     return _section("Habits", lines or ["Nothing stands out yet."])
 
 
-def _engagement_text(posts: list[PostAnalysis], followers: int | None, own: bool) -> str:
+def _engagement_text(
+    posts: list[PostAnalysis],
+    followers: int | None,
+    own: bool,
+    popularity: PopularityResult | None,
+) -> str:
     if not posts:
         return _section("Engagement", ["No posts to measure."])
     likes = statistics.median(p.likes for p in posts)
@@ -231,9 +236,8 @@ def _engagement_text(posts: list[PostAnalysis], followers: int | None, own: bool
         f"Most liked: {_date(best.taken_at)}, {', '.join(what)} "
         f"({best.likes:,} likes, <code>{_e(best.shortcode)}</code>)."
     )
-    rated = next((p.popularity for p in posts if p.popularity is not None), None)
-    if rated is not None:
-        lines.append(f"Popularity model: {_e(rated.reliability.strip().rstrip('.'))}.")
+    if popularity is not None:
+        lines.append(f"Popularity model: {_e(popularity.reliability.strip().rstrip('.'))}.")
     return _section("Engagement", lines)
 
 

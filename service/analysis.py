@@ -18,6 +18,7 @@ from PIL import Image
 
 from analyzers.images import ImageRejected, decode_image
 from analyzers.pipeline import Pipeline
+from analyzers.popularity import ProfilePopularity
 from analyzers.types import (
     AlbumAnalysis,
     DecodedImage,
@@ -147,7 +148,9 @@ class AnalysisService:
         self, fetched: FetchedProfile, profile: ProfileInput, failed: dict[str, str]
     ) -> ProfileAnalysis:
         popularity = profile.results.get("popularity")
-        per_post = getattr(popularity, "per_post", {}) if popularity is not None else {}
+        if not isinstance(popularity, ProfilePopularity):
+            popularity = None
+        per_post = popularity.per_post if popularity is not None else {}
         posts = [
             PostAnalysis(
                 shortcode=item.shortcode,
@@ -176,6 +179,7 @@ class AnalysisService:
             style_shares=style_shares(posts),
             personality=personality if isinstance(personality, PersonalityResult) else None,
             habits=habits if isinstance(habits, HabitsResult) else None,
+            popularity=popularity.summary if popularity is not None else None,
             unavailable={**self.pipeline.unavailable, **failed},
         )
 

@@ -118,12 +118,7 @@ def profile_json(analysis: ProfileAnalysis) -> dict[str, Any]:
             for h in (analysis.habits.habits if analysis.habits else [])
         ],
         "posting_hours": list(analysis.habits.posting_hours) if analysis.habits else None,
-        "popularity": [
-            {"shortcode": p.shortcode, **(popularity_json(p.popularity) or {})}
-            for p in analysis.posts
-            if p.popularity is not None
-        ]
-        or None,
+        "popularity": popularity_json(analysis.popularity),
         "posts": [post_json(p) for p in analysis.posts],
         "unavailable": dict(analysis.unavailable),
     }
