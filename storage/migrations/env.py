@@ -21,7 +21,12 @@ def include_object(
 
 engine = create_engine(config.get_main_option("sqlalchemy.url") or "", poolclass=pool.NullPool)
 with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 engine.dispose()
