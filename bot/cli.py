@@ -10,13 +10,14 @@ import logging
 import re
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from service.app import Report
+    from service.app import DigService, Report
 
 log = logging.getLogger("digbot")
 
@@ -27,7 +28,8 @@ def _configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    for noisy in ("aiohttp.access", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _plain(text: str) -> str:
@@ -93,44 +95,57 @@ def _print_report(report: Report, as_json: bool, out: Path | None) -> None:
         print(f"chart: {written_path}")
 
 
-async def _analyze(
-    settings: Settings, target: str, folder: Path | None, as_json: bool, out: Path | None
+async def _report_once(
+    settings: Settings,
+    make: Callable[[DigService], Awaitable[Report]],
+    as_json: bool,
+    out: Path | None,
 ) -> int:
-    from instagram.errors import InstagramError
+    """Start the service, make one report, print it; a refusal prints its plain reason."""
+    from service.app import DigService
+
+    service = DigService(settings)
+    await service.start()
+    try:
+        report = await make(service)
+    except Exception as error:
+        reason = getattr(error, "user_message", None)
+        if not isinstance(reason, str):
+            raise
+        print(reason, file=sys.stderr)
+        return 2
+    finally:
+        await service.close()
+    _print_report(report, as_json, out)
+    return 0
+
+
+def _analyze(settings: Settings, target: str, as_json: bool, out: Path | None) -> int:
+    from instagram.errors import InvalidUsername
     from instagram.usernames import parse_username
-    from service.app import DigService
 
-    service = DigService(settings)
-    await service.start()
+    folder = Path(target)
+    if folder.is_dir():
+        return asyncio.run(_report_once(settings, lambda s: s.folder_report(folder), as_json, out))
+
     try:
-        if folder is not None:
-            report = await service.folder_report(folder)
-        else:
-            report = await service.profile_report(parse_username(target), user_id=None)
-    except InstagramError as error:
+        username = parse_username(target)
+    except InvalidUsername as error:
         print(error.user_message, file=sys.stderr)
         return 2
-    finally:
-        await service.close()
-    _print_report(report, as_json, out)
-    return 0
+    return asyncio.run(
+        _report_once(settings, lambda s: s.profile_report(username, user_id=None), as_json, out)
+    )
 
 
-async def _photo(settings: Settings, image: bytes, as_json: bool, out: Path | None) -> int:
-    from analyzers.images import ImageRejected
-    from service.app import DigService
-
-    service = DigService(settings)
-    await service.start()
-    try:
-        report = await service.photo_report(image, user_id=None)
-    except ImageRejected as error:
-        print(error.user_message, file=sys.stderr)
+def _photo(settings: Settings, path: Path, as_json: bool, out: Path | None) -> int:
+    if not path.is_file():
+        print(f"digbot: no such file: {path}", file=sys.stderr)
         return 2
-    finally:
-        await service.close()
-    _print_report(report, as_json, out)
-    return 0
+    image = path.read_bytes()
+    return asyncio.run(
+        _report_once(settings, lambda s: s.photo_report(image, user_id=None), as_json, out)
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -161,10 +176,5 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_serve(settings))
         return 0
     if args.command == "analyze":
-        folder = Path(args.target)
-        folder_or_none = folder if folder.is_dir() else None
-        return asyncio.run(_analyze(settings, args.target, folder_or_none, args.json, args.out))
-    if not args.image.is_file():
-        print(f"digbot: no such file: {args.image}", file=sys.stderr)
-        return 2
-    return asyncio.run(_photo(settings, args.image.read_bytes(), args.json, args.out))
+        return _analyze(settings, args.target, args.json, args.out)
+    return _photo(settings, args.image, args.json, args.out)
