@@ -8,35 +8,46 @@ Prints:
 - answers per second (complete photo reports, and "busy" refusals counted apart) and the bot's
   messages per second over the whole flood;
 - latency from sending a photo to the last message of its answer: median and p95;
-- peak memory (the process's max RSS: models + playground + bot, all in this one process);
-- the event loop's worst stall: a probe task asks to wake every 10 ms and records how late it
-  wakes. Model work runs in the worker pool, so a stall here means something blocked the loop.
-  The playground and the simulated people share the loop, so the figure is an upper bound for
-  the bot alone. A baseline stall is measured with the bot idle first.
+- peak memory (the bot process's max RSS: models, bot, simulated people);
+- the bot's event loop's worst stall: a probe task asks to wake every 10 ms and records how late
+  it wakes. Model work runs in the worker pool, so a stall here means something held the loop
+  (or the GIL, or the CPU: the machine's other load counts too). The playground runs in its own
+  process (it decodes every photo it stores, as Telegram's servers would); the simulated people
+  share the bot's loop but only send and poll HTTP. A baseline is measured with the bot idle.
 
-    uv run python -m benchmarks.bench_load [--people 50] [--photos 2] [--queue-size 32]
+    uv run python -m benchmarks.bench_load [--people 50] [--photos 2] [--queue-size 32] [--debug]
+
+With --debug, asyncio's debug mode names every callback of the bot's process that ran longer
+than 50 ms: that tells a loop blocked by our code apart from a loop starved of the GIL or CPU.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import logging
 import resource
+import socket
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
+
 from analyzers.pipeline import load_analyzers
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import load_settings
-from playground import Playground
 from playground.client import PlaygroundClient
+from playground.server import DEFAULT_TOKEN
 from service.app import DigService
 from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg, sample_jpeg
 
 PROBE_SECONDS = 0.01
+SLOW_MS = 50
 
 
 @dataclass
@@ -68,6 +79,43 @@ class LoopProbe:
         return f"worst {1000 * ordered[-1]:.0f} ms, p99 {1000 * p99:.0f} ms ({len(ordered)} wakes)"
 
 
+class SlowCallbacks(logging.Handler):
+    """Collects asyncio's debug-mode "Executing … took N seconds" warnings of this process."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds: list[float] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args
+        if str(record.msg).startswith("Executing") and isinstance(args, tuple) and args:
+            took = args[-1]
+            if isinstance(took, float):
+                self.seconds.append(took)
+
+    def summary(self) -> str:
+        worst = f", worst {1000 * max(self.seconds):.0f} ms" if self.seconds else ""
+        return f"{len(self.seconds)} callbacks held the loop over {SLOW_MS} ms{worst}"
+
+
+class GcPauses:
+    """How long each garbage collection ran: it holds the GIL, so it stalls the loop too."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+        self._began = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        elif info["generation"] == 2:
+            self.seconds.append(time.perf_counter() - self._began)
+
+    def summary(self) -> str:
+        worst = f", worst {1000 * max(self.seconds):.0f} ms" if self.seconds else ""
+        return f"{len(self.seconds)} full collections{worst}"
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -97,11 +145,33 @@ async def person(client: PlaygroundClient, chat: int, photos: list[bytes]) -> li
     return outcomes
 
 
+async def start_playground() -> tuple[asyncio.subprocess.Process, str]:
+    """`python -m playground` on a free port, once it answers /health."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "playground", "--port", str(port), stdout=asyncio.subprocess.DEVNULL
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as session:
+        for _ in range(200):
+            try:
+                async with session.get(base_url + "/health") as response:
+                    if response.status == 200:
+                        return process, base_url
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.1)
+    process.terminate()
+    raise RuntimeError("the playground did not start")
+
+
 def _max_rss_mb() -> float:
+    """Peak RSS of this process (the bot and the simulated people; not the playground)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-async def main(people: int, photos_each: int, queue_size: int) -> None:
+async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> None:
     images = [coffee_jpeg(), chelsea_jpeg(), astronaut_jpeg()] + [
         sample_jpeg(i, (1080, 1080)) for i in range(5)
     ]
@@ -113,15 +183,14 @@ async def main(people: int, photos_each: int, queue_size: int) -> None:
             analysis={"queue_size": queue_size, "per_person_per_hour": 10_000},
         )
         analyzers = load_analyzers()
-        playground = Playground(port=0)
-        await playground.start()
+        playground, base_url = await start_playground()
         runtime = BotRuntime(
-            DigService(settings, analyzers=analyzers),
-            make_bot(playground.token, playground.base_url),
+            DigService(settings, analyzers=analyzers), make_bot(DEFAULT_TOKEN, base_url)
         )
         await runtime.start()
-        client = PlaygroundClient(playground.base_url)
+        client = PlaygroundClient(base_url)
         probe = LoopProbe()
+        slow = SlowCallbacks()
         try:
             await person(client, 1, images[:1])  # warm the pipeline once
             probe.start()
@@ -130,6 +199,13 @@ async def main(people: int, photos_each: int, queue_size: int) -> None:
             idle = probe.summary()
             memory_before = _max_rss_mb()
 
+            if debug:
+                loop = asyncio.get_running_loop()
+                loop.set_debug(True)
+                loop.slow_callback_duration = SLOW_MS / 1000
+                logging.getLogger("asyncio").addHandler(slow)
+            pauses = GcPauses()
+            gc.callbacks.append(pauses)
             probe.start()
             started = time.perf_counter()
             results = await asyncio.gather(
@@ -144,13 +220,16 @@ async def main(people: int, photos_each: int, queue_size: int) -> None:
             )
             elapsed = time.perf_counter() - started
             await probe.stop()
+            gc.callbacks.remove(pauses)
+            asyncio.get_running_loop().set_debug(False)
             messages = 0
             for chat in range(100, 100 + people):
                 messages += sum(m["sender"] == "bot" for m in await client.messages(chat))
         finally:
             await client.close()
             await runtime.stop(grace=30)
-            await playground.stop()
+            playground.terminate()
+            await playground.wait()
     outcomes = [o for result in results for o in result]
     done = [o.latency for o in outcomes if not o.refused]
     refused = [o.latency for o in outcomes if o.refused]
@@ -173,6 +252,9 @@ async def main(people: int, photos_each: int, queue_size: int) -> None:
         print(f"latency     refusal median {statistics.median(refused):.2f} s")
     print(f"memory      peak RSS {_max_rss_mb():.0f} MB (after warm-up {memory_before:.0f} MB)")
     print(f"loop stall  during the flood: {probe.summary()}; idle: {idle}")
+    print(f"gc          {pauses.summary()} during the flood")
+    if debug:
+        print(f"slow        {slow.summary()} (asyncio debug mode, bot process)")
 
 
 if __name__ == "__main__":
@@ -180,5 +262,10 @@ if __name__ == "__main__":
     parser.add_argument("--people", type=int, default=50)
     parser.add_argument("--photos", type=int, default=2, help="photos per person")
     parser.add_argument("--queue-size", type=int, default=32, help="analyses in flight at most")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help=f"asyncio debug mode in the flood: count callbacks holding the loop > {SLOW_MS} ms",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.people, args.photos, args.queue_size))
+    asyncio.run(main(args.people, args.photos, args.queue_size, args.debug))

@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot
+from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +42,17 @@ def _user_message(error: BaseException) -> str | None:
     return message if isinstance(message, str) else None
 
 
+class HandlerName(BaseMiddleware):
+    """Inner middleware: notes which handler took the update, for UpdateMiddleware's log line."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        trace = data.get("trace")
+        if isinstance(trace, dict):
+            callback = getattr(data.get("handler"), "callback", None)
+            trace["handler"] = getattr(callback, "__name__", "?")
+        return await handler(event, data)
+
+
 class UpdateMiddleware(BaseMiddleware):
     """Outer middleware on every update.
 
@@ -56,6 +67,13 @@ class UpdateMiddleware(BaseMiddleware):
         self.metrics = metrics or Metrics(counts=UPDATE_COUNTS)
         self.in_flight: set[asyncio.Task[Any]] = set()
         """Updates being handled now: a graceful shutdown waits for them (aiogram does not)."""
+
+    def install(self, dispatcher: Dispatcher) -> None:
+        """Wrap every update, and learn the name of the handler that takes each one."""
+        dispatcher.update.outer_middleware(self)
+        names = HandlerName()
+        for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.my_chat_member):
+            observer.middleware(names)
 
     async def _touch(self, user_id: int, chat_id: int, language: str | None) -> None:
         try:
@@ -74,6 +92,8 @@ class UpdateMiddleware(BaseMiddleware):
         started = time.perf_counter()
         chat_id, user_id = _chat_and_user(event)
         outcome = "ok"
+        trace: dict[str, str] = {}
+        data["trace"] = trace  # shared with the inner HandlerName (aiogram copies `data` down)
         try:
             if user_id is not None and chat_id is not None and event.my_chat_member is None:
                 language = None
@@ -105,9 +125,10 @@ class UpdateMiddleware(BaseMiddleware):
         finally:
             self.metrics.count("updates")
             log.info(
-                "update id=%s type=%s chat=%s outcome=%s duration_ms=%.0f",
+                "update id=%s type=%s handler=%s chat=%s outcome=%s duration_ms=%.0f",
                 event.update_id,
                 event.event_type,
+                trace.get("handler", "-"),
                 chat_id,
                 outcome,
                 (time.perf_counter() - started) * 1000,

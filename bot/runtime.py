@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from typing import Any
 
@@ -61,12 +62,16 @@ class BotRuntime:
         self.dispatcher = Dispatcher()
         self.metrics = runtime_metrics(service.admission, bot.session)
         self.updates = UpdateMiddleware(service, self.metrics)
-        self.dispatcher.update.outer_middleware(self.updates)
+        self.updates.install(self.dispatcher)
         self.dispatcher.include_router(build_router(album_latency))
         self._polling: asyncio.Task[Any] | None = None
 
     async def start_service(self) -> None:
         await self.service.start()
+        # The loaded models are millions of long-lived objects; once frozen, full garbage
+        # collections skip them. Unfrozen, one took ~0.5 s under load, holding the GIL and so
+        # stalling the event loop (measured by benchmarks/bench_load.py).
+        gc.freeze()
         await self.service.start_background(telegram_sender(self.bot))
         self.metrics.start_logging(METRICS_LOG_SECONDS)
 

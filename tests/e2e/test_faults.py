@@ -234,7 +234,7 @@ async def test_database_failure_is_logged_answered_and_others_are_served(
 
     monkeypatch.setattr("service.app.save_upload_analysis", broken)
     client = running.client
-    caplog.set_level(logging.ERROR, logger="digbot.updates")
+    caplog.set_level(logging.INFO, logger="digbot.updates")
     sent = (await client.send_photos(4200, [sample_jpeg(1)]))[-1]
     other = await client.send_text(4201, "/privacy")  # someone else, meanwhile
     replies = await client.wait_for(4200, lambda m: len(m) >= 2, after=sent["message_id"])
@@ -244,6 +244,10 @@ async def test_database_failure_is_logged_answered_and_others_are_served(
     failure = next(r for r in caplog.records if "failed" in r.getMessage())
     assert "chat 4200" in failure.getMessage() and failure.exc_info is not None
     assert message in str(failure.exc_info[1])
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("update id=")]
+    assert any(
+        "handler=photo chat=4200 outcome=error:OperationalError" in line for line in lines
+    ), lines
     monkeypatch.undo()  # the database is back: the same person is served again
     sent = (await client.send_photos(4200, [sample_jpeg(2)]))[-1]
     replies = await client.wait_for(
