@@ -1,11 +1,16 @@
 """Big Five personality from a profile's captions (see analyzers/models/PERSONALITY.md).
 
 The captions become English-like prose (analyzers/text.py: hashtags split into words, mentions
-and URLs dropped, emoji named), are embedded with all-MiniLM-L6-v2 (analyzers/minilm.py) and
-scored by one logistic regression per trait trained on the Pennebaker & King essays. A score is
-the model's probability that the writer is in the essays' "high" half of the trait; it is not a
-percentile of the population. Below `min_words` of English text, or when the captions are not
-English, there are no scores and `reason` says why.
+and URLs dropped, emoji named), are turned into word 1-2-gram and character 2-5-gram TF-IDF
+features and scored by one logistic regression per trait trained on the Pennebaker & King
+essays (the best of the measured models, see the card). A score is the model's probability
+that the writer is in the essays' "high" group for the trait; it is not a percentile of the
+population. Below `min_words` of English text, or when the captions are not English, there are
+no scores and `reason` says why.
+
+The artifact is one .npz of plain arrays (vocabularies as unicode arrays, idf, weights) plus a
+JSON of metadata; it is read into scikit-learn vectorizers built with a fixed vocabulary, so
+no pickled scikit-learn object is involved.
 """
 
 from __future__ import annotations
@@ -13,14 +18,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analyzers.text import count_words, detect_language, profile_text
 from analyzers.types import TRAIT_IDS, AnalyzerUnavailable, PersonalityResult, ProfileInput
 
-MODEL_PATH = Path(__file__).resolve().parent / "models" / "personality.json"
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+MODEL_PATH = MODELS_DIR / "personality.json"
+"""Metadata (traits, minimum words, confidence curve); the arrays are in the .npz beside it."""
+
+WORD_TFIDF: dict[str, Any] = {"ngram_range": (1, 2), "sublinear_tf": True}
+CHAR_TFIDF: dict[str, Any] = {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True}
+"""Vectorizer settings shared by training and run time (training adds vocabulary limits)."""
 
 NOT_ENOUGH_TEXT = "not enough text to say"
 SUPPORTED_LANGUAGE = "en"
@@ -47,12 +60,12 @@ PERSONALITY_CAVEAT = (
 
 @dataclass(frozen=True)
 class PersonalityModel:
-    """The shipped artifact: standardisation, one logistic regression per trait, the curve."""
+    """The shipped artifact: TF-IDF vocabularies, one logistic regression per trait, the curve."""
 
-    mean: np.ndarray
-    scale: np.ndarray
+    word: TfidfVectorizer
+    char: TfidfVectorizer
     coef: np.ndarray
-    """(5, d), TRAIT_IDS order."""
+    """(5, features), TRAIT_IDS order; word features first, then character features."""
     intercept: np.ndarray
     min_words: int
     curve_words: np.ndarray
@@ -60,28 +73,43 @@ class PersonalityModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> PersonalityModel:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["traits"]) != TRAIT_IDS:
-            raise ValueError(f"{path} lists traits {data['traits']}, expected {TRAIT_IDS}")
-        curve = data["confidence_curve"]
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(meta["traits"]) != TRAIT_IDS:
+            raise ValueError(f"{path} lists traits {meta['traits']}, expected {TRAIT_IDS}")
+        with np.load(path.parent / meta["arrays"]) as arrays:
+            word = _vectorizer(WORD_TFIDF, arrays["word_terms"], arrays["word_idf"])
+            char = _vectorizer(CHAR_TFIDF, arrays["char_terms"], arrays["char_idf"])
+            coef, intercept = arrays["coef"], arrays["intercept"]
+        if coef.shape != (len(TRAIT_IDS), len(word.idf_) + len(char.idf_)):
+            raise ValueError(f"{path}: weights of shape {coef.shape} do not fit the vocabularies")
+        curve = meta["confidence_curve"]
         return cls(
-            mean=np.asarray(data["mean"], dtype=np.float32),
-            scale=np.asarray(data["scale"], dtype=np.float32),
-            coef=np.asarray(data["coef"], dtype=np.float32),
-            intercept=np.asarray(data["intercept"], dtype=np.float32),
-            min_words=int(data["min_words"]),
+            word=word,
+            char=char,
+            coef=coef.astype(np.float64),
+            intercept=intercept.astype(np.float64),
+            min_words=int(meta["min_words"]),
             curve_words=np.asarray(curve["words"], dtype=float),
             curve_confidence=np.asarray(curve["confidence"], dtype=float),
         )
 
-    def probabilities(self, features: np.ndarray) -> np.ndarray:
-        """P(high) per trait for one feature vector."""
-        z = self.coef @ ((features - self.mean) / self.scale) + self.intercept
-        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=float)
+    def features(self, texts: list[str]) -> sparse.csr_matrix:
+        return sparse.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """P(high) per trait for one text (TRAIT_IDS order)."""
+        z = self.features([text]) @ self.coef.T + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-z[0])), dtype=float)
 
     def confidence(self, words: int) -> float:
         """The learning curve's share of the full-text accuracy gain reached at `words` words."""
         return float(np.interp(words, self.curve_words, self.curve_confidence))
+
+
+def _vectorizer(settings: dict[str, Any], terms: np.ndarray, idf: np.ndarray) -> TfidfVectorizer:
+    vectorizer = TfidfVectorizer(**settings, vocabulary={t: i for i, t in enumerate(terms)})
+    vectorizer.idf_ = idf.astype(np.float64)
+    return vectorizer
 
 
 class PersonalityAnalyzer:
@@ -94,12 +122,6 @@ class PersonalityAnalyzer:
             self.model = PersonalityModel.load(model_path)
         except (OSError, ValueError, KeyError) as exc:
             raise AnalyzerUnavailable(f"personality model could not be loaded: {exc}") from exc
-        try:
-            from analyzers.minilm import MiniLM
-
-            self.encoder = MiniLM()
-        except (ImportError, OSError, KeyError) as exc:
-            raise AnalyzerUnavailable(f"MiniLM sentence encoder is missing: {exc}") from exc
 
     def analyze(self, profile: ProfileInput) -> PersonalityResult:
         lines = [line for post in profile.posts if (line := profile_text([post.text]))]
@@ -117,7 +139,7 @@ class PersonalityAnalyzer:
         words = count_words(english)
         if language is None or words < self.model.min_words:
             return PersonalityResult(None, 0.0, NOT_ENOUGH_TEXT, words, language)
-        probabilities = self.model.probabilities(self.encoder.embed([english])[0])
+        probabilities = self.model.probabilities(english)
         scores = {t: round(float(p), 4) for t, p in zip(TRAIT_IDS, probabilities, strict=True)}
         return PersonalityResult(scores, round(self.model.confidence(words), 3), None, words, "en")
 

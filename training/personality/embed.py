@@ -27,31 +27,50 @@ def _encoder() -> MiniLM:
 
 
 def cached_embeddings(
-    name: str, texts: Sequence[str], chunk: int = 64, max_windows: int | None = None
+    name: str,
+    texts: Sequence[str],
+    chunk: int = 32,
+    max_windows: int | None = None,
+    shard: tuple[int, int] = (0, 1),
 ) -> np.ndarray:
-    """Embeddings of `texts`, computed once and stored as var/personality/<name>-<hash>.npy.
+    """Embeddings of `texts`, computed once and stored as var/personality/minilm-<name>-<hash>.npy.
 
-    Partial progress is kept in a .part file, so an interrupted run resumes where it stopped.
+    Work is saved chunk by chunk in a folder beside it, so an interrupted run resumes, and
+    `shard=(k, n)` computes only every n-th chunk from the k-th: n processes share the work
+    (on a machine shared with others, n single-threaded processes get n shares of the CPU).
+    A process that finds every chunk done assembles the array.
     """
     key = "\x00".join(texts) + f"\x01{max_windows}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     path = VAR_DIR / f"minilm-{name}-{digest}.npy"
     if path.exists():
         return np.load(path)
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    part = path.with_suffix(".part.npy")
-    done = np.load(part) if part.exists() else np.zeros((0, 384), dtype=np.float32)
-    start = time.monotonic()
-    for i in range(len(done), len(texts), chunk):
-        done = np.concatenate(
-            [done, _encoder().embed(texts[i : i + chunk], max_windows=max_windows)]
-        )
-        np.save(part, done)
-        rate = (time.monotonic() - start) / max(1, len(done))
-        print(f"{name}: {len(done)}/{len(texts)} ({rate:.2f} s/text)", file=sys.stderr)
-    np.save(path, done)
-    part.unlink()
-    return done
+    parts = VAR_DIR / f"minilm-{name}-{digest}"
+    parts.mkdir(parents=True, exist_ok=True)
+    starts = range(0, len(texts), chunk)
+    k, n = shard
+    for number, i in enumerate(starts):
+        part = parts / f"{i:06d}.npy"
+        if number % n != k or part.exists():
+            continue
+        began = time.monotonic()
+        vectors = _encoder().embed(texts[i : i + chunk], max_windows=max_windows)
+        np.save(parts / f"{i:06d}.tmp.npy", vectors)
+        (parts / f"{i:06d}.tmp.npy").rename(part)
+        rate = (time.monotonic() - began) / len(vectors)
+        print(f"{name}: chunk at {i}/{len(texts)} ({rate:.2f} s/text)", file=sys.stderr)
+    done = [parts / f"{i:06d}.npy" for i in starts]
+    if not all(p.exists() for p in done):
+        raise RuntimeError(f"{name}: other shards are still running; rerun when they finish")
+    result = np.concatenate([np.load(p) for p in done])
+    np.save(path, result)
+    return result
+
+
+def _shard() -> tuple[int, int]:
+    """`python -m training.personality.embed K N` runs shard K of N (default: all work)."""
+    args = [a for a in sys.argv[1:] if a.isdigit()]
+    return (int(args[0]), int(args[1])) if len(args) == 2 else (0, 1)
 
 
 def essay_embeddings() -> np.ndarray:
@@ -60,7 +79,7 @@ def essay_embeddings() -> np.ndarray:
     Averaging every window of a 650-word essay was measured at 6 s per essay on this shared
     machine (4 hours for the set); the first window costs a third of that.
     """
-    return cached_embeddings("essays-w1", load_essays().texts, chunk=32, max_windows=1)
+    return cached_embeddings("essays-w1", load_essays().texts, max_windows=1, shard=_shard())
 
 
 def person_embeddings() -> np.ndarray:
@@ -68,5 +87,4 @@ def person_embeddings() -> np.ndarray:
 
 
 if __name__ == "__main__":
-    print(person_embeddings().shape)
     print(essay_embeddings().shape)

@@ -1,9 +1,10 @@
 """The candidate classifiers of the comparison table, one binary model per trait.
 
-Hyper-parameters are chosen only inside the training data they are given: every model is a
-LogisticRegressionCV whose C is picked by an inner stratified 5-fold CV (log-loss) on the
-training fold alone, so the outer CV is a nested CV. TF-IDF vocabularies and scalers are also
-fitted on the training fold only.
+Hyper-parameters are chosen only inside the training data they are given: every dense model is
+a LogisticRegressionCV whose C is picked by an inner stratified 5-fold CV (log-loss) on the
+training fold alone, so the outer CV is a nested CV; the TF-IDF model uses a C fixed
+beforehand. Scalers are fitted on the training fold only; the TF-IDF vocabulary and idf are
+fitted without labels on the whole set (see evaluate.tfidf_model).
 """
 
 from __future__ import annotations
@@ -14,16 +15,20 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegressionCV
+from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler
+
+from analyzers.personality import CHAR_TFIDF, WORD_TFIDF
 
 # LogisticRegressionCV's attribute-layout transition warnings (scikit-learn 1.8) are noise here.
 warnings.filterwarnings("ignore", category=FutureWarning, module="sklearn")
 
 SEED = 0
 DENSE_CS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-SPARSE_CS = (0.3, 1.0, 3.0, 10.0, 30.0)
+SPARSE_C = 1.0
+"""TF-IDF models use scikit-learn's default C, fixed beforehand: an inner search over 100k
+sparse features was too slow for the shared machine (no tuning on test folds either way)."""
 
 
 def inner_cv() -> StratifiedKFold:
@@ -37,15 +42,13 @@ def logistic(cs: Sequence[float]) -> LogisticRegressionCV:
 
 
 class TfidfFeatures:
-    """Word 1-2-grams + character 2-5-grams (within word boundaries), sublinear TF, L2."""
+    """Word 1-2-grams + character 2-5-grams (within word boundaries), sublinear TF, L2 each,
+    the 50,000 most frequent of each kind seen in at least 3 texts."""
 
     def __init__(self) -> None:
-        self.word = TfidfVectorizer(
-            ngram_range=(1, 2), min_df=3, max_features=50_000, sublinear_tf=True
-        )
-        self.char = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), min_df=3, max_features=50_000, sublinear_tf=True
-        )
+        limits = {"min_df": 3, "max_features": 50_000}
+        self.word = TfidfVectorizer(**WORD_TFIDF, **limits)
+        self.char = TfidfVectorizer(**CHAR_TFIDF, **limits)
 
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         return sparse.hstack(
@@ -54,6 +57,10 @@ class TfidfFeatures:
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         return sparse.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
+
+
+def fit_sparse(x: sparse.csr_matrix, y: np.ndarray) -> LogisticRegression:
+    return LogisticRegression(C=SPARSE_C, solver="liblinear").fit(x, y)
 
 
 def fit_dense(x: np.ndarray, y: np.ndarray) -> tuple[StandardScaler, LogisticRegressionCV]:
@@ -70,5 +77,5 @@ def dense_proba(x_train: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> np.nd
 def sparse_proba(
     x_train: sparse.csr_matrix, y: np.ndarray, x_test: sparse.csr_matrix
 ) -> np.ndarray:
-    model = logistic(SPARSE_CS).fit(x_train, y)
+    model = fit_sparse(x_train, y)
     return np.asarray(model.predict_proba(x_test)[:, 1])

@@ -1,0 +1,157 @@
+"""The personality analyzer: artifact loading, text gates, scores, and the reported CV figure."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analyzers.personality import (
+    MODEL_PATH,
+    NOT_ENOUGH_TEXT,
+    PERSONALITY_CAVEAT,
+    TRAIT_EXPLANATIONS,
+    PersonalityAnalyzer,
+    PersonalityModel,
+)
+from analyzers.types import TRAIT_IDS, AnalyzerUnavailable, PostInput, PostText, ProfileInput
+
+ENGLISH = [
+    "Spent the whole weekend hiking with my best friends, we laughed so much #adventuretime",
+    "Finally finished my thesis draft after months of late nights. So tired but proud of it!",
+    "Nothing beats a quiet morning with coffee and a good book before the chaos starts 😊",
+    "Our little dog learned a new trick today and I can't stop smiling @max_the_pup",
+    "Feeling a bit anxious about the exam tomorrow, wish me luck everyone",
+    "Cooked dinner for the family tonight, first time trying a Thai curry and it worked",
+]
+
+
+def profile(captions: list[str]) -> ProfileInput:
+    posts = [
+        PostInput(
+            shortcode=f"p{i}",
+            taken_at=datetime(2024, 1, 1 + i % 28, tzinfo=UTC),
+            likes=0,
+            comments=0,
+            text=PostText(caption),
+            is_video=False,
+            photos=[],
+        )
+        for i, caption in enumerate(captions)
+    ]
+    return ProfileInput(username="someone", followers=None, followees=None, posts=posts)
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> PersonalityAnalyzer:
+    return PersonalityAnalyzer()
+
+
+def test_missing_artifact_makes_the_analyzer_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(AnalyzerUnavailable):
+        PersonalityAnalyzer(tmp_path / "personality.json")
+
+
+def test_corrupt_artifact_makes_the_analyzer_unavailable(tmp_path: Path) -> None:
+    data = json.loads(MODEL_PATH.read_text())
+    data["traits"] = list(reversed(data["traits"]))
+    path = tmp_path / "personality.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(AnalyzerUnavailable):
+        PersonalityAnalyzer(path)
+
+
+def test_english_captions_get_five_scores_in_range(analyzer: PersonalityAnalyzer) -> None:
+    result = analyzer.analyze(profile(ENGLISH * 2))
+    assert result.scores is not None and set(result.scores) == set(TRAIT_IDS)
+    assert all(0.0 <= s <= 1.0 for s in result.scores.values())
+    assert result.language == "en" and result.reason is None
+    assert 0.0 < result.confidence <= 1.0
+
+
+def test_scores_are_deterministic(analyzer: PersonalityAnalyzer) -> None:
+    assert analyzer.analyze(profile(ENGLISH)) == analyzer.analyze(profile(ENGLISH))
+
+
+def test_confidence_grows_with_text(analyzer: PersonalityAnalyzer) -> None:
+    less = analyzer.analyze(profile(ENGLISH[:3]))
+    more = analyzer.analyze(profile(ENGLISH * 4))
+    assert more.words > less.words
+    assert more.confidence >= less.confidence
+    assert more.confidence > 0
+
+
+def test_short_text_is_not_enough(analyzer: PersonalityAnalyzer) -> None:
+    result = analyzer.analyze(profile(["Beach day ☀️ #summer", "", "love you guys"]))
+    assert result.scores is None and result.reason == NOT_ENOUGH_TEXT
+    assert result.words < analyzer.model.min_words
+
+
+def test_no_captions_is_not_enough(analyzer: PersonalityAnalyzer) -> None:
+    result = analyzer.analyze(profile(["", "", "@friend"]))
+    assert result.scores is None and result.reason == NOT_ENOUGH_TEXT and result.words == 0
+
+
+@pytest.mark.parametrize(
+    ("captions", "language"),
+    [
+        (["امروز با دوستانم به کوه رفتیم و هوا عالی بود، خیلی خوش گذشت"] * 8, "fa"),
+        (["Сегодня мы гуляли в парке с друзьями, погода была прекрасная"] * 8, "ru"),
+        (["Hoy fuimos a la playa con mis amigos y fue un día increíble"] * 8, "es"),
+    ],
+)
+def test_non_english_captions_are_not_scored(
+    analyzer: PersonalityAnalyzer, captions: list[str], language: str
+) -> None:
+    result = analyzer.analyze(profile(captions))
+    assert result.scores is None and result.language == language
+    assert result.reason is not None and "not in English" in result.reason
+
+
+def test_long_foreign_captions_are_left_out_of_a_mixed_profile(
+    analyzer: PersonalityAnalyzer,
+) -> None:
+    foreign = "Hoy fuimos a la playa con mis amigos y fue un día increíble de verdad"
+    mixed = analyzer.analyze(profile([*ENGLISH, foreign]))
+    assert mixed == analyzer.analyze(profile(ENGLISH))
+
+
+def test_report_texts_cover_every_trait() -> None:
+    assert set(TRAIT_EXPLANATIONS) == set(TRAIT_IDS)
+    assert "diagnosis" in PERSONALITY_CAVEAT and "hiring" in PERSONALITY_CAVEAT
+
+
+def test_model_probabilities_follow_the_logistic_formula() -> None:
+    model = PersonalityModel.load()
+    x = model.features(["I love my friends and parties"]).toarray()[0]
+    assert np.isclose(np.linalg.norm(x[: len(model.word.idf_)]), 1.0)  # each block L2-normed
+    expected = 1 / (1 + np.exp(-(model.coef @ x + model.intercept)))
+    assert np.allclose(model.probabilities("I love my friends and parties"), expected)
+
+
+CHECK_PATH = MODEL_PATH.with_name("personality_check.npz")
+
+
+def test_held_out_fold_reproduces_the_reported_accuracy() -> None:
+    """Score 150 held-out essays of CV fold 0, read from the raw data, with the shipped
+    vocabularies and fold 0's weights: the saved accuracy comes back, near the CV mean."""
+    data = pytest.importorskip("training.personality.data")
+    if not data.essays_path().exists():
+        pytest.skip(f"essays data not found at {data.essays_path()} (set DIGBOT_DATA)")
+    from training.personality.evaluate import essay_folds
+
+    essays = data.load_essays()
+    model = PersonalityModel.load()
+    with np.load(CHECK_PATH) as check:
+        indices, coef, intercept = check["essay_indices"], check["coef"], check["intercept"]
+        saved, cv_mean = float(check["accuracy"]), float(check["cv_mean_accuracy"])
+    assert set(indices) <= set(essay_folds(essays.labels)[0][1]), "check essays must be held out"
+    x = model.features([essays.texts[i] for i in indices])
+    predicted = (x @ coef.astype(np.float64).T + intercept) >= 0
+    accuracy = 100.0 * float((predicted == essays.labels[indices].astype(bool)).mean())
+    assert accuracy == pytest.approx(saved, abs=1e-6)
+    standard_error = 100.0 * np.sqrt(0.25 / len(indices))  # per trait; traits are correlated
+    assert abs(accuracy - cv_mean) < 3 * standard_error
