@@ -241,7 +241,7 @@ async def test_database_failure_is_logged_answered_and_others_are_served(
     assert replies[-1]["text"] == texts.FAILED
     served = await client.wait_for(4201, lambda m: len(m) >= 1, after=other["message_id"])
     assert "What I keep" in served[0]["text"]
-    failure = next(r for r in caplog.records if "failed" in r.getMessage())
+    failure = next(r for r in caplog.records if "failed (chat 4200)" in r.getMessage())
     assert "chat 4200" in failure.getMessage() and failure.exc_info is not None
     assert message in str(failure.exc_info[1])
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("update id=")]
