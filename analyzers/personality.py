@@ -109,6 +109,9 @@ class PersonalityModel:
 def _vectorizer(settings: dict[str, Any], terms: np.ndarray, idf: np.ndarray) -> TfidfVectorizer:
     vectorizer = TfidfVectorizer(**settings, vocabulary={t: i for i, t in enumerate(terms)})
     vectorizer.idf_ = idf.astype(np.float64)
+    # The first transform stores the validated vocabulary on the object; do it here, once, so
+    # that `analyze` only reads shared state when worker threads call it concurrently.
+    vectorizer.transform([""])
     return vectorizer
 
 

@@ -154,3 +154,12 @@ def test_held_out_fold_reproduces_the_reported_accuracy() -> None:
     assert accuracy == pytest.approx(saved, abs=1e-6)
     standard_error = 100.0 * np.sqrt(0.25 / len(indices))  # per trait; traits are correlated
     assert abs(accuracy - cv_mean) < 3 * standard_error
+
+
+def test_concurrent_calls_give_the_sequential_answers(analyzer: PersonalityAnalyzer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    profiles = [profile(ENGLISH[i:] * 3) for i in range(4)]
+    sequential = [analyzer.analyze(p) for p in profiles]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(analyzer.analyze, profiles * 3)) == sequential * 3
