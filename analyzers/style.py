@@ -171,25 +171,36 @@ def text_styles(text: PostText | None) -> list[tuple[str, str]]:
 
 
 class StyleCombiner:
-    """The fitted combiner plus the fixed cues; pure numpy, safe to share between threads."""
+    """The fitted combiners (with and without the face cue); pure numpy, thread-safe.
+
+    The file holds two logistic regressions over FEATURE_NAMES: "with_faces", used when the
+    faces analyzer ran on the photo, and "without_faces" (face weights 0), used when it did not.
+    """
 
     def __init__(self, path: Path = COMBINER_PATH) -> None:
         try:
             spec = json.loads(path.read_text(encoding="utf-8"))
-            self.coef = np.asarray(spec["coef"], np.float64)
-            self.intercept = np.asarray(spec["intercept"], np.float64)
-            self.mood_threshold = float(spec["mood_threshold"])
             if tuple(spec["classes"]) != HEAD_CLASSES or tuple(spec["features"]) != FEATURE_NAMES:
                 raise ValueError("classes or features differ from this code's")
-            if self.coef.shape != (len(HEAD_CLASSES), len(FEATURE_NAMES)):
-                raise ValueError(f"coefficients have shape {self.coef.shape}")
+            self.mood_threshold = float(spec["mood_threshold"])
+            self._models = {key: self._model(spec[key]) for key in ("with_faces", "without_faces")}
         except Exception as exc:
-            raise AnalyzerUnavailable(
-                f"style combiner {path.name} cannot be loaded: {exc}"
-            ) from exc
+            message = f"style combiner {path.name} cannot be loaded: {exc}"
+            raise AnalyzerUnavailable(message) from exc
 
-    def logits(self, features: np.ndarray) -> np.ndarray:
-        return np.asarray(features @ self.coef.T + self.intercept)
+    @staticmethod
+    def _model(spec: dict[str, list[float]]) -> tuple[np.ndarray, np.ndarray]:
+        coef = np.asarray(spec["coef"], np.float64)
+        intercept = np.asarray(spec["intercept"], np.float64)
+        if coef.shape != (len(HEAD_CLASSES), len(FEATURE_NAMES)) or intercept.shape != (
+            len(HEAD_CLASSES),
+        ):
+            raise ValueError(f"coefficients have shape {coef.shape}")
+        return coef, intercept
+
+    def logits(self, features: np.ndarray, with_faces: bool) -> np.ndarray:
+        coef, intercept = self._models["with_faces" if with_faces else "without_faces"]
+        return np.asarray(features @ coef.T + intercept)
 
 
 class StyleAnalyzer:
@@ -226,7 +237,8 @@ class StyleAnalyzer:
         for style in sorted({s for s, _ in named}):
             target = MOOD if style in MOOD_STYLE_IDS else style
             logits[HEAD_CLASSES.index(target)] += TEXT_BONUS
-        evidence += [f"#{w}" for _, w in named]
+        tags = set(photo.text.hashtags) if photo.text else set()
+        evidence += [f"#{w}" if w in tags else f"'{w}' in the caption" for _, w in named]
         scores = self._scores(_softmax(logits), face_share, named, evidence)
         top = max(scores, key=scores.__getitem__)
         evidence[:0] = [f"looks like: {n}" for n, p in vision.imagenet_top[:3] if p >= 0.1]

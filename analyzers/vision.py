@@ -61,6 +61,8 @@ class VisionModel:
         self._local = threading.local()
 
     def _new_interpreter(self) -> Any:
+        # model_content, not model_path: TFLite verifies a buffer before using it, whereas a
+        # truncated file given by path crashed the process instead of raising.
         interpreter = self._interpreter_class(model_content=self._content, num_threads=1)
         interpreter.allocate_tensors()
         return interpreter

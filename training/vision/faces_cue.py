@@ -44,7 +44,7 @@ def main() -> None:
     cues = np.zeros((len(items), 2), np.float32)
     start = time.perf_counter()
     for n, item in enumerate(items):
-        pixels = load_rgb(item)
+        pixels = load_rgb(item.path)
         boxes = [box for box, _ in detect_faces(short_range, full_range, pixels)]
         cues[n] = face_cue_from_boxes(boxes, pixels.shape[0], pixels.shape[1])
         if n % 1000 == 999:

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
 from sklearn.preprocessing import StandardScaler
 
 from analyzers.imagenet import style_class_matrix
 from analyzers.style import FEATURE_NAMES, HEAD_CLASSES, combiner_features
 
-HEAD_C = 0.05
+HEAD_C_GRID = (0.01, 0.05, 0.2)
 COMBINER_C = 1.0
 MOOD_THRESHOLD = 0.8
 SEED = 0
@@ -54,7 +55,7 @@ def class_ids(labels: np.ndarray) -> np.ndarray:
     return np.array([HEAD_CLASSES.index(label) for label in labels])
 
 
-def fit_head(embeddings: np.ndarray, labels: np.ndarray, c: float = HEAD_C) -> Head:
+def fit_head(embeddings: np.ndarray, labels: np.ndarray, c: float) -> Head:
     scaler = StandardScaler().fit(embeddings)
     lr = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
     lr.fit(scaler.transform(embeddings), class_ids(labels))
@@ -63,12 +64,24 @@ def fit_head(embeddings: np.ndarray, labels: np.ndarray, c: float = HEAD_C) -> H
     return Head(weights.astype(np.float32), bias.astype(np.float32))
 
 
-def out_of_fold_head(embeddings: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def choose_c(embeddings: np.ndarray, labels: np.ndarray) -> tuple[float, dict[float, float]]:
+    """The head's regularisation, by macro-F1 on one stratified 25% validation part of the
+    training data (the test split is never involved)."""
+    split = StratifiedShuffleSplit(1, test_size=0.25, random_state=SEED)
+    train, val = next(split.split(embeddings, labels))
+    scores = {}
+    for c in HEAD_C_GRID:
+        pred = fit_head(embeddings[train], labels[train], c).proba(embeddings[val]).argmax(1)
+        scores[c] = float(f1_score(class_ids(labels[val]), pred, average="macro"))
+    return max(scores, key=scores.__getitem__), scores
+
+
+def out_of_fold_head(embeddings: np.ndarray, labels: np.ndarray, c: float) -> np.ndarray:
     """Head probabilities for every training image from a head that did not train on it."""
     out = np.zeros((len(labels), len(HEAD_CLASSES)))
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
     for train, held in folds.split(embeddings, labels):
-        out[held] = fit_head(embeddings[train], labels[train]).proba(embeddings[held])
+        out[held] = fit_head(embeddings[train], labels[train], c).proba(embeddings[held])
     return out
 
 

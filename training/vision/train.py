@@ -3,7 +3,8 @@
     uv run python -m training.vision.train
 
 For each protocol (splits.PROTOCOLS), on its training part only (photos labelled "other"
-excluded): the head on the embeddings, out-of-fold head probabilities, and one combiner per
+excluded): the head on the embeddings (its C chosen once, on a validation part of the random
+protocol's training data), out-of-fold head probabilities, and one combiner per
 variant (which parts it may use), saved under var/vision/. The random protocol's head and
 combiners are the shipped ones: `export.py` puts the head in the TFLite graph, and this script
 writes the combiners with and without the face cue to analyzers/models/style_combiner.json.
@@ -19,6 +20,7 @@ from training.vision.dataset import OTHER
 from training.vision.embed import load_features
 from training.vision.faces_cue import load_face_cues
 from training.vision.model import (
+    choose_c,
     feature_columns,
     features,
     fit_combiner,
@@ -54,12 +56,16 @@ def main() -> None:
     labels, sources = f["labels"], f["sources"]
     evidence = imagenet_evidence_from_logits(f["logits"])
     faces = load_face_cues(f["paths"])
+    c = None
     for protocol in PROTOCOLS:
         train = ~test_mask(protocol, labels, sources) & (labels != OTHER)
         emb, y = f["embeddings"][train], labels[train]
+        if c is None:
+            c, scores = choose_c(emb, y)
+            print(f"[{protocol}] head C by validation macro-F1: {scores} -> C = {c}")
         print(f"[{protocol}] fitting the head on {train.sum()} photos")
-        fit_head(emb, y).save(head_path(protocol))
-        oof = out_of_fold_head(emb, y)
+        fit_head(emb, y, c).save(head_path(protocol))
+        oof = out_of_fold_head(emb, y, c)
         x = features(oof, evidence[train], f["stats"][train], faces[train])
         for variant, parts in VARIANTS.items():
             combiner = fit_combiner(x, y, feature_columns(parts))
