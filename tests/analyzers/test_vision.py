@@ -118,3 +118,14 @@ def test_corrupt_model_is_unavailable(tmp_path: Path) -> None:
 
 def test_shipped_model_is_small() -> None:
     assert MODEL_PATH.stat().st_size < 10 * 2**20
+
+
+def test_style_heatmap_covers_the_photo(vision: VisionAnalyzer) -> None:
+    from analyzers.explain import style_heatmap
+
+    image = decoded(sample("chelsea"))
+    heat = style_heatmap(image, "cute_animals", vision._model)
+    assert heat.shape == (image.height, image.width)
+    assert heat.min() >= 0.0 and 0.5 < heat.max() <= 1.0
+    with pytest.raises(ValueError):
+        style_heatmap(image, "not_a_style", vision._model)
