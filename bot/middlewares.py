@@ -12,7 +12,6 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
-from sqlalchemy.exc import IntegrityError
 
 from bot.metrics import UPDATE_COUNTS, Metrics
 from handlers import texts
@@ -75,14 +74,6 @@ class UpdateMiddleware(BaseMiddleware):
         for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.my_chat_member):
             observer.middleware(names)
 
-    async def _touch(self, user_id: int, chat_id: int, language: str | None) -> None:
-        try:
-            await self.service.people.touch(user_id, chat_id, language)
-        except IntegrityError:
-            # A new person's first updates (an album) arrive together and race to insert them;
-            # the loser finds the row now.
-            await self.service.people.touch(user_id, chat_id, language)
-
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         task = asyncio.current_task()
@@ -99,7 +90,7 @@ class UpdateMiddleware(BaseMiddleware):
                 language = None
                 if event.message is not None and event.message.from_user is not None:
                     language = event.message.from_user.language_code
-                await self._touch(user_id, chat_id, language)
+                await self.service.people.touch(user_id, chat_id, language)
             data["user_id"] = user_id
             result = await handler(event, data)
             if result is UNHANDLED:

@@ -22,7 +22,7 @@ from instaloader import Post, Profile, load_structure_from_file
 from instaloader.exceptions import InstaloaderException
 
 from instagram.convert import ProfileFields, optional, profile_fields, to_fetched_post
-from instagram.errors import ProfileNotFound
+from instagram.errors import ProfileNotFound, ProfilePrivate
 from instagram.images import NotAPicture, ensure_jpeg
 from instagram.models import FetchedPost, FetchedProfile
 from instagram.offline import OfflineContext
@@ -213,7 +213,12 @@ class DirectorySource:
         return folder
 
     def _read(self, username: str, max_posts: int) -> FetchedProfile:
-        return load_profile_folder(self._profile_folder(username), max_posts)
+        profile = load_profile_folder(self._profile_folder(username), max_posts)
+        if profile.is_private and not profile.posts:
+            # Instagram shows a private profile's posts only to its followers: answer as the
+            # online source does rather than as an account that never posted.
+            raise ProfilePrivate(f"{profile.username} is private and its folder has no posts")
+        return profile
 
     async def fetch(self, username: str, max_posts: int) -> FetchedProfile:
         return await asyncio.to_thread(self._read, username, max_posts)

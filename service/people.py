@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from storage.database import Database
 from storage.models import PERSONAL_TABLES, Base, Profile, Subscription, User
@@ -38,6 +39,14 @@ class People:
 
     async def touch(self, user_id: int, chat_id: int, language: str | None) -> bool:
         """Record that the person is here; returns True when they had blocked the bot before."""
+        try:
+            return await self._touch(user_id, chat_id, language)
+        except IntegrityError:
+            # A new person's first updates (an album) arrive together and race to insert the
+            # row; the loser finds it now.
+            return await self._touch(user_id, chat_id, language)
+
+    async def _touch(self, user_id: int, chat_id: int, language: str | None) -> bool:
         async with self.db.session() as session:
             user = await session.get(User, user_id)
             now = self.now()

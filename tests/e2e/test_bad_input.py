@@ -345,16 +345,7 @@ def profile_done(messages: list[View]) -> bool:
 @pytest.mark.parametrize(
     ("username", "answer", "charts"),
     [
-        pytest.param(
-            "private.one",
-            "That profile is private",
-            False,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="DirectorySource reads a private profile's folder as a profile without "
-                "posts; only InstaloaderSource raises ProfilePrivate (instagram/directory.py)",
-            ),
-        ),
+        ("private.one", "That profile is private", False),
         ("nobody.here", ProfileNotFound.user_message, False),
         ("empty.one", "no posts analysed", False),
         ("videos.only", "4 posts analysed", True),
