@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 import numpy as np
+from scipy import sparse
 from scipy.stats import pearsonr
 from sklearn.model_selection import KFold, StratifiedKFold
 
@@ -34,9 +35,16 @@ from training.personality.data import (
 )
 from training.personality.embed import essay_embeddings, person_embeddings
 from training.personality.lexicon import nc_lexicon_features, open_lexicon_features
-from training.personality.models import SEED, TfidfFeatures, dense_proba, sparse_proba
+from training.personality.models import (
+    SEED,
+    TfidfFeatures,
+    dense_proba,
+    sparse_proba,
+    sparse_proba_nested,
+)
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
+SparseProba = Callable[[sparse.csr_matrix, np.ndarray, sparse.csr_matrix], np.ndarray]
 ORDER = ("extraversion", "neuroticism", "agreeableness", "conscientiousness", "openness")
 """Column order of Majumder et al.'s table (EXT, NEU, AGR, CON, OPN)."""
 
@@ -66,12 +74,14 @@ def dense_model(x: np.ndarray, labels: np.ndarray, folds: Folds) -> np.ndarray:
     return _per_trait(labels, folds, lambda tr, te, j: dense_proba(x[tr], labels[tr, j], x[te]))
 
 
-def tfidf_model(texts: list[str], labels: np.ndarray, folds: Folds) -> np.ndarray:
+def tfidf_model(
+    texts: list[str], labels: np.ndarray, folds: Folds, proba: SparseProba = sparse_proba
+) -> np.ndarray:
     """TF-IDF + LR. The vocabulary and idf are fitted once on all texts of the set (no labels
     are used; vectorising per fold took 7 minutes per fold on the shared machine)."""
     x = TfidfFeatures().fit_transform(texts)
     print("  tfidf vectorised", file=sys.stderr)
-    return _per_trait(labels, folds, lambda tr, te, j: sparse_proba(x[tr], labels[tr, j], x[te]))
+    return _per_trait(labels, folds, lambda tr, te, j: proba(x[tr], labels[tr, j], x[te]))
 
 
 def essays_tfidf_on(texts: list[str], essays: list[str], labels: np.ndarray) -> np.ndarray:
@@ -125,6 +135,10 @@ def essays_candidates() -> tuple[np.ndarray, dict[str, np.ndarray]]:
     p = {
         "majority class (training fold)": majority(y, folds),
         "TF-IDF word+char, LR": cached("essays-tfidf", lambda: tfidf_model(data.texts, y, folds)),
+        "TF-IDF word+char, LR, C by inner 3-fold CV (nested)": cached(
+            "essays-tfidf-nestedC",
+            lambda: tfidf_model(data.texts, y, folds, sparse_proba_nested),
+        ),
         "MiniLM mean embedding, LR": cached("essays-minilm", lambda: dense_model(minilm, y, folds)),
         "VADER + Empath, LR": cached("essays-lexopen", lambda: dense_model(lex_open, y, folds)),
         "NRC + WWBP (non-commercial, eval only), LR": cached(

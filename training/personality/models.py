@@ -27,8 +27,10 @@ warnings.filterwarnings("ignore", category=FutureWarning, module="sklearn")
 SEED = 0
 DENSE_CS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 SPARSE_C = 1.0
+NESTED_SPARSE_CS = (0.3, 1.0, 3.0)
 """TF-IDF models use scikit-learn's default C, fixed beforehand: an inner search over 100k
-sparse features was too slow for the shared machine (no tuning on test folds either way)."""
+sparse features was too slow for the shared machine (no tuning on test folds either way).
+A nested check over NESTED_SPARSE_CS is a separate row of the essays table."""
 
 
 def inner_cv() -> StratifiedKFold:
@@ -72,6 +74,17 @@ def dense_proba(x_train: np.ndarray, y: np.ndarray, x_test: np.ndarray) -> np.nd
     """P(high) on x_test from a standardised logistic regression fitted on x_train."""
     scaler, model = fit_dense(x_train, y)
     return np.asarray(model.predict_proba(scaler.transform(x_test))[:, 1])
+
+
+def sparse_proba_nested(
+    x_train: sparse.csr_matrix, y: np.ndarray, x_test: sparse.csr_matrix
+) -> np.ndarray:
+    """The TF-IDF model with C picked from NESTED_SPARSE_CS by an inner stratified 3-fold CV."""
+    inner = StratifiedKFold(3, shuffle=True, random_state=SEED)
+    model = LogisticRegressionCV(
+        Cs=list(NESTED_SPARSE_CS), cv=inner, scoring="neg_log_loss", solver="liblinear"
+    ).fit(x_train, y)
+    return np.asarray(model.predict_proba(x_test)[:, 1])
 
 
 def sparse_proba(
