@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from instagram.directory import DirectorySource, load_profile_folder
-from instagram.errors import InvalidUsername, ProfileNotFound
+from instagram.errors import InvalidUsername, ProfileNotFound, ProfilePrivate
 from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
 
 DATA = Path(
@@ -161,9 +161,11 @@ async def test_missing_profile(root: Path) -> None:
         await DirectorySource(root / "nowhere").fetch("alice", 5)
 
 
-async def test_private_profile_without_followers(tmp_path: Path) -> None:
+async def test_private_profile_without_posts_is_private(tmp_path: Path) -> None:
     write_profile(tmp_path, "hidden", [], followers=None, followees=None, is_private=True)
-    profile = await DirectorySource(tmp_path).fetch("hidden", 5)
+    with pytest.raises(ProfilePrivate):
+        await DirectorySource(tmp_path).fetch("hidden", 5)
+    profile = load_profile_folder(tmp_path / "hidden", 5)  # the folder itself still reads
     assert profile.is_private is True
     assert (profile.followers, profile.followees) == (None, None)
     assert profile.posts == [] and profile.post_count == 0
