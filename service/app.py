@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,7 @@ from analyzers.pipeline import LoadedAnalyzers, Pipeline, load_analyzers
 from analyzers.types import AlbumAnalysis, PhotoAnalysis
 from bot.settings import Settings
 from instagram.directory import DirectorySource, load_profile_folder
+from instagram.errors import LoginRequired, RateLimited, SourceUnavailable
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource
 from reports import charts, text
@@ -222,6 +224,11 @@ class DigService:
     async def subscribe(self, user_id: int, username: str, period: str) -> bool:
         """Follow a profile; its job exists afterwards, and runs at once for a first snapshot."""
         before = await self.subscriptions.period_of(user_id, username)
+        if before is None:
+            # Refuse a missing or private profile now, not at the first run; when Instagram
+            # cannot answer at the moment, the job itself will try later.
+            with contextlib.suppress(RateLimited, LoginRequired, SourceUnavailable):
+                await self.analysis.fetch(username)
         changed = await self.subscriptions.subscribe(user_id, username, period)
         if before is not None and before != period:
             await self._release([(username, before)])

@@ -112,7 +112,11 @@ async def test_album_gets_a_ranking(running: Running) -> None:
     assert _has_photo(replies)
 
 
-async def test_subscribe_then_list(running: Running) -> None:
+async def test_subscribe_then_list(running: Running, profiles_root: Path) -> None:
+    sent = await running.client.send_text(CHAT, "/subscribe nobody.here weekly")
+    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    assert "could not find that Instagram profile" in replies[0]["text"]
+    _fixture_profile(profiles_root)
     sent = await running.client.send_text(CHAT, "/subscribe fixture.user weekly")
     replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
     assert "weekly report on @fixture.user" in replies[0]["text"]
