@@ -299,6 +299,14 @@ def trustworthy(fit: PersonalFit | None) -> bool:
     )
 
 
+def _band(fit: PersonalFit, pred: float) -> tuple[float, float]:
+    """One residual standard deviation either side, as places among the account's posts."""
+    return (
+        round(fit.percentile(pred - fit.residual_sd), 3),
+        round(fit.percentile(pred + fit.residual_sd), 3),
+    )
+
+
 def _post_popularity(
     post: PostInput, targets: dict[str, float], fit: PersonalFit | None
 ) -> PostPopularity:
@@ -326,10 +334,7 @@ def _post_result(post: PostInput, entry: PostPopularity, fit: PersonalFit) -> Po
     reasons_for, reasons_against, _ = summarise(learned_reasons(*fit.contributions(post)))
     return PopularityResult(
         score=round(fit.percentile(pred), 3),
-        band=(
-            round(fit.percentile(pred - fit.residual_sd), 3),
-            round(fit.percentile(pred + fit.residual_sd), 3),
-        ),
+        band=_band(fit, pred),
         basis="personal",
         reliability=(
             f"Your account's own model (Spearman {fit.loo_spearman:.2f} leave-one-out on "
@@ -365,10 +370,7 @@ def _personal_summary(
     baseline_words = f"; the trend over time alone: {baseline:.2f}" if baseline is not None else ""
     return PopularityResult(
         score=round(fit.percentile(pred), 3),
-        band=(
-            round(fit.percentile(pred - fit.residual_sd), 3),
-            round(fit.percentile(pred + fit.residual_sd), 3),
-        ),
+        band=_band(fit, pred),
         basis="personal",
         reliability=(
             f"On your last {len(fit.targets)} photo posts this model ranked them with Spearman "
