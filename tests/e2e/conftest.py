@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -23,13 +24,13 @@ class Running:
     service: DigService
 
 
-@pytest.fixture
-async def running(settings: Settings, analyzers: LoadedAnalyzers) -> AsyncIterator[Running]:
+@asynccontextmanager
+async def bot_running(service: DigService, album_latency: float = 0.5) -> AsyncIterator[Running]:
+    """The playground on a free port and the bot around `service`, stopped afterwards."""
     playground = Playground(port=0)
     await playground.start()
-    service = DigService(settings, analyzers=analyzers)
     bot = make_bot(playground.token, playground.base_url)
-    runtime = BotRuntime(service, bot, album_latency=0.5)
+    runtime = BotRuntime(service, bot, album_latency=album_latency)
     await runtime.start()
     client = PlaygroundClient(playground.base_url)
     try:
@@ -38,3 +39,9 @@ async def running(settings: Settings, analyzers: LoadedAnalyzers) -> AsyncIterat
         await client.close()
         await runtime.stop(grace=5)
         await playground.stop()
+
+
+@pytest.fixture
+async def running(settings: Settings, analyzers: LoadedAnalyzers) -> AsyncIterator[Running]:
+    async with bot_running(DigService(settings, analyzers=analyzers)) as running:
+        yield running

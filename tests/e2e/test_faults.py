@@ -15,7 +15,6 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -24,7 +23,7 @@ import sqlalchemy.exc
 
 from analyzers.pipeline import LoadedAnalyzers
 from analyzers.types import PhotoContext
-from bot.runtime import BotRuntime, make_bot
+from bot.runtime import BotRuntime
 from bot.settings import Settings
 from handlers import texts
 from instagram import errors
@@ -32,7 +31,7 @@ from instagram.models import FetchedProfile
 from playground import Playground
 from playground.client import PlaygroundClient, transcript
 from service.app import DigService
-from tests.e2e.conftest import Running
+from tests.e2e.conftest import Running, bot_running
 from tests.e2e.replies import REPORT, Matcher, View, a_photo, at_least, mismatch, report_text, says
 from tests.fixtures.instagram_fixture import sample_jpeg
 
@@ -165,22 +164,6 @@ class FailingSource:
 
     async def fetch(self, username: str, max_posts: int) -> FetchedProfile:
         raise self.error
-
-
-@asynccontextmanager
-async def bot_running(service: DigService) -> AsyncIterator[Running]:
-    """The playground and the bot around `service` (for services the shared fixture lacks)."""
-    playground = Playground(port=0)
-    await playground.start()
-    runtime = BotRuntime(service, make_bot(playground.token, playground.base_url))
-    await runtime.start()
-    client = PlaygroundClient(playground.base_url)
-    try:
-        yield Running(playground, client, runtime, service)
-    finally:
-        await client.close()
-        await runtime.stop(grace=5)
-        await playground.stop()
 
 
 @pytest.fixture
