@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from analyzers.types import ProfileAnalysis
 from storage.database import Database
@@ -58,17 +59,10 @@ async def save_profile_analysis(
             )
             row.fetched_at = now
             session.add(row)
-        stored = Analysis(
-            kind="profile",
-            user_id=user_id,
-            profile_id=profile.id,
-            created_at=now,
-            model_versions=model_versions,
-            result={k: v for k, v in report.items() if k != "posts"},
+        result = {k: v for k, v in report.items() if k != "posts"}
+        return await _add_analysis(
+            session, "profile", result, user_id, model_versions, now, profile_id=profile.id
         )
-        session.add(stored)
-        await session.flush()
-        return stored.id
 
 
 async def save_upload_analysis(
@@ -82,13 +76,26 @@ async def save_upload_analysis(
 ) -> int:
     """Store a photo or album analysis (derived numbers only: the photos are never kept)."""
     async with db.session() as session:
-        stored = Analysis(
-            kind=kind,
-            user_id=user_id,
-            created_at=now,
-            model_versions=model_versions,
-            result=result,
-        )
-        session.add(stored)
-        await session.flush()
-        return stored.id
+        return await _add_analysis(session, kind, result, user_id, model_versions, now)
+
+
+async def _add_analysis(
+    session: AsyncSession,
+    kind: str,
+    result: dict[str, Any],
+    user_id: int | None,
+    model_versions: dict[str, str],
+    now: datetime,
+    profile_id: int | None = None,
+) -> int:
+    stored = Analysis(
+        kind=kind,
+        user_id=user_id,
+        profile_id=profile_id,
+        created_at=now,
+        model_versions=model_versions,
+        result=result,
+    )
+    session.add(stored)
+    await session.flush()
+    return stored.id
