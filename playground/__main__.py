@@ -17,7 +17,7 @@ def main() -> None:
     args = parser.parse_args()
     playground = Playground(args.token, args.host, args.port)
     print(f"chat page: {playground.base_url}/   bot token: {args.token}")
-    web.run_app(playground.app, host=args.host, port=args.port, print=None)
+    web.run_app(playground.app, host=args.host, port=args.port, print=None, access_log=None)
 
 
 if __name__ == "__main__":

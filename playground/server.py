@@ -75,7 +75,8 @@ class Playground:
 
     async def start(self) -> None:
         self.state.closing = False
-        self._runner = web.AppRunner(self.app, shutdown_timeout=1.0)
+        # No access log: its request lines carry the bot token in the URL path.
+        self._runner = web.AppRunner(self.app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
