@@ -240,6 +240,9 @@ class PostAnalysis:
     text: PostText
     photos: list[PhotoAnalysis]
     popularity: PopularityResult | None = None
+    features: dict[str, float] = field(default_factory=dict)
+    """The numbers the popularity model learns from (no pixels, no text): stored with the
+    post's later likes so the general prior can be retrained from what the bot has seen."""
 
     @property
     def style(self) -> StyleResult | None:

@@ -19,6 +19,7 @@ from PIL import Image
 from analyzers.images import ImageRejected, decode_image
 from analyzers.pipeline import Pipeline
 from analyzers.popularity import ProfilePopularity
+from analyzers.popularity_features import post_features
 from analyzers.types import (
     AlbumAnalysis,
     DecodedImage,
@@ -142,7 +143,7 @@ class AnalysisService:
         )
         failed = await self._in_worker(self.pipeline.analyze_profile, profile)
         await progress("Personality, habits and popularity done")
-        return self._profile_analysis(fetched, profile, failed)
+        return await self._in_worker(self._profile_analysis, fetched, profile, failed)
 
     def _profile_analysis(
         self, fetched: FetchedProfile, profile: ProfileInput, failed: dict[str, str]
@@ -164,6 +165,7 @@ class AnalysisService:
                     for c in item.photos
                 ],
                 popularity=per_post.get(item.shortcode),
+                features=post_features(item),
             )
             for item in profile.posts
         ]

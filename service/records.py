@@ -52,7 +52,7 @@ async def save_profile_analysis(
             row.comments = post.comments
             row.caption = post.text.caption
             row.is_video = post.is_video
-            row.features = _post_features(post_report)
+            row.features = {**_post_features(post_report), "popularity_features": post.features}
             vision = post.photos[0].vision if post.photos else None
             row.embedding = (
                 vision.embedding.astype(np.float16).tobytes() if vision is not None else None

@@ -28,7 +28,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from analyzers.types import PostAnalysis, PostText, ProfileAnalysis
@@ -40,6 +39,7 @@ from service import retention
 from service.changes import ProfileState, Thresholds, change_text, compare, quiet_text, state_of
 from service.changes import unseen as unseen_posts
 from service.outbox import Outgoing, enqueue
+from storage.database import sync_url
 from storage.models import Profile, Snapshot, Subscription, User
 
 if TYPE_CHECKING:
@@ -57,18 +57,6 @@ def job_id(username: str, period: str) -> str:
 
 def retry_job_id(username: str, period: str) -> str:
     return f"retry:{period}:{username}"
-
-
-SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
-"""The synchronous driver APScheduler's job store uses for each backend (as the migrations)."""
-
-
-def sync_url(url: str) -> str:
-    """The job store's URL: the app's own database, through a synchronous driver."""
-    parsed = make_url(url)
-    backend = parsed.get_backend_name()
-    driver = SYNC_DRIVERS.get(backend, backend)
-    return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
 # --- job functions: module-level, ids only (what the job store pickles is just these names) ----

@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,14 +21,22 @@ from sqlalchemy.ext.asyncio import (
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def _sync_url(url: str) -> str:
-    return url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
+SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+"""The synchronous driver for each backend (migrations, the job store, offline scripts)."""
+
+
+def sync_url(url: str) -> str:
+    """The same database as `url`, through a synchronous driver."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    driver = SYNC_DRIVERS.get(backend, backend)
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", _sync_url(url))
+    config.set_main_option("sqlalchemy.url", sync_url(url))
     return config
 
 

@@ -30,7 +30,8 @@ from bot.settings import PROJECT_ROOT, load_settings
 from playground import Playground
 from playground.client import PlaygroundClient
 from service.app import DigService
-from service.scheduler import job_id, sync_url
+from service.scheduler import job_id
+from storage.database import sync_url
 from tests.e2e.subscribing import USERNAME, eventually, query, report_messages, write_posts
 
 pytestmark = pytest.mark.slow
