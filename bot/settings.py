@@ -82,7 +82,8 @@ class SubscriptionSettings(_Section):
 
 
 class PrivacySettings(_Section):
-    retention_days: float = Field(30, gt=0)
+    retention_days: float = Field(30, ge=8)
+    """At least 8 days: a weekly report compares with the snapshot of a week before."""
     hide_sensitive_for_others: bool = False
 
 

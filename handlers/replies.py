@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, InputMediaPhoto, Message
 
 from service.app import Report
@@ -35,7 +36,12 @@ class StatusMessage:
         )
 
     async def progress(self, stage: str) -> None:
-        await self.show(f"✓ {stage}")
+        """Best effort: a status line that cannot be shown (the person deleted the message)
+        must not throw away the analysis it reports on."""
+        try:
+            await self.show(f"✓ {stage}")
+        except TelegramAPIError as error:
+            log.info("status line not updated in chat %s: %s", self.chat_id, error)
 
 
 async def send_report(

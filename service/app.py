@@ -126,7 +126,7 @@ class DigService:
 
     async def close(self) -> None:
         await self.stop_background()
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        await asyncio.to_thread(self.executor.shutdown, wait=True, cancel_futures=True)
         await self.db.close()
 
     @property
@@ -225,10 +225,12 @@ class DigService:
         """Follow a profile; its job exists afterwards, and runs at once for a first snapshot."""
         before = await self.subscriptions.period_of(user_id, username)
         if before is None:
+            await self.subscriptions.check(user_id, period)
             # Refuse a missing or private profile now, not at the first run; when Instagram
             # cannot answer at the moment, the job itself will try later.
-            with contextlib.suppress(RateLimited, LoginRequired, SourceUnavailable):
-                await self.analysis.fetch(username)
+            async with self.admission.slot(user_id):
+                with contextlib.suppress(RateLimited, LoginRequired, SourceUnavailable):
+                    await self.analysis.fetch(username)
         changed = await self.subscriptions.subscribe(user_id, username, period)
         if before is not None and before != period:
             await self._release([(username, before)])

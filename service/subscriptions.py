@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from service.errors import ServiceError
 from storage.database import Database
@@ -28,8 +29,32 @@ class Subscriptions:
         self.max_per_person = max_per_person
         self.now = now
 
+    async def check(self, user_id: int, period: str) -> None:
+        """Refuse a bad period, or a new profile beyond the person's cap (before any fetch)."""
+        if period not in PERIODS:
+            raise ServiceError("The period is daily or weekly, e.g. /subscribe natgeo weekly")
+        async with self.db.session() as session:
+            count = await session.scalar(
+                select(func.count())
+                .select_from(Subscription)
+                .where(Subscription.user_id == user_id)
+            )
+        if (count or 0) >= self.max_per_person:
+            raise ServiceError(
+                f"You already follow {self.max_per_person} profiles, the most I allow. "
+                "Stop one with /unsubscribe first."
+            )
+
     async def subscribe(self, user_id: int, username: str, period: str) -> bool:
         """Follow a profile (or change the period); False when it was already followed so."""
+        try:
+            return await self._subscribe(user_id, username, period)
+        except IntegrityError:
+            # Two people subscribed to the same new profile at once and both inserted it; the
+            # loser finds the row now.
+            return await self._subscribe(user_id, username, period)
+
+    async def _subscribe(self, user_id: int, username: str, period: str) -> bool:
         if period not in PERIODS:
             raise ServiceError("The period is daily or weekly, e.g. /subscribe natgeo weekly")
         async with self.db.session() as session:
@@ -47,16 +72,6 @@ class Subscriptions:
                 changed = existing.period != period
                 existing.period = period
                 return changed
-            count = await session.scalar(
-                select(func.count())
-                .select_from(Subscription)
-                .where(Subscription.user_id == user_id)
-            )
-            if (count or 0) >= self.max_per_person:
-                raise ServiceError(
-                    f"You already follow {self.max_per_person} profiles, the most I allow. "
-                    "Stop one with /unsubscribe <username> first."
-                )
             session.add(
                 Subscription(
                     user_id=user_id, profile_id=profile.id, period=period, created_at=self.now()

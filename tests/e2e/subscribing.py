@@ -11,8 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import make_url
+
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource
+from service.scheduler import jobstore_url
 from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
 
 USERNAME = "fixture.user"
@@ -62,6 +65,11 @@ class CountingSource:
     async def fetch(self, username: str, max_posts: int) -> FetchedProfile:
         self.fetches[username] += 1
         return await self.inner.fetch(username, max_posts)
+
+
+def jobs_file(database: Path) -> Path:
+    """APScheduler's job store beside the app's SQLite file (service.scheduler.jobstore_url)."""
+    return Path(make_url(jobstore_url(f"sqlite:///{database}")).database or "")
 
 
 def query(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -296,8 +296,10 @@ async def test_forged_buttons_are_refused(running: Running, data: str, answer: s
     assert "What I understand" in replies[0]["text"]
 
 
-async def test_a_stale_button_does_no_harm(running: Running) -> None:
+async def test_a_stale_button_does_no_harm(running: Running, profiles_root: Path) -> None:
     client, chat = running.client, 7400
+    post = FixturePost(taken_at=datetime(2026, 9, 1, tzinfo=UTC), images=[sample_jpeg(1)])
+    write_profile(profiles_root, "natgeo", [post])
     sent = await client.send_text(chat, "/subscribe natgeo")
     await client.wait_for(chat, at_least(1), after=sent["message_id"])
     sent = await client.send_text(chat, "/subscriptions")

@@ -30,9 +30,15 @@ from bot.settings import PROJECT_ROOT, load_settings
 from playground import Playground
 from playground.client import PlaygroundClient
 from service.app import DigService
-from service.scheduler import job_id
-from storage.database import sync_url
-from tests.e2e.subscribing import USERNAME, eventually, query, report_messages, write_posts
+from service.scheduler import job_id, jobstore_url
+from tests.e2e.subscribing import (
+    USERNAME,
+    eventually,
+    jobs_file,
+    query,
+    report_messages,
+    write_posts,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -97,7 +103,7 @@ outbox_poll_seconds = 1
 
 def _make_due(database: Path) -> None:
     """Move the job's next run into the past, in APScheduler's job store (the bot is down)."""
-    store = SQLAlchemyJobStore(url=sync_url(f"sqlite+aiosqlite:///{database}"))
+    store = SQLAlchemyJobStore(url=jobstore_url(f"sqlite+aiosqlite:///{database}"))
     store.start(BackgroundScheduler(timezone=UTC), "default")  # a scheduler only to load jobs
     job = store.lookup_job(JOB)
     assert job is not None
@@ -160,7 +166,9 @@ async def test_pending_report_survives_a_hard_kill(tmp_path: Path, playground: P
         assert len(reports) == 1, [m["text"] for m in messages]
         assert "1 new post" in reports[0]["text"]
         assert len([m for m in messages if m["photos"]]) == 1
-        jobs = query(database, "SELECT id, next_run_time FROM apscheduler_jobs WHERE id = ?", JOB)
+        jobs = query(
+            jobs_file(database), "SELECT id, next_run_time FROM apscheduler_jobs WHERE id = ?", JOB
+        )
         assert len(jobs) == 1 and jobs[0][1] > datetime.now(UTC).timestamp()
     finally:
         if bot.process is not None:

@@ -27,6 +27,7 @@ from tests.e2e.subscribing import (
     Clock,
     CountingSource,
     eventually,
+    jobs_file,
     query,
     report_messages,
     rows_about,
@@ -119,7 +120,8 @@ async def test_report_only_when_the_profile_gained_a_post(world: World) -> None:
 
     await world.next_day()  # the same profile again: no repeat
     assert len(world.outbox(ALICE)) == 2
-    assert world.source.fetches[USERNAME] == 4  # baseline + three days, one fetch each
+    # /subscribe checks the profile exists (1), then the baseline and three days, one each.
+    assert world.source.fetches[USERNAME] == 5
 
 
 async def test_a_second_subscriber_shares_the_fetch(world: World) -> None:
@@ -238,7 +240,6 @@ async def test_export_has_every_row_and_forget_leaves_none(world: World) -> None
     )
     assert rows_about(world.database, BOB) == {}
     assert world.service.scheduler.scheduler.get_job(JOB) is None
-    assert query(world.database, "SELECT COUNT(*) FROM apscheduler_jobs WHERE id = ?", JOB) == [
-        (0,)
-    ]
+    jobs = jobs_file(world.database)
+    assert query(jobs, "SELECT COUNT(*) FROM apscheduler_jobs WHERE id = ?", JOB) == [(0,)]
     assert query(world.database, "SELECT COUNT(*) FROM snapshots") == [(0,)]
