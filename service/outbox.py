@@ -25,7 +25,9 @@ from aiogram import Bot
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramNotFound,
 )
@@ -69,7 +71,12 @@ def telegram_sender(bot: Bot) -> Sender:
                 await bot.send_photo(chat_id, file, caption=text or None)
         except TelegramForbiddenError as error:
             raise Blocked(str(error)) from error
-        except (TelegramBadRequest, TelegramNotFound) as error:
+        except (
+            TelegramBadRequest,
+            TelegramNotFound,
+            TelegramEntityTooLarge,
+            TelegramMigrateToChat,
+        ) as error:  # this message can never go through as it is: do not let it hold the queue
             raise Refused(str(error)) from error
         except (TelegramAPIError, TelegramNetworkError) as error:
             raise TryLater(str(error)) from error

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from analyzers.types import ProfileAnalysis
@@ -28,6 +29,22 @@ async def save_profile_analysis(
     now: datetime,
 ) -> int:
     """Upsert the profile and its posts (derived features only), store the analysis; its id."""
+    try:
+        return await _save_profile_analysis(db, analysis, report, user_id, model_versions, now)
+    except IntegrityError:
+        # Two analyses of the same new profile saved at once both inserted it; the loser
+        # updates the rows the winner wrote.
+        return await _save_profile_analysis(db, analysis, report, user_id, model_versions, now)
+
+
+async def _save_profile_analysis(
+    db: Database,
+    analysis: ProfileAnalysis,
+    report: dict[str, Any],
+    user_id: int | None,
+    model_versions: dict[str, str],
+    now: datetime,
+) -> int:
     async with db.session() as session:
         profile = await session.scalar(select(Profile).where(Profile.username == analysis.username))
         if profile is None:
