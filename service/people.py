@@ -8,9 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, inspect, select
-from sqlalchemy.exc import IntegrityError
 
-from storage.database import Database
+from storage.database import Database, retry_on_conflict
 from storage.models import PERSONAL_TABLES, Base, Profile, Subscription, User
 
 
@@ -39,12 +38,7 @@ class People:
 
     async def touch(self, user_id: int, chat_id: int, language: str | None) -> bool:
         """Record that the person is here; returns True when they had blocked the bot before."""
-        try:
-            return await self._touch(user_id, chat_id, language)
-        except IntegrityError:
-            # A new person's first updates (an album) arrive together and race to insert the
-            # row; the loser finds it now.
-            return await self._touch(user_id, chat_id, language)
+        return await retry_on_conflict(lambda: self._touch(user_id, chat_id, language))
 
     async def _touch(self, user_id: int, chat_id: int, language: str | None) -> bool:
         async with self.db.session() as session:

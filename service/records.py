@@ -7,11 +7,10 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from analyzers.types import ProfileAnalysis
-from storage.database import Database
+from storage.database import Database, retry_on_conflict
 from storage.models import Analysis, Post, Profile
 
 
@@ -29,12 +28,9 @@ async def save_profile_analysis(
     now: datetime,
 ) -> int:
     """Upsert the profile and its posts (derived features only), store the analysis; its id."""
-    try:
-        return await _save_profile_analysis(db, analysis, report, user_id, model_versions, now)
-    except IntegrityError:
-        # Two analyses of the same new profile saved at once both inserted it; the loser
-        # updates the rows the winner wrote.
-        return await _save_profile_analysis(db, analysis, report, user_id, model_versions, now)
+    return await retry_on_conflict(
+        lambda: _save_profile_analysis(db, analysis, report, user_id, model_versions, now)
+    )
 
 
 async def _save_profile_analysis(

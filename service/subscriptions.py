@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from service.errors import ServiceError
-from storage.database import Database
+from storage.database import Database, retry_on_conflict
 from storage.models import Profile, Snapshot, Subscription
 
 PERIODS = ("daily", "weekly")
@@ -47,12 +46,7 @@ class Subscriptions:
 
     async def subscribe(self, user_id: int, username: str, period: str) -> bool:
         """Follow a profile (or change the period); False when it was already followed so."""
-        try:
-            return await self._subscribe(user_id, username, period)
-        except IntegrityError:
-            # Two people subscribed to the same new profile at once and both inserted it; the
-            # loser finds the row now.
-            return await self._subscribe(user_id, username, period)
+        return await retry_on_conflict(lambda: self._subscribe(user_id, username, period))
 
     async def _subscribe(self, user_id: int, username: str, period: str) -> bool:
         if period not in PERIODS:

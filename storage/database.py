@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+T = TypeVar("T")
 
 
 SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
@@ -77,3 +80,16 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+async def retry_on_conflict(transaction: Callable[[], Awaitable[T]]) -> T:
+    """Run a read-then-insert transaction; run it once more if a concurrent one inserted first.
+
+    SQLite takes its write lock only at the insert, so two transactions can both see no row and
+    both insert it (a new person's album, two people following the same new profile). The
+    loser's second run finds the winner's row and updates it.
+    """
+    try:
+        return await transaction()
+    except IntegrityError:
+        return await transaction()
