@@ -117,7 +117,7 @@ class DigService:
 
     async def start_background(self, send: Sender) -> None:
         """Start the report scheduler and the outbox's delivery loop (after start())."""
-        self.scheduler.start(self)
+        await self.scheduler.start(self)
         self.outbox.start(send)
 
     async def stop_background(self) -> None:

@@ -7,11 +7,15 @@ spread with jitter. Every subscriber of a (profile, period) shares the job, so a
 fetched once per run however many people follow it. An Instagram rate limit postpones the run
 (a one-off retry job, backoff doubling per attempt) instead of failing it.
 
+The subscriptions table is the truth, the job store a copy: at start `reconcile` gives every
+followed (profile, period) its job (lost or stale job store file) and drops jobs nobody follows.
+
 A run fetches the profile fresh (bypassing the service's short cache on purpose: the point is
 to see what changed), analyses only the posts its snapshot has not seen, compares with the
 snapshot (`service.changes`) and, in one transaction, stores the new snapshot and writes the
 report into every active subscriber's outbox. No change, no message (a "still quiet" line at
-most every `quiet_days`).
+most every `quiet_days`). A profile followed both daily and weekly is fetched once when both
+jobs fire together: the second run reuses the first one's fetch (`SHARE_SLACK_MINUTES`).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
-from sqlalchemy import make_url, select
+from sqlalchemy import and_, make_url, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from analyzers.types import PostAnalysis, PostText, ProfileAnalysis
@@ -40,7 +44,7 @@ from service import retention
 from service.changes import ProfileState, Thresholds, change_text, compare, quiet_text, state_of
 from service.changes import unseen as unseen_posts
 from service.outbox import Outgoing, enqueue
-from storage.database import sync_url
+from storage.database import Database, sync_url
 from storage.models import Profile, Snapshot, Subscription, User
 
 if TYPE_CHECKING:
@@ -50,6 +54,9 @@ log = logging.getLogger(__name__)
 
 RETENTION_JOB = "retention"
 MAX_RATE_LIMIT_ATTEMPTS = 6
+PERIOD_LENGTH = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
+SHARE_SLACK_MINUTES = 10.0
+"""A fetch is reused by another period's run within `jitter_minutes` plus this much."""
 
 
 def job_id(username: str, period: str) -> str:
@@ -102,6 +109,21 @@ def jobstore_url(database_url: str) -> str:
     return url.set(database=str(jobs)).render_as_string(hide_password=False)
 
 
+async def _followed(db: Database) -> dict[tuple[str, str], datetime | None]:
+    """Every followed (username, period) and when its snapshot was taken (None: no snapshot)."""
+    async with db.session() as session:
+        rows = await session.execute(
+            select(Profile.username, Subscription.period, Snapshot.taken_at)
+            .join(Profile, Profile.id == Subscription.profile_id)
+            .outerjoin(
+                Snapshot,
+                and_(Snapshot.profile_id == Profile.id, Snapshot.period == Subscription.period),
+            )
+            .distinct()
+        )
+        return {(username, period): taken_at for username, period, taken_at in rows}
+
+
 class ReportScheduler:
     def __init__(self, database_url: str, settings: SubscriptionSettings) -> None:
         self.settings = settings
@@ -115,19 +137,21 @@ class ReportScheduler:
             timezone=UTC,
         )
 
-    def _trigger(self, period: str) -> CronTrigger:
+    def _trigger(self, period: str, *, jitter: bool = True) -> CronTrigger:
         return CronTrigger(
             day_of_week="mon" if period == "weekly" else "*",
             hour=self.settings.report_hour_utc,
             minute=0,
-            jitter=int(self.settings.jitter_minutes * 60) or None,
+            jitter=(int(self.settings.jitter_minutes * 60) or None) if jitter else None,
             timezone=UTC,
         )
 
-    def start(self, service: DigService) -> None:
-        """Start running jobs (missed ones run once now) for `service`; adds the daily purge."""
+    async def start(self, service: DigService) -> None:
+        """Start running jobs (missed ones run once now) for `service`; adds the daily purge
+        and makes the jobs match the subscriptions table (`reconcile`)."""
         global _active
         _active = ReportRuns(service, self)
+        followed = await _followed(service.db)
         self.scheduler.start()
         self.scheduler.add_job(
             purge_job,
@@ -135,6 +159,44 @@ class ReportScheduler:
             id=RETENTION_JOB,
             replace_existing=True,
         )
+        self.reconcile(followed, service.now())
+
+    def _missed(self, period: str, snapshot_taken_at: datetime | None, now: datetime) -> bool:
+        """Whether a run of `period` was due since the snapshot (or there is none yet)."""
+        if snapshot_taken_at is None:
+            return True
+        last_due = self._trigger(period, jitter=False).get_next_fire_time(
+            None, now - PERIOD_LENGTH[period]
+        )
+        return last_due is not None and snapshot_taken_at < last_due
+
+    def reconcile(
+        self, followed: dict[tuple[str, str], datetime | None], now: datetime
+    ) -> tuple[list[str], list[str]]:
+        """Jobs for exactly the followed (username, period) pairs; returns (added, dropped) ids.
+
+        `followed` maps each pair to its snapshot's time (None without one). A job rebuilt
+        runs at once when a run was due since that snapshot, as a missed run would.
+        """
+        jobs = {job.id: job for job in self.scheduler.get_jobs()}
+        added = [job_id(*pair) for pair in followed if job_id(*pair) not in jobs]
+        for (username, period), taken_at in followed.items():
+            if job_id(username, period) in added:
+                self.ensure(username, period, run_now=self._missed(period, taken_at, now))
+        dropped = [
+            key
+            for key, job in jobs.items()
+            if key.startswith(("report:", "retry:")) and tuple(job.args[:2]) not in followed
+        ]
+        for key in dropped:
+            self.scheduler.remove_job(key)
+        if added or dropped:
+            log.warning(
+                "jobs repaired from the subscriptions table: added %s; dropped %s",
+                ", ".join(added) or "none",
+                ", ".join(dropped) or "none",
+            )
+        return added, dropped
 
     def shutdown(self) -> None:
         global _active
@@ -211,6 +273,10 @@ class ReportRuns:
         self.scheduler = scheduler
         self.thresholds = Thresholds()
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._fetching: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._shared: dict[str, tuple[datetime, str, FetchedProfile]] = {}
+        """A fetch kept for another period's run of the profile: username → when, period, what."""
+        self.share_for = timedelta(minutes=scheduler.settings.jitter_minutes + SHARE_SLACK_MINUTES)
 
     @staticmethod
     async def _subscribers(
@@ -227,10 +293,52 @@ class ReportRuns:
         everyone = list(rows)
         return len(everyone), [(uid, chat) for uid, chat, blocked in everyone if not blocked]
 
+    @staticmethod
+    async def _followed_otherwise(session: AsyncSession, username: str, period: str) -> bool:
+        """Whether somebody follows the profile with another period than `period`."""
+        found = await session.scalar(
+            select(Subscription.id)
+            .join(Profile, Profile.id == Subscription.profile_id)
+            .where(Profile.username == username, Subscription.period != period)
+            .limit(1)
+        )
+        return found is not None
+
+    async def _fetch(self, username: str, period: str, *, share: bool) -> FetchedProfile:
+        """A fresh fetch, or the one another period's run made at most `share_for` ago.
+
+        The daily and the weekly job of a profile fire within `jitter_minutes` of each other
+        on the weekly day: the first keeps its fetch (when `share`: the other period is
+        followed) and the second takes it, so Instagram is asked once. Each run still compares
+        with its own period's snapshot. A kept fetch holds images: it is forgotten once taken
+        or when `share_for` has passed.
+        """
+        async with self._fetching[username]:
+            now = self.service.now()
+            kept = self._shared.pop(username, None)
+            if kept is not None and kept[1] != period and now - kept[0] <= self.share_for:
+                log.info("@%s %s: reusing the %s run's fetch", username, period, kept[1])
+                return kept[2]
+            fetched = await self.service.source.fetch(
+                username, self.service.settings.instagram.max_posts
+            )
+            if share:
+                self._shared[username] = (now, period, fetched)
+                asyncio.get_running_loop().call_later(
+                    self.share_for.total_seconds(), self._forget_shared, username, fetched
+                )
+            return fetched
+
+    def _forget_shared(self, username: str, fetched: FetchedProfile) -> None:
+        kept = self._shared.get(username)
+        if kept is not None and kept[2] is fetched:
+            del self._shared[username]
+
     async def run(self, username: str, period: str, *, attempt: int = 0) -> None:
         async with self._locks[job_id(username, period)]:
             async with self.service.db.session() as session:
                 total, active = await self._subscribers(session, username, period)
+                share = await self._followed_otherwise(session, username, period)
             if total == 0:
                 self.scheduler.drop(username, period)
                 return
@@ -238,9 +346,7 @@ class ReportRuns:
                 log.info("@%s %s: every subscriber blocked the bot; paused", username, period)
                 return
             try:
-                fetched = await self.service.source.fetch(
-                    username, self.service.settings.instagram.max_posts
-                )
+                fetched = await self._fetch(username, period, share=share)
             except RateLimited as error:
                 if attempt >= MAX_RATE_LIMIT_ATTEMPTS:
                     log.warning("@%s %s: still rate limited; next regular run", username, period)
