@@ -179,15 +179,15 @@ class ReportScheduler:
         runs at once when a run was due since that snapshot, as a missed run would.
         """
         jobs = {job.id: job for job in self.scheduler.get_jobs()}
-        added = [job_id(*pair) for pair in followed if job_id(*pair) not in jobs]
+        added = sorted(job_id(*pair) for pair in followed if job_id(*pair) not in jobs)
         for (username, period), taken_at in followed.items():
             if job_id(username, period) in added:
                 self.ensure(username, period, run_now=self._missed(period, taken_at, now))
-        dropped = [
+        dropped = sorted(
             key
             for key, job in jobs.items()
             if key.startswith(("report:", "retry:")) and tuple(job.args[:2]) not in followed
-        ]
+        )
         for key in dropped:
             self.scheduler.remove_job(key)
         if added or dropped:

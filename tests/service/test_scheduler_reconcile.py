@@ -1,0 +1,120 @@
+"""service.scheduler.reconcile: the subscriptions table rebuilds a lost or stale job store."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from analyzers.pipeline import LoadedAnalyzers
+from bot.settings import Settings
+from instagram.errors import RateLimited
+from instagram.models import FetchedProfile
+from service.app import DigService
+from service.scheduler import job_id, retry_job_id, retry_report_job, run_report_job
+from storage.models import Profile, Snapshot
+from tests.e2e.subscribing import jobs_file
+
+Start = Callable[[], Awaitable[DigService]]
+
+
+class RateLimitedSource:
+    async def fetch(self, username: str, max_posts: int) -> FetchedProfile:
+        raise RateLimited("429", retry_after=600.0)
+
+
+async def _never_sends(_: int, __: str, ___: bytes | None) -> None:
+    raise AssertionError("nothing should be sent")
+
+
+@pytest.fixture
+async def start(settings: Settings) -> AsyncIterator[Start]:
+    """Start a service on the test's database, its scheduler paused; closed at the end."""
+    running: list[DigService] = []
+
+    async def started() -> DigService:
+        service = DigService(settings, source=RateLimitedSource(), analyzers=LoadedAnalyzers())
+        await service.start()
+        await service.start_background(_never_sends)
+        service.scheduler.scheduler.pause()
+        running.append(service)
+        return service
+
+    yield started
+    for service in running:
+        await service.close()
+
+
+async def _following(start: Start, *follows: tuple[str, str]) -> DigService:
+    """A started service where person 7 (then 8) follows each (username, period) given."""
+    service = await start()
+    await service.people.touch(7, 7, None)
+    await service.people.touch(8, 8, None)
+    for person, (username, period) in zip((7, 8), follows, strict=False):
+        await service.subscribe(person, username, period)
+    return service
+
+
+async def _snapshot(service: DigService, username: str, period: str, taken_at: datetime) -> None:
+    async with service.db.session() as session:
+        profile_id = await session.scalar(select(Profile.id).where(Profile.username == username))
+        assert profile_id is not None
+        session.add(Snapshot(profile_id=profile_id, period=period, taken_at=taken_at, data={}))
+
+
+def _seconds_until(service: DigService, username: str, period: str) -> float:
+    when = service.next_report_time(username, period)
+    assert when is not None, f"no job for @{username} {period}"
+    return (when - datetime.now(UTC)).total_seconds()
+
+
+async def test_a_lost_job_store_is_rebuilt_from_the_subscriptions(
+    settings: Settings, start: Start, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = await _following(start, ("natgeo", "daily"), ("nasa", "weekly"))
+    now = datetime.now(UTC)
+    await _snapshot(service, "nasa", "weekly", now)  # nasa's weekly run just happened
+    await service.close()
+    jobs_file(Path(settings.storage.database)).unlink()
+
+    with caplog.at_level(logging.WARNING, logger="service.scheduler"):
+        again = await start()
+    assert _seconds_until(again, "natgeo", "daily") < 5  # no snapshot yet: the baseline, now
+    assert _seconds_until(again, "nasa", "weekly") > 3600  # not due: the regular next run
+    assert [r.message for r in caplog.records if "repaired" in r.message] == [
+        "jobs repaired from the subscriptions table: added "
+        f"{job_id('natgeo', 'daily')}, {job_id('nasa', 'weekly')}; dropped none"
+    ]
+
+
+async def test_a_rebuilt_job_runs_now_when_a_run_was_missed(
+    settings: Settings, start: Start
+) -> None:
+    service = await _following(start, ("natgeo", "daily"))
+    await _snapshot(service, "natgeo", "daily", datetime.now(UTC) - timedelta(days=1, hours=1))
+    await service.close()
+    jobs_file(Path(settings.storage.database)).unlink()
+
+    again = await start()
+    assert _seconds_until(again, "natgeo", "daily") < 5
+
+
+async def test_jobs_nobody_follows_are_dropped(start: Start) -> None:
+    service = await _following(start, ("natgeo", "daily"))
+    scheduler = service.scheduler.scheduler
+    # A stale store: jobs whose subscriptions are gone (e.g. deleted while the file was away).
+    for key, function, args in (
+        (job_id("ghost", "weekly"), run_report_job, ["ghost", "weekly"]),
+        (retry_job_id("ghost", "weekly"), retry_report_job, ["ghost", "weekly", 1]),
+        (retry_job_id("natgeo", "weekly"), retry_report_job, ["natgeo", "weekly", 1]),
+    ):
+        scheduler.add_job(function, "interval", days=1, args=args, id=key)
+    await service.close()
+
+    again = await start()
+    ids = sorted(job.id for job in again.scheduler.scheduler.get_jobs())
+    assert ids == sorted([job_id("natgeo", "daily"), "retention"])
