@@ -5,7 +5,9 @@ the delivery loop sends unsent rows in order and stamps `sent_at` as soon as Tel
 each one. A crash, a restart or a Telegram outage (5xx, 429, no network) leaves the rows
 unsent, and the loop tries again with backoff, after a restart too. A 403 means the person
 blocked the bot: they are marked blocked and their rows wait until they come back. A 400 is
-final: the row keeps the reason in `failed` and is not tried again.
+final: the row keeps the reason in `failed` and is not tried again. Rows nobody will send any
+more (delivered, refused, or waiting for a person who blocked the bot) are deleted by the daily
+retention pass once old (`settled_before`); a row still to send is never deleted.
 
 The one way to get a message twice: the process dies after Telegram accepted it and before
 `sent_at` was written (a window of one database write).
@@ -32,7 +34,7 @@ from aiogram.exceptions import (
     TelegramNotFound,
 )
 from aiogram.types import BufferedInputFile
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
@@ -109,6 +111,20 @@ def enqueue(
                 attempts=0,
             )
         )
+
+
+def settled_before(cutoff: datetime) -> ColumnElement[bool]:
+    """Rows the delivery loop is done with, from before `cutoff`: delivered before it, or
+    written before it and refused for good or waiting for a person who blocked the bot."""
+    blocked = exists().where(User.id == OutboxMessage.user_id, User.blocked.is_(True))
+    return or_(
+        OutboxMessage.sent_at < cutoff,
+        and_(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.created_at < cutoff,
+            or_(OutboxMessage.failed.is_not(None), blocked),
+        ),
+    )
 
 
 class Outbox:

@@ -1,9 +1,10 @@
 """Keeping cached Instagram data no longer than promised.
 
 `purge` (a daily job) deletes cached posts and their derived features, shared analyses,
-snapshots and delivered outbox messages older than `privacy.retention_days`, then profiles
-nothing refers to any more. `release` deletes what subscribers of a profile shared (snapshots,
-shared analyses) once the last of them has left.
+snapshots and the outbox messages that will not be sent any more (delivered, refused, or for a
+person who blocked the bot; `outbox.settled_before`) older than `privacy.retention_days`, then
+profiles nothing refers to any more. `release` deletes what subscribers of a profile shared
+(snapshots, shared analyses) once the last of them has left.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.outbox import settled_before
 from storage.database import Database
 from storage.models import Analysis, OutboxMessage, Post, Profile, Snapshot, Subscription
 
@@ -27,7 +29,7 @@ async def purge(db: Database, now: datetime, retention_days: float) -> dict[str,
             Analysis.user_id.is_(None), Analysis.created_at < cutoff
         ),
         "snapshots": delete(Snapshot).where(Snapshot.taken_at < cutoff),
-        "outbox": delete(OutboxMessage).where(OutboxMessage.sent_at < cutoff),
+        "outbox": delete(OutboxMessage).where(settled_before(cutoff)),
         "profiles": delete(Profile).where(
             ~exists().where(Post.profile_id == Profile.id),
             ~exists().where(Subscription.profile_id == Profile.id),

@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 from bot.settings import Settings
 from service import retention
 from storage.database import Database
-from storage.models import Analysis, Post, Profile, Snapshot, Subscription, User
+from storage.models import (
+    Analysis,
+    OutboxMessage,
+    Post,
+    Profile,
+    Snapshot,
+    Subscription,
+    User,
+)
 
 NOW = datetime(2026, 10, 1, 9, tzinfo=UTC)
 
@@ -73,4 +81,57 @@ async def test_release_drops_shared_data_only_when_nobody_follows(settings: Sett
     assert await retention.release(db, [("followed", "daily")]) == [("followed", "daily")]
     assert await _count(db, Snapshot) == 0
     assert await _count(db, Analysis) == 1  # only the person's own analysis is left
+    await db.close()
+
+
+async def test_purge_deletes_old_outbox_rows_nobody_will_send_and_keeps_pending_ones(
+    settings: Settings,
+) -> None:
+    db = Database(settings.database_url)
+    await db.migrate()
+    old, fresh = NOW - timedelta(days=40), NOW - timedelta(days=1)
+    async with db.session() as session:
+        for person, blocked in ((1, False), (2, True)):
+            session.add(
+                User(
+                    id=person,
+                    chat_id=person,
+                    settings={},
+                    blocked=blocked,
+                    created_at=NOW,
+                    last_seen_at=NOW,
+                )
+            )
+        await session.flush()
+        rows = {  # text: (person, written, sent, failed)
+            "old delivered": (1, old, old, None),
+            "old refused": (1, old, None, "Bad Request: message is too long"),
+            "old, person blocked the bot": (2, old, None, None),
+            "old, still to send": (1, old, None, None),
+            "delivered late": (1, old, fresh, None),
+            "recent refused": (1, fresh, None, "Bad Request: chat not found"),
+            "recent, person blocked the bot": (2, fresh, None, None),
+        }
+        for text, (person, written, sent, failed) in rows.items():
+            session.add(
+                OutboxMessage(
+                    user_id=person,
+                    chat_id=person,
+                    text=text,
+                    created_at=written,
+                    sent_at=sent,
+                    failed=failed,
+                    attempts=0,
+                )
+            )
+    deleted = await retention.purge(db, NOW, retention_days=30)
+    async with db.session() as session:
+        kept = set(await session.scalars(select(OutboxMessage.text)))
+    assert deleted["outbox"] == 3
+    assert kept == {
+        "old, still to send",
+        "delivered late",
+        "recent refused",
+        "recent, person blocked the bot",
+    }
     await db.close()
