@@ -85,6 +85,8 @@ class PrivacySettings(_Section):
     retention_days: float = Field(30, ge=8)
     """At least 8 days: a weekly report compares with the snapshot of a week before."""
     hide_sensitive_for_others: bool = False
+    photo_memory_minutes: float = Field(15, ge=0, le=60)
+    """How long a downsized copy of a sent photo stays in memory for "Why <style>?" (0 = off)."""
 
 
 class DataSettings(_Section):

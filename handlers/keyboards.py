@@ -27,6 +27,20 @@ class MenuCB(CallbackData, prefix="menu"):
     item: str
 
 
+class WhyStyleCB(CallbackData, prefix="why"):
+    token: str
+    """The unguessable key of the photo kept in memory (service.photo_memory)."""
+
+
+def why_style_keyboard(label: str, token: str) -> InlineKeyboardMarkup:
+    """One button under a photo or album report: "Why <style>?" (its heat map)."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=label, callback_data=WhyStyleCB(token=token).pack())]
+        ]
+    )
+
+
 def profile_keyboard(username: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[

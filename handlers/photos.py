@@ -8,13 +8,23 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot, F, Router
-from aiogram.types import Document, Message, PhotoSize, TelegramObject
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    Document,
+    InlineKeyboardMarkup,
+    Message,
+    PhotoSize,
+    TelegramObject,
+)
 from aiogram.utils.chat_action import ChatActionSender
 
 from analyzers.images import sniff_image_format
 from handlers import texts
+from handlers.keyboards import WhyStyleCB, why_style_keyboard
 from handlers.replies import StatusMessage, send_report
-from service.app import DigService
+from reports.charts import style_words
+from service.app import DigService, ExplainOffer, Report
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 """Telegram lets bots download files up to 20 MB."""
@@ -95,7 +105,7 @@ async def album(
     async with ChatActionSender.upload_photo(bot=bot, chat_id=message.chat.id):
         photos = [await _download(bot, item) for item in items]
         report = await service.album_report(photos, user_id=user_id)
-    await send_report(bot, message.chat.id, report)
+    await send_report(bot, message.chat.id, report, _why_keyboard(report))
 
 
 async def photo_report(
@@ -105,7 +115,41 @@ async def photo_report(
     await status.show(texts.WORKING_PHOTO)
     async with ChatActionSender.upload_photo(bot=bot, chat_id=chat_id):
         report = await service.photo_report(data, user_id=user_id)
-    await send_report(bot, chat_id, report)
+    await send_report(bot, chat_id, report, _why_keyboard(report))
+
+
+def _why_keyboard(report: Report) -> InlineKeyboardMarkup | None:
+    offer: ExplainOffer | None = report.explain
+    if offer is None:
+        return None
+    style = style_words(offer.style)
+    label = (
+        texts.WHY_BUTTON.format(style=style)
+        if offer.position is None
+        else texts.WHY_ALBUM_BUTTON.format(position=offer.position, style=style)
+    )
+    return why_style_keyboard(label, offer.token)
+
+
+async def why_style(
+    query: CallbackQuery, callback_data: WhyStyleCB, bot: Bot, service: DigService, user_id: int
+) -> None:
+    """The heat map of a kept photo; once the copy is gone (expired, /forget, or not this
+    person's), the button says so. The query is answered first in every path, so the client's
+    spinner stops even when the analysis is refused (busy) or fails."""
+    kept = service.kept_photo(user_id, callback_data.token)
+    if kept is None or query.message is None:
+        await query.answer(texts.PHOTO_GONE, show_alert=True)
+        return
+    await query.answer(texts.WHY_WORKING)
+    chat_id = query.message.chat.id
+    async with ChatActionSender.upload_photo(bot=bot, chat_id=chat_id):
+        png = await service.explain_photo(user_id, kept)
+    await bot.send_photo(
+        chat_id,
+        BufferedInputFile(png, "why.png"),
+        caption=texts.WHY_CAPTION.format(style=style_words(kept.style)),
+    )
 
 
 async def photo(message: Message, bot: Bot, service: DigService, user_id: int) -> None:
@@ -141,4 +185,5 @@ def make_router(album_latency: float = 1.0) -> Router:
     # Before documents: Telegram sends an animation with a `document` beside it.
     router.message.register(video, F.video | F.animation | F.video_note)
     router.message.register(document, F.document)
+    router.callback_query.register(why_style, WhyStyleCB.filter())
     return router

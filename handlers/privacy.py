@@ -14,7 +14,10 @@ from service.app import DigService
 
 
 def privacy_text(service: DigService) -> str:
-    return texts.PRIVACY.format(retention=f"{service.settings.privacy.retention_days:g}")
+    privacy = service.settings.privacy
+    minutes = privacy.photo_memory_minutes
+    kept_copy = texts.KEPT_COPY.format(minutes=f"{minutes:g}") if minutes else ""
+    return texts.PRIVACY.format(retention=f"{privacy.retention_days:g}", kept_copy=kept_copy)
 
 
 async def privacy(message: Message, service: DigService) -> None:

@@ -33,11 +33,17 @@ PRIVACY = (
     "• <b>About you</b>: your Telegram id and chat id, your language, the profiles you follow, and "
     "the results of the analyses you asked for (numbers and labels, never photos). I keep them "
     "until you /forget, so that subscriptions and your history work.\n"
-    "• <b>Photos you send</b> are analysed in memory and never written to disk.\n"
+    "• <b>Photos you send</b> are analysed in memory and never written to disk.{kept_copy}\n"
     "• <b>Public Instagram posts</b> I fetch: likes, comments, captions and numbers derived from "
     "the photos (never the photos), kept for {retention} days to report changes, then deleted.\n"
     "• I never ask for your Instagram password.\n\n"
     "/export sends you everything about you; /forget deletes it."
+)
+
+KEPT_COPY = (
+    " A small copy (at most 512 pixels on its long side) stays in memory for {minutes} minutes, "
+    "only for you, so that the <i>Why …?</i> button under the report can show where the model "
+    "looked; then it is dropped, and /forget drops it at once."
 )
 
 ASK_USERNAME = "Which profile? Send e.g. <code>/analyze natgeo</code>, or just the username."
@@ -60,6 +66,18 @@ NOT_AN_IMAGE_DOCUMENT = (
 )
 TOO_MANY_PHOTOS = "An album may have at most {limit} photos; I looked at the first {limit}."
 BUTTON_EXPIRED = "This button has expired. Send the command again."
+WHY_BUTTON = "🔍 Why {style}?"
+WHY_ALBUM_BUTTON = "🔍 Why is photo {position} {style}?"
+WHY_WORKING = "Drawing where the model looked…"
+WHY_CAPTION = (
+    "🔍 <b>Where the model looked for {style}</b>: the brighter, the more hiding that part "
+    "lowered its {style} score. It shows what the image-only style model reacts to, not the "
+    "faces, captions or hashtags the report also weighs."
+)
+PHOTO_GONE = (
+    "I no longer keep that photo — I hold a copy only for a few minutes. Send it again and press "
+    "the button under the new report."
+)
 FORGET_CONFIRM = (
     "This deletes everything I keep about you: your settings, the profiles you follow and your "
     "analyses. It cannot be undone. Delete it?"

@@ -23,6 +23,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.projections.polar import PolarAxes
 from matplotlib.ticker import PercentFormatter
 
+from analyzers.explain import StyleExplanation
 from analyzers.types import (
     MOOD_STYLE_IDS,
     TRAIT_IDS,
@@ -495,29 +496,135 @@ def _mark_group(ax: Axes, letter: str, colour: str) -> None:
     )
 
 
-def heatmap_overlay(photo_pixels: np.ndarray, heat: np.ndarray, title: str) -> bytes:
-    """`heat` (values in 0..1, any HxW: it is stretched over the photo) drawn over the photo;
-    cold areas stay see-through so the photo shows."""
+HEATMAP_MARGIN_PX = 30
+HEATMAP_TITLE_PX = 110
+HEATMAP_LEGEND_PX = 280
+HEATMAP_ASPECTS = (0.5, 1.5)
+"""The photo panel follows the photo's height/width within these bounds (letterboxed beyond)."""
+_UNSEEN_VEIL = (1.0, 1.0, 1.0, 0.6)
+
+
+def heatmap_size(width: int, height: int) -> tuple[int, int]:
+    """(width, height) in pixels of the heatmap_overlay PNG of a `width` x `height` photo: the
+    photo panel keeps the photo's aspect, with bands above (title) and below (legend)."""
+    low, high = HEATMAP_ASPECTS
+    panel = theme.WIDTH_PX - 2 * HEATMAP_MARGIN_PX
+    photo = round(panel * min(max(height / width, low), high))
+    return theme.WIDTH_PX, HEATMAP_TITLE_PX + photo + HEATMAP_LEGEND_PX
+
+
+def heatmap_overlay(
+    photo_pixels: np.ndarray,
+    heat: np.ndarray,
+    title: str,
+    *,
+    legend: str = "Where the model looked",
+    notes: Sequence[str] = (),
+    seen: tuple[int, int, int] | None = None,
+) -> bytes:
+    """`heat` (values in 0..1, any HxW: it is stretched over the photo) drawn over the photo,
+    cold areas see-through so the photo shows; a colour bar named `legend` and `notes` (grey
+    lines, e.g. caveats) below it. `seen` = (top, left, side): the square the model looked at;
+    the rest of the photo is veiled and the square outlined."""
     if heat.ndim != 2 or photo_pixels.ndim not in (2, 3):
         raise ValueError(
             f"heat must be HxW and the photo HxW(x3): {heat.shape}, {photo_pixels.shape}"
         )
-    fig = theme.new_figure(theme.SQUARE)
-    theme.set_title(fig, title)
-    ax = fig.add_subplot()
-    _draw_photo(ax, photo_pixels)
     height, width = photo_pixels.shape[:2]
+    fig_w, fig_h = heatmap_size(width, height)
+    fig = theme.new_figure(fig_h / fig_w)
+    fig.set_layout_engine("none")
+    theme.set_title(fig, title)
+    margin = HEATMAP_MARGIN_PX / fig_w
+    photo_h = fig_h - HEATMAP_TITLE_PX - HEATMAP_LEGEND_PX
+    ax = fig.add_axes((margin, HEATMAP_LEGEND_PX / fig_h, 1 - 2 * margin, photo_h / fig_h))
+    _draw_photo(ax, photo_pixels)
     values = np.clip(np.nan_to_num(heat.astype(np.float32)), 0.0, 1.0)
     mappable = ScalarMappable(norm=Normalize(0.0, 1.0), cmap=_HEAT_OVERLAY)
-    ax.imshow(
-        mappable.to_rgba(values),
-        extent=(-0.5, width - 0.5, height - 0.5, -0.5),
-        interpolation="bilinear",
-    )
-    colourbar = fig.colorbar(mappable, ax=ax, shrink=0.7, ticks=[0, 1])
-    colourbar.ax.set_yticklabels(["low", "high"], fontsize=theme.TICK_SIZE)
+    extent = (-0.5, width - 0.5, height - 0.5, -0.5)
+    ax.imshow(mappable.to_rgba(values), extent=extent, interpolation="bilinear")
+    if seen is not None:
+        _veil_unseen(ax, seen, width, height)
+    bar_y = (HEATMAP_LEGEND_PX - 70) / fig_h
+    bar = fig.add_axes((0.25, bar_y, 0.5, 18 / fig_h))
+    colourbar = fig.colorbar(mappable, cax=bar, orientation="horizontal", ticks=[0, 1])
+    colourbar.ax.set_xticklabels(["low", "high"], fontsize=theme.SMALL_SIZE, family=theme.FONT)
     colourbar.outline.set_visible(False)
+    bar.set_title(theme.plain(legend), fontsize=theme.LABEL_SIZE, family=theme.FONT)
+    fig.text(
+        0.5,
+        bar_y - 45 / fig_h,
+        "\n".join(theme.plain(theme.wrap(note, 90, max_lines=3)) for note in notes),
+        ha="center",
+        va="top",
+        fontsize=theme.SMALL_SIZE,
+        family=theme.FONT,
+        color=theme.MUTED,
+        linespacing=1.4,
+    )
     return theme.to_png(fig)
+
+
+LOW_HEAD_PROBABILITY = 0.2
+"""Below this, the image-only head hardly sees the style: the chart says the map means little."""
+
+
+def style_heatmap_chart(photo_pixels: np.ndarray, style: str, why: StyleExplanation) -> bytes:
+    """ "Why <style>?": the occlusion map over the photo, with what it can and cannot tell."""
+    name = style_words(style)
+    return heatmap_overlay(
+        photo_pixels,
+        why.heat,
+        f"Why {name}?",
+        legend=f"Where the model looked for {name}",
+        notes=heatmap_notes(style, why, photo_pixels.shape[:2]),
+        seen=why.seen,
+    )
+
+
+def heatmap_notes(style: str, why: StyleExplanation, photo_shape: tuple[int, ...]) -> list[str]:
+    """The caveats printed under a style heat map: what it shows, and when it says little."""
+    name = style_words(style)
+    notes = [
+        "It shows what the image-only style model reacts to, not the faces, captions or "
+        "hashtags the report also weighs."
+    ]
+    if why.probability < LOW_HEAD_PROBABILITY:
+        notes.append(
+            f"That model alone gives {name} only {why.probability:.0%} here: the report's "
+            "answer leans on those other cues, so this map says little."
+        )
+    if not why.heat.any():
+        notes.append("Hiding any one part changed little: no single region stood out.")
+    if why.seen[2] < max(photo_shape[:2]):
+        notes.append("The model sees only the square in the middle; the veiled edges it ignores.")
+    return notes
+
+
+def style_words(style: str) -> str:
+    """A style's name in running text ("food", "gloomy (photo mood)"): charts and buttons."""
+    name = style_name(style).lower()
+    return f"{name} ({MOOD_LABEL})" if style in MOOD_STYLE_IDS else name
+
+
+def _veil_unseen(ax: Axes, seen: tuple[int, int, int], width: int, height: int) -> None:
+    top, left, side = seen
+    veil = np.zeros((height, width, 4), np.float32)
+    veil[...] = _UNSEEN_VEIL
+    veil[top : top + side, left : left + side, 3] = 0.0
+    ax.imshow(veil, extent=(-0.5, width - 0.5, height - 0.5, -0.5), interpolation="nearest")
+    if side < max(height, width):  # the square misses part of the photo: outline it
+        ax.add_patch(
+            Rectangle(
+                (left - 0.5, top - 0.5),
+                side,
+                side,
+                fill=False,
+                edgecolor=theme.INK,
+                lw=1.5,
+                linestyle="--",
+            )
+        )
 
 
 def profile_chart_jobs(
@@ -552,8 +659,12 @@ __all__ = [
     "big_five_chart",
     "engagement_chart",
     "habits_chart",
+    "heatmap_notes",
     "heatmap_overlay",
+    "heatmap_size",
     "profile_chart_jobs",
     "selfie_card",
+    "style_heatmap_chart",
     "style_mix_chart",
+    "style_words",
 ]

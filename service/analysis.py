@@ -16,12 +16,14 @@ from typing import Any, TypeVar
 import numpy as np
 from PIL import Image
 
+from analyzers.explain import StyleExplanation, backbone_of, explain_style
 from analyzers.images import ImageRejected, decode_image
 from analyzers.pipeline import Pipeline
 from analyzers.popularity import ProfilePopularity
 from analyzers.popularity_features import post_features
 from analyzers.types import (
     AlbumAnalysis,
+    AnalyzerUnavailable,
     DecodedImage,
     HabitsResult,
     PersonalityResult,
@@ -84,6 +86,8 @@ class AnalysisService:
         self.max_posts = max_posts
         self.max_image_pixels = max_image_pixels
         self._profiles: TTLCache[FetchedProfile] = TTLCache(cache_ttl_seconds, clock)
+        self.backbone = backbone_of(pipeline.analyzers.image)
+        """The vision model the heat maps reuse; None when it is not available."""
 
     async def _in_worker(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
@@ -209,3 +213,9 @@ class AnalysisService:
             )
         album = await self._in_worker(rank_album, self.pipeline, contexts)
         return album, refused
+
+    async def explain_style(self, image: DecodedImage, style: str) -> StyleExplanation:
+        """The occlusion heat map of `style` on `image` (about 50 backbone passes, in a worker)."""
+        if self.backbone is None:
+            raise AnalyzerUnavailable("the vision model is not available")
+        return await self._in_worker(explain_style, image, style, self.backbone)

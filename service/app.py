@@ -23,9 +23,10 @@ from instagram.source import ProfileSource
 from reports import charts, text
 from service import retention
 from service.admission import Admission
-from service.analysis import AnalysisService, Progress, _no_progress
+from service.analysis import AnalysisService, Progress, _no_progress, thumbnail
 from service.outbox import Outbox, Sender
 from service.people import People
+from service.photo_memory import KeptPhoto, PhotoMemory
 from service.records import save_profile_analysis, save_upload_analysis
 from service.scheduler import ReportScheduler
 from service.serialize import album_json, photo_json, profile_json
@@ -35,8 +36,24 @@ from storage.database import Database
 log = logging.getLogger(__name__)
 
 
+KEPT_SIDE = 512
+"""Long side, in pixels, of the copy of a sent photo kept in memory for its heat map."""
+PHOTO_SWEEP_SECONDS = 60.0
+"""How often expired kept photos are dropped even when nobody uses the bot."""
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ExplainOffer:
+    """A photo kept for "Why <style>?": the token its button carries, and what it explains."""
+
+    token: str
+    style: str
+    position: int | None = None
+    """The photo's place in its album (1-based), None for a single photo."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,8 @@ class Report:
     data: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     """Extra lines for the person (e.g. which photos of an album were refused)."""
+    explain: ExplainOffer | None = None
+    """Set when the photo is kept briefly so a button can show why it has its style."""
 
 
 def make_source(settings: Settings) -> ProfileSource:
@@ -87,6 +106,8 @@ class DigService:
             settings.analysis.queue_size, settings.analysis.per_person_per_hour, clock
         )
         self.outbox = Outbox(self.db, now, poll_seconds=settings.subscriptions.outbox_poll_seconds)
+        self.photos = PhotoMemory(settings.privacy.photo_memory_minutes * 60, clock)
+        self._photo_sweep: asyncio.Task[None] | None = None
         self.scheduler = ReportScheduler(settings.database_url, settings.subscriptions)
         self._clock = clock
         self._analysis: AnalysisService | None = None
@@ -119,10 +140,22 @@ class DigService:
         """Start the report scheduler and the outbox's delivery loop (after start())."""
         await self.scheduler.start(self)
         self.outbox.start(send)
+        self._photo_sweep = asyncio.create_task(self._sweep_photos())
 
     async def stop_background(self) -> None:
+        if self._photo_sweep is not None:
+            self._photo_sweep.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._photo_sweep
+            self._photo_sweep = None
         await self.outbox.stop()
         self.scheduler.shutdown()
+
+    async def _sweep_photos(self) -> None:
+        """Drop expired kept photos on time, not only at the next use of the memory."""
+        while True:
+            await asyncio.sleep(PHOTO_SWEEP_SECONDS)
+            self.photos.purge()
 
     async def close(self) -> None:
         await self.stop_background()
@@ -191,7 +224,8 @@ class DigService:
                 now=self.now(),
             )
             pngs = await self._render(("selfie", lambda: charts.selfie_card(photo)))
-        return Report(text.photo_summary(photo), pngs, result)
+            offer = await self._keep_for_explaining(user_id, photo)
+        return Report(text.photo_summary(photo), pngs, result, explain=offer)
 
     async def album_report(self, photos: list[bytes], *, user_id: int | None) -> Report:
         async with self.admission.slot(user_id):
@@ -207,12 +241,50 @@ class DigService:
                 now=self.now(),
             )
             pngs = await self._render(("album", lambda: charts.album_chart(album)))
+            best = album.ranking[0] if album.ranking else None
+            offer = (
+                await self._keep_for_explaining(user_id, album.photos[best], position=best + 1)
+                if best is not None
+                else None
+            )
         notes = (
             [f"I could not open photo {', '.join(map(str, refused))}, so I left it out."]
             if refused
             else []
         )
-        return Report(text.album_summary(album), pngs, result, notes)
+        return Report(text.album_summary(album), pngs, result, notes, explain=offer)
+
+    # --- "Why <style>?" ---------------------------------------------------------------------------
+
+    async def _keep_for_explaining(
+        self, user_id: int | None, photo: PhotoAnalysis, position: int | None = None
+    ) -> ExplainOffer | None:
+        """Keep a downsized copy of the photo in memory for a while, if a heat map can be drawn."""
+        style = photo.style
+        if user_id is None or style is None or not self.photos.enabled:
+            return None
+        if self.analysis.backbone is None:
+            return None
+        loop = asyncio.get_running_loop()
+        small = await loop.run_in_executor(self.executor, thumbnail, photo.image, KEPT_SIDE)
+        token = self.photos.keep(KeptPhoto(user_id, small, style.top, position))
+        return ExplainOffer(token, style.top, position)
+
+    def kept_photo(self, user_id: int, token: str) -> KeptPhoto | None:
+        """The photo behind a "Why <style>?" button, if it is still kept and is `user_id`'s."""
+        return self.photos.recall(user_id, token)
+
+    async def explain_photo(self, user_id: int, kept: KeptPhoto) -> bytes:
+        """The PNG of where the image-only style model looked for the kept photo's style.
+
+        Counts as an analysis (the same admission limits); the work runs in the worker pool.
+        """
+        async with self.admission.slot(user_id):
+            why = await self.analysis.explain_style(kept.image, kept.style)
+            [(_, png)] = await self._render(
+                ("why", lambda: charts.style_heatmap_chart(kept.image.pixels, kept.style, why))
+            )
+        return png
 
     # --- people and subscriptions ---------------------------------------------------------------
 
@@ -250,7 +322,9 @@ class DigService:
         return self.scheduler.next_run(username, period)
 
     async def forget(self, user_id: int) -> int:
-        """Delete every row about the person, their unsent reports, and jobs nobody else needs."""
+        """Delete every row about the person, their unsent reports, jobs nobody else needs, and the
+        photos kept in memory for their heat maps."""
+        self.photos.forget(user_id)
         followed = [(v.username, v.period) for v in await self.subscriptions.list(user_id)]
         deleted = await self.people.forget(user_id)
         await self._release(followed)

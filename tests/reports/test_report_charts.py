@@ -64,7 +64,13 @@ def full_charts(
     }
 
 
-ASPECTS = {"style_mix": 0.75, "big_five": 0.75, "styles": 0.75, "personality": 0.75}
+ASPECTS = {
+    "style_mix": 0.75,
+    "big_five": 0.75,
+    "styles": 0.75,
+    "personality": 0.75,
+    "heatmap": charts.heatmap_size(512, 512)[1] / WIDTH,  # the astronaut: 512 x 512
+}
 
 
 @pytest.mark.slow
@@ -215,7 +221,9 @@ def test_album_chart_variants(sample_album: AlbumAnalysis) -> None:
 
 def test_heatmap_checks_shapes_and_accepts_grey_photos() -> None:
     heat = np.random.default_rng(0).random((7, 9))
-    assert_chart(charts.heatmap_overlay(data.coins(), heat, "grey"), 1.0)
+    coins = data.coins()
+    width, height = charts.heatmap_size(coins.shape[1], coins.shape[0])
+    assert_chart(charts.heatmap_overlay(coins, heat, "grey"), height / width)
     with pytest.raises(ValueError):
         charts.heatmap_overlay(data.astronaut(), np.zeros((3, 3, 3)), "bad")
 

@@ -1,0 +1,108 @@
+"""The "Why <style>?" chart: the photo keeps its aspect, the heat shows where it is hot and
+not elsewhere, the part the model never sees is veiled, and the caveats say when the map means
+little."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from analyzers.explain import StyleExplanation
+from reports import charts, theme
+
+
+def rendered(png: bytes) -> np.ndarray:
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    return np.asarray(image.convert("RGB")).astype(np.float32)
+
+
+def photo_box(width: int, height: int) -> tuple[slice, slice]:
+    """Rows and columns of the chart where a `width` x `height` photo is drawn (not clamped)."""
+    panel = theme.WIDTH_PX - 2 * charts.HEATMAP_MARGIN_PX
+    photo_h = round(panel * height / width)
+    top = charts.HEATMAP_TITLE_PX
+    left = charts.HEATMAP_MARGIN_PX
+    return slice(top, top + photo_h), slice(left, left + panel)
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(600, 400), (400, 600), (512, 512), (2000, 300), (300, 2000)]
+)
+def test_size_follows_the_photo_within_bounds(width: int, height: int) -> None:
+    chart_w, chart_h = charts.heatmap_size(width, height)
+    assert chart_w == theme.WIDTH_PX
+    photo_h = chart_h - charts.HEATMAP_TITLE_PX - charts.HEATMAP_LEGEND_PX
+    panel = chart_w - 2 * charts.HEATMAP_MARGIN_PX
+    low, high = charts.HEATMAP_ASPECTS
+    assert photo_h / panel == pytest.approx(min(max(height / width, low), high), abs=2e-3)
+    pixels = rendered(
+        charts.heatmap_overlay(np.full((height, width, 3), 90, np.uint8), np.zeros((3, 3)), "t")
+    )
+    assert pixels.shape[:2] == (chart_h, chart_w)
+
+
+def test_heat_is_drawn_where_it_is_hot_and_the_photo_shows_elsewhere() -> None:
+    width, height = 600, 400
+    photo = np.full((height, width, 3), 128, np.uint8)
+    heat = np.zeros((height, width), np.float32)
+    heat[:, width // 2 :] = 1.0  # the right half is hot
+    pixels = rendered(charts.heatmap_overlay(photo, heat, "t"))
+    rows, cols = photo_box(width, height)
+    panel = pixels[rows, cols]
+    half = panel.shape[1] // 2
+    cold = panel[10:-10, 10 : half - 10]
+    hot = panel[10:-10, half + 10 : -10]
+    assert np.abs(cold - 128).max() <= 3  # see-through: the grey photo, unchanged
+    colour = hot.reshape(-1, 3).mean(axis=0)
+    assert colour[0] > colour[2] + 40 and colour[0] > 160  # inferno's hot end: yellow-white
+
+
+def test_the_part_the_model_never_sees_is_veiled() -> None:
+    width, height = 600, 400
+    photo = np.full((height, width, 3), 60, np.uint8)
+    seen = (0, 100, 400)  # the centre square of a 600 x 400 photo
+    pixels = rendered(charts.heatmap_overlay(photo, np.zeros((2, 2)), "t", seen=seen))
+    rows, cols = photo_box(width, height)
+    panel = pixels[rows, cols]
+    scale = panel.shape[1] / width
+    inside = panel[20:-20, round(150 * scale) : round(450 * scale)]
+    outside = panel[20:-20, 5 : round(90 * scale)]
+    assert np.abs(inside - 60).max() <= 3
+    assert outside.mean() > 60 + 80  # lightened by the white veil
+
+
+def test_grey_photos_and_bad_shapes() -> None:
+    grey = np.full((300, 400), 100, np.uint8)
+    rendered(charts.heatmap_overlay(grey, np.random.default_rng(0).random((7, 9)), "grey"))
+    with pytest.raises(ValueError):
+        charts.heatmap_overlay(grey, np.zeros((3, 3, 3)), "bad")
+
+
+def explanation(
+    heat: np.ndarray, probability: float, seen: tuple[int, int, int]
+) -> StyleExplanation:
+    return StyleExplanation(heat=heat, probability=probability, seen=seen)
+
+
+def test_notes_say_when_the_map_means_little() -> None:
+    heat = np.zeros((400, 600), np.float32)
+    heat[100:200, 200:300] = 1.0
+    confident = charts.heatmap_notes("food", explanation(heat, 0.9, (0, 0, 600)), (400, 600))
+    assert len(confident) == 1 and "image-only" in confident[0]
+    doubtful = charts.heatmap_notes("food", explanation(heat * 0, 0.04, (0, 100, 400)), (400, 600))
+    joined = " ".join(doubtful)
+    assert "only 4%" in joined and "no single region" in joined and "square" in joined
+    mood = charts.heatmap_notes("depressed", explanation(heat, 0.05, (0, 0, 600)), (400, 600))
+    assert "gloomy (photo mood)" in " ".join(mood)
+
+
+def test_style_heatmap_chart_renders() -> None:
+    photo = np.full((400, 600, 3), 120, np.uint8)
+    heat = np.zeros((400, 600), np.float32)
+    heat[150:250, 250:350] = 1.0
+    png = charts.style_heatmap_chart(photo, "food", explanation(heat, 0.8, (0, 100, 400)))
+    assert rendered(png).shape[:2] == charts.heatmap_size(600, 400)[::-1]
