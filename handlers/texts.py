@@ -36,6 +36,7 @@ PRIVACY = (
     "• <b>Photos you send</b> are analysed in memory and never written to disk.{kept_copy}\n"
     "• <b>Public Instagram posts</b> I fetch: likes, comments, captions and numbers derived from "
     "the photos (never the photos), kept for {retention} days to report changes, then deleted.\n"
+    "• <b>Change reports</b> I send you are deleted from my outbox {retention} days later.\n"
     "• I never ask for your Instagram password.\n\n"
     "/export sends you everything about you; /forget deletes it."
 )
