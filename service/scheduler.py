@@ -170,19 +170,17 @@ class ReportScheduler:
         )
         return last_due is not None and snapshot_taken_at < last_due
 
-    def reconcile(
-        self, followed: dict[tuple[str, str], datetime | None], now: datetime
-    ) -> tuple[list[str], list[str]]:
-        """Jobs for exactly the followed (username, period) pairs; returns (added, dropped) ids.
+    def reconcile(self, followed: dict[tuple[str, str], datetime | None], now: datetime) -> None:
+        """Jobs for exactly the followed (username, period) pairs; logs what it repaired.
 
         `followed` maps each pair to its snapshot's time (None without one). A job rebuilt
         runs at once when a run was due since that snapshot, as a missed run would.
         """
         jobs = {job.id: job for job in self.scheduler.get_jobs()}
-        added = sorted(job_id(*pair) for pair in followed if job_id(*pair) not in jobs)
-        for (username, period), taken_at in followed.items():
-            if job_id(username, period) in added:
-                self.ensure(username, period, run_now=self._missed(period, taken_at, now))
+        missing = {pair: taken for pair, taken in followed.items() if job_id(*pair) not in jobs}
+        for (username, period), taken_at in missing.items():
+            self.ensure(username, period, run_now=self._missed(period, taken_at, now))
+        added = sorted(job_id(*pair) for pair in missing)
         dropped = sorted(
             key
             for key, job in jobs.items()
@@ -196,7 +194,6 @@ class ReportScheduler:
                 ", ".join(added) or "none",
                 ", ".join(dropped) or "none",
             )
-        return added, dropped
 
     def shutdown(self) -> None:
         global _active
