@@ -498,7 +498,8 @@ def _mark_group(ax: Axes, letter: str, colour: str) -> None:
 
 HEATMAP_MARGIN_PX = 30
 HEATMAP_TITLE_PX = 110
-HEATMAP_LEGEND_PX = 280
+HEATMAP_LEGEND_PX = 330
+"""Room for the colour bar and up to six lines of notes (the four notes at their longest)."""
 HEATMAP_ASPECTS = (0.5, 1.5)
 """The photo panel follows the photo's height/width within these bounds (letterboxed beyond)."""
 _UNSEEN_VEIL = (1.0, 1.0, 1.0, 0.6)
@@ -545,7 +546,7 @@ def heatmap_overlay(
     ax.imshow(mappable.to_rgba(values), extent=extent, interpolation="bilinear")
     if seen is not None:
         _veil_unseen(ax, seen, width, height)
-    bar_y = (HEATMAP_LEGEND_PX - 70) / fig_h
+    bar_y = (HEATMAP_LEGEND_PX - 62) / fig_h
     bar = fig.add_axes((0.25, bar_y, 0.5, 18 / fig_h))
     colourbar = fig.colorbar(mappable, cax=bar, orientation="horizontal", ticks=[0, 1])
     colourbar.ax.set_xticklabels(["low", "high"], fontsize=theme.SMALL_SIZE, family=theme.FONT)
@@ -553,7 +554,7 @@ def heatmap_overlay(
     bar.set_title(theme.plain(legend), fontsize=theme.LABEL_SIZE, family=theme.FONT)
     fig.text(
         0.5,
-        bar_y - 45 / fig_h,
+        bar_y - 38 / fig_h,
         "\n".join(theme.plain(theme.wrap(note, 90, max_lines=3)) for note in notes),
         ha="center",
         va="top",
@@ -597,7 +598,7 @@ def heatmap_notes(style: str, why: StyleExplanation, photo_shape: tuple[int, ...
     if not why.heat.any():
         notes.append("Hiding any one part changed little: no single region stood out.")
     if why.seen[2] < max(photo_shape[:2]):
-        notes.append("The model sees only the square in the middle; the veiled edges it ignores.")
+        notes.append("The veiled edges are outside the square the model sees.")
     return notes
 
 

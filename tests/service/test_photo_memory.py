@@ -1,13 +1,23 @@
 """The short-lived photo memory behind "Why <style>?": expiry on a controlled clock, one
-person's token useless to another, /forget, and the size bounds."""
+person's token useless to another, /forget, and the size bounds; and how the service uses it
+(the setting turns it off, a heat map counts against the hourly allowance)."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import numpy as np
 import pytest
 
+from analyzers.pipeline import LoadedAnalyzers
 from analyzers.types import DecodedImage
+from bot.settings import Settings
+from service.app import KEPT_SIDE, DigService
+from service.errors import Busy
 from service.photo_memory import KeptPhoto, PhotoMemory
+from tests.fixtures.instagram_fixture import coffee_jpeg
 
 ALICE, BOB = 1, 2
 TTL = 15 * 60
@@ -92,3 +102,46 @@ def test_bounds_evict_the_oldest(clock: Clock) -> None:
 def test_zero_minutes_means_disabled(clock: Clock) -> None:
     assert not PhotoMemory(0, clock).enabled
     assert PhotoMemory(TTL, clock).enabled
+
+
+@asynccontextmanager
+async def started(
+    settings: Settings, analyzers: LoadedAnalyzers, **sections: dict[str, Any]
+) -> AsyncIterator[DigService]:
+    changed = settings.model_copy(
+        update={
+            name: getattr(settings, name).model_copy(update=values)
+            for name, values in sections.items()
+        }
+    )
+    service = DigService(changed, analyzers=analyzers, clock=Clock())
+    await service.start()
+    await service.people.touch(ALICE, ALICE, None)  # as the bot does for every update
+    try:
+        yield service
+    finally:
+        await service.close()
+
+
+@pytest.mark.slow
+async def test_zero_minutes_keeps_no_photo_and_offers_no_button(
+    settings: Settings, analyzers: LoadedAnalyzers
+) -> None:
+    async with started(settings, analyzers, privacy={"photo_memory_minutes": 0}) as service:
+        report = await service.photo_report(coffee_jpeg(), user_id=ALICE)
+        assert report.explain is None and len(service.photos) == 0
+
+
+@pytest.mark.slow
+async def test_a_heat_map_is_an_analysis_for_the_hourly_allowance(
+    settings: Settings, analyzers: LoadedAnalyzers
+) -> None:
+    async with started(settings, analyzers, analysis={"per_person_per_hour": 2}) as service:
+        report = await service.photo_report(coffee_jpeg(), user_id=ALICE)
+        assert report.explain is not None
+        kept = service.kept_photo(ALICE, report.explain.token)
+        assert kept is not None and max(kept.image.width, kept.image.height) <= KEPT_SIDE
+        png = await service.explain_photo(ALICE, kept)
+        assert png.startswith(b"\x89PNG")
+        with pytest.raises(Busy):
+            await service.explain_photo(ALICE, kept)
