@@ -1,4 +1,5 @@
-"""Photos: one photo (selfie report), an album (ranked), an image sent as a file, and videos."""
+"""Photos: one photo (selfie report), an album (ranked), an image sent as a file, and videos;
+the "Why <style>?" button under a photo or album report (its heat map)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from handlers import texts
 from handlers.keyboards import WhyStyleCB, why_style_keyboard
 from handlers.replies import StatusMessage, send_report
 from reports.charts import style_words
-from service.app import DigService, ExplainOffer, Report
+from service.app import DigService, Report
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 """Telegram lets bots download files up to 20 MB."""
@@ -119,7 +120,7 @@ async def photo_report(
 
 
 def _why_keyboard(report: Report) -> InlineKeyboardMarkup | None:
-    offer: ExplainOffer | None = report.explain
+    offer = report.explain
     if offer is None:
         return None
     style = style_words(offer.style)

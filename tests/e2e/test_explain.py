@@ -116,8 +116,11 @@ async def test_why_button_draws_the_heat_map_and_expires(running: Running, clock
     assert len(running.service.photos) == 0
 
 
-async def test_forget_drops_the_kept_photo(running: Running) -> None:
+async def test_privacy_tells_and_forget_drops_the_kept_photo(running: Running) -> None:
     client = running.client
+    sent = await client.send_text(ALICE, "/privacy")
+    told = await client.wait_for(ALICE, lambda m: len(m) >= 1, after=sent["message_id"])
+    assert "stays in memory for 15 minutes" in told[0]["text"]
     message_id, button = await report_with_button(running, ALICE, [coffee_jpeg()])
     sent = await client.send_text(ALICE, "/forget")
     asked = await client.wait_for(ALICE, lambda m: len(m) >= 1, after=sent["message_id"])
