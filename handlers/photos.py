@@ -145,10 +145,10 @@ async def why_style(
     await query.answer(texts.WHY_WORKING)
     chat_id = query.message.chat.id
     async with ChatActionSender.upload_photo(bot=bot, chat_id=chat_id):
-        png = await service.explain_photo(user_id, kept)
+        jpeg = await service.explain_photo(user_id, kept)
     await bot.send_photo(
         chat_id,
-        BufferedInputFile(png, "why.png"),
+        BufferedInputFile(jpeg, "why.jpg"),
         caption=texts.WHY_CAPTION.format(style=style_words(kept.style)),
     )
 

@@ -275,16 +275,16 @@ class DigService:
         return self.photos.recall(user_id, token)
 
     async def explain_photo(self, user_id: int, kept: KeptPhoto) -> bytes:
-        """The PNG of where the image-only style model looked for the kept photo's style.
+        """The JPEG of where the image-only style model looked for the kept photo's style.
 
         Counts as an analysis (the same admission limits); the work runs in the worker pool.
         """
         async with self.admission.slot(user_id):
             why = await self.analysis.explain_style(kept.image, kept.style)
-            [(_, png)] = await self._render(
+            [(_, jpeg)] = await self._render(
                 ("why", lambda: charts.style_heatmap_chart(kept.image.pixels, kept.style, why))
             )
-        return png
+        return jpeg
 
     # --- people and subscriptions ---------------------------------------------------------------
 

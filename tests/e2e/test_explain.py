@@ -103,7 +103,7 @@ async def test_why_button_draws_the_heat_map_and_expires(running: Running, clock
     heat_map = next(m for m in replies if m["photos"])
     assert "Where the model looked for" in heat_map["text"]
     image = Image.open(io.BytesIO(await client.download(heat_map["photos"][0])))
-    assert image.format == "PNG"
+    assert image.format == "JPEG"
     width, height = image.size
     assert width == charts.heatmap_size(*COFFEE_SIZE)[0]
     photo_h = height - charts.HEATMAP_TITLE_PX - charts.HEATMAP_LEGEND_PX

@@ -1,22 +1,25 @@
 """The "Why <style>?" chart: the photo keeps its aspect, the heat shows where it is hot and
 not elsewhere, the part the model never sees is veiled, and the caveats say when the map means
-little."""
+little. (These charts are JPEG: mostly photo. DIGBOT_REPORT_PREVIEWS=<folder> keeps one.)"""
 
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+from skimage import data as skdata
 
 from analyzers.explain import StyleExplanation
 from reports import charts, theme
 
 
-def rendered(png: bytes) -> np.ndarray:
-    image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG"
+def rendered(jpeg: bytes) -> np.ndarray:
+    image = Image.open(io.BytesIO(jpeg))
+    assert image.format == "JPEG"
     return np.asarray(image.convert("RGB")).astype(np.float32)
 
 
@@ -56,7 +59,9 @@ def test_heat_is_drawn_where_it_is_hot_and_the_photo_shows_elsewhere() -> None:
     half = panel.shape[1] // 2
     cold = panel[10:-10, 10 : half - 10]
     hot = panel[10:-10, half + 10 : -10]
-    assert np.abs(cold - 128).max() <= 3  # see-through: the grey photo, unchanged
+    assert (
+        np.abs(cold - 128).max() <= 6
+    )  # see-through (JPEG may move a grey level a little): the grey photo, unchanged
     colour = hot.reshape(-1, 3).mean(axis=0)
     assert colour[0] > colour[2] + 40 and colour[0] > 160  # inferno's hot end: yellow-white
 
@@ -71,7 +76,7 @@ def test_the_part_the_model_never_sees_is_veiled() -> None:
     scale = panel.shape[1] / width
     inside = panel[20:-20, round(150 * scale) : round(450 * scale)]
     outside = panel[20:-20, 5 : round(90 * scale)]
-    assert np.abs(inside - 60).max() <= 3
+    assert np.abs(inside - 60).max() <= 6
     assert outside.mean() > 60 + 80  # lightened by the white veil
 
 
@@ -101,8 +106,14 @@ def test_notes_say_when_the_map_means_little() -> None:
 
 
 def test_style_heatmap_chart_renders() -> None:
-    photo = np.full((400, 600, 3), 120, np.uint8)
+    photo = skdata.coffee()  # 600 x 400
     heat = np.zeros((400, 600), np.float32)
-    heat[150:250, 250:350] = 1.0
-    png = charts.style_heatmap_chart(photo, "food", explanation(heat, 0.8, (0, 100, 400)))
-    assert rendered(png).shape[:2] == charts.heatmap_size(600, 400)[::-1]
+    heat[150:250, 250:350] = np.linspace(0.2, 1.0, 100)[None, :]
+    jpeg = charts.style_heatmap_chart(photo, "food", explanation(heat, 0.8, (25, 125, 350)))
+    pixels = rendered(jpeg)
+    assert pixels.shape[:2] == charts.heatmap_size(600, 400)[::-1]
+    assert pixels.std() > 25  # not blank
+    previews = os.environ.get("DIGBOT_REPORT_PREVIEWS")
+    if previews:
+        Path(previews).mkdir(parents=True, exist_ok=True)
+        (Path(previews) / "heatmap.jpg").write_bytes(jpeg)

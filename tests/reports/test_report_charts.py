@@ -50,8 +50,6 @@ def assert_chart(png: bytes, aspect: float, min_std: float = 8.0) -> np.ndarray:
 def full_charts(
     profile: ProfileAnalysis, selfie: PhotoAnalysis, album: AlbumAnalysis
 ) -> dict[str, bytes]:
-    heat = np.zeros((16, 16))
-    heat[2:8, 5:11] = np.linspace(0.3, 1.0, 6)[:, None]
     assert profile.personality is not None and profile.habits is not None
     return {
         "style_mix": charts.style_mix_chart(profile.style_shares, "@night.owl_eats: photo styles"),
@@ -60,7 +58,6 @@ def full_charts(
         "engagement": charts.engagement_chart(profile.posts, profile.followers),
         "selfie_card": charts.selfie_card(selfie),
         "album": charts.album_chart(album),
-        "heatmap": charts.heatmap_overlay(data.astronaut(), heat, "Where the style model looked"),
     }
 
 
@@ -69,7 +66,6 @@ ASPECTS = {
     "big_five": 0.75,
     "styles": 0.75,
     "personality": 0.75,
-    "heatmap": charts.heatmap_size(512, 512)[1] / WIDTH,  # the astronaut: 512 x 512
 }
 
 
@@ -217,15 +213,6 @@ def test_album_chart_variants(sample_album: AlbumAnalysis) -> None:
     )
     for album in (one, empty, ten):
         assert_chart(charts.album_chart(album), 1.0)
-
-
-def test_heatmap_checks_shapes_and_accepts_grey_photos() -> None:
-    heat = np.random.default_rng(0).random((7, 9))
-    coins = data.coins()
-    width, height = charts.heatmap_size(coins.shape[1], coins.shape[0])
-    assert_chart(charts.heatmap_overlay(coins, heat, "grey"), height / width)
-    with pytest.raises(ValueError):
-        charts.heatmap_overlay(data.astronaut(), np.zeros((3, 3, 3)), "bad")
 
 
 def test_profile_chart_jobs_pick_what_there_is_to_show(

@@ -141,7 +141,7 @@ async def test_a_heat_map_is_an_analysis_for_the_hourly_allowance(
         assert report.explain is not None
         kept = service.kept_photo(ALICE, report.explain.token)
         assert kept is not None and max(kept.image.width, kept.image.height) <= KEPT_SIDE
-        png = await service.explain_photo(ALICE, kept)
-        assert png.startswith(b"\x89PNG")
+        jpeg = await service.explain_photo(ALICE, kept)
+        assert jpeg.startswith(b"\xff\xd8\xff")
         with pytest.raises(Busy):
             await service.explain_photo(ALICE, kept)
