@@ -1,7 +1,7 @@
 """What made a photo its style: an occlusion heat map from the image-only style head.
 
 A grey square slides over the backbone's 224x224 centre crop (GRID x GRID positions, run in
-batches of BATCH crops); where hiding a region lowers the style's probability most, the map is
+batches of BATCH crops); where hiding a region lowers the style's log-odds most, the map is
 hottest. The map is drawn back onto the photo's own pixels; the parts outside the centre crop
 (which the model never sees) are 0.
 """
@@ -69,12 +69,22 @@ def explain_style(
         [model.run(np.stack(batch[i : i + BATCH]))[2] for i in range(0, len(batch), BATCH)]
     )
     column = STYLE_IDS.index(style)
-    probability = float(styles[0, column] / styles[0].sum())
-    drop = np.clip(styles[0, column] - styles[1:, column], 0.0, None).reshape(GRID, GRID)
+    shares = styles[:, column].astype(np.float64) / styles.sum(axis=1)
+    odds = _log_odds(shares)
+    drop = np.clip(odds[0] - odds[1:], 0.0, None).reshape(GRID, GRID)
     if drop.max() > 0:
         drop /= drop.max()
     seen = seen_square(image.height, image.width)
-    return StyleExplanation(_onto_photo(drop.astype(np.float32), seen, image), probability, seen)
+    heat = _onto_photo(drop.astype(np.float32), seen, image)
+    return StyleExplanation(heat, float(shares[0]), seen)
+
+
+def _log_odds(p: np.ndarray) -> np.ndarray:
+    """log(p / (1 - p)), clipped away from 0 and 1. Drops are measured in log-odds because a
+    confident head (p = 0.999) barely moves in probability when one patch is hidden: the
+    probability map is then one hot spot, the log-odds map shows every part that mattered."""
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.asarray(np.log(p / (1 - p)))
 
 
 def seen_square(height: int, width: int) -> tuple[int, int, int]:

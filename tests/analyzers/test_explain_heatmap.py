@@ -64,3 +64,13 @@ def test_batch_size_does_not_change_the_map(
 
 def test_no_backbone_among_other_analyzers() -> None:
     assert backbone_of([object()]) is None
+
+
+def test_a_confident_photo_still_gets_a_graded_map(vision: VisionAnalyzer) -> None:
+    # The head is 99.9% sure of Chelsea the cat: measured in probability, hiding any one patch
+    # barely matters and the map was mostly one hot spot (48% of the seen pixels above 0.2);
+    # in log-odds the cat's face shows (97%).
+    why = explain_style(decoded(skdata.chelsea()), "cute_animals", backbone_of([vision]))
+    top, left, side = why.seen
+    assert why.probability > 0.99
+    assert (why.heat[top : top + side, left : left + side] > 0.2).mean() > 0.6
