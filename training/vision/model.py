@@ -3,7 +3,10 @@
 The head is a multinomial logistic regression on the 1,280-d embedding (standardised; the
 scaler is folded into the weights so the TFLite graph needs one matmul). The combiner is a
 second logistic regression on `analyzers.style.combiner_features`, fitted on out-of-fold head
-probabilities so that it never sees head outputs on the head's own training images.
+probabilities so that it never sees head outputs on the head's own training images. It sees
+two out-of-fold versions of every training photo: from random folds (the head on familiar
+kinds of photo) and from folds that hold out whole sources (the head on an unseen collection,
+where it is often wrong), so it learns how far to trust the head against the other cues.
 """
 
 from __future__ import annotations
@@ -76,12 +79,42 @@ def choose_c(embeddings: np.ndarray, labels: np.ndarray) -> tuple[float, dict[fl
     return max(scores, key=scores.__getitem__), scores
 
 
-def out_of_fold_head(embeddings: np.ndarray, labels: np.ndarray, c: float) -> np.ndarray:
-    """Head probabilities for every training image from a head that did not train on it."""
+def random_folds(labels: np.ndarray) -> np.ndarray:
+    """Fold of every training image, stratified by style."""
+    folds = np.zeros(len(labels), int)
+    splitter = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+    for k, (_, held) in enumerate(splitter.split(np.zeros(len(labels)), labels)):
+        folds[held] = k
+    return folds
+
+
+def source_folds(labels: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """Fold of every training image such that a style with several sources has each whole
+    source in its own fold: the head then predicts photos of a collection it never saw, as it
+    will on a new Instagram account. A single-source style is split at random."""
+    rng = np.random.default_rng(SEED)
+    folds = np.zeros(len(labels), int)
+    for label in np.unique(labels):
+        members = labels == label
+        label_sources = np.unique(sources[members])
+        if len(label_sources) > 1:
+            offset = int(rng.integers(FOLDS))
+            for i, source in enumerate(label_sources):
+                folds[members & (sources == source)] = (offset + i) % FOLDS
+        else:
+            index = np.flatnonzero(members)
+            folds[index] = rng.permutation(len(index)) % FOLDS
+    return folds
+
+
+def out_of_fold_head(
+    embeddings: np.ndarray, labels: np.ndarray, c: float, folds: np.ndarray
+) -> np.ndarray:
+    """Head probabilities for every training image from a head that did not train on its fold."""
     out = np.zeros((len(labels), len(HEAD_CLASSES)))
-    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-    for train, held in folds.split(embeddings, labels):
-        out[held] = fit_head(embeddings[train], labels[train], c).proba(embeddings[held])
+    for k in np.unique(folds):
+        held = folds == k
+        out[held] = fit_head(embeddings[~held], labels[~held], c).proba(embeddings[held])
     return out
 
 

@@ -4,10 +4,11 @@
 
 For each protocol (splits.PROTOCOLS), on its training part only (photos labelled "other"
 excluded): the head on the embeddings (its C chosen once, on a validation part of the random
-protocol's training data), out-of-fold head probabilities, and one combiner per
-variant (which parts it may use), saved under var/vision/. The random protocol's head and
-combiners are the shipped ones: `export.py` puts the head in the TFLite graph, and this script
-writes the combiners with and without the face cue to analyzers/models/style_combiner.json.
+protocol's training data), out-of-fold head probabilities (random folds and folds by source, see
+model.py), and one combiner per variant (which parts it may use), saved under var/vision/.
+The random protocol's head and combiners are the shipped ones: `export.py` puts the head in
+the TFLite graph, and this script writes the combiners with and without the face cue to
+analyzers/models/style_combiner.json.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from training.vision.model import (
     fit_head,
     imagenet_evidence_from_logits,
     out_of_fold_head,
+    random_folds,
+    source_folds,
     write_shipped,
 )
 from training.vision.paths import MODELS_DIR, VAR_DIR
@@ -65,8 +68,14 @@ def main() -> None:
             print(f"[{protocol}] head C by validation macro-F1: {scores} -> C = {c}")
         print(f"[{protocol}] fitting the head on {train.sum()} photos")
         fit_head(emb, y, c).save(head_path(protocol))
-        oof = out_of_fold_head(emb, y, c)
-        x = features(oof, evidence[train], f["stats"][train], faces[train])
+        cues = (evidence[train], f["stats"][train], faces[train])
+        x = np.concatenate(
+            [
+                features(out_of_fold_head(emb, y, c, random_folds(y)), *cues),
+                features(out_of_fold_head(emb, y, c, source_folds(y, sources[train])), *cues),
+            ]
+        )
+        y = np.concatenate([y, y])
         for variant, parts in VARIANTS.items():
             combiner = fit_combiner(x, y, feature_columns(parts))
             combiner.save(combiner_path(protocol, variant))
