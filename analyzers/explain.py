@@ -41,7 +41,7 @@ def backbone_of(analyzers: Iterable[object]) -> VisionModel | None:
     """The loaded vision analyzer's model, so the heat map reuses it instead of loading a copy."""
     for analyzer in analyzers:
         if isinstance(analyzer, VisionAnalyzer):
-            return analyzer._model
+            return analyzer.model
     return None
 
 

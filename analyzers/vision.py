@@ -105,7 +105,8 @@ class VisionAnalyzer:
     name: ClassVar[str] = "vision"
 
     def __init__(self, model_path: Path = MODEL_PATH) -> None:
-        self._model = VisionModel(model_path)
+        self.model = VisionModel(model_path)
+        """The loaded TFLite model; the heat map (analyzers/explain.py) reuses it."""
         self._names = imagenet_names()
 
     def analyze(self, photo: PhotoContext) -> VisionOutput:
@@ -116,7 +117,7 @@ class VisionAnalyzer:
         if not images:
             return []
         crops = np.stack([crop_for_backbone(image.pixels) for image in images])
-        embs, imagenet, styles = self._model.run(crops)
+        embs, imagenet, styles = self.model.run(crops)
         return [self._output(e, p, s) for e, p, s in zip(embs, imagenet, styles, strict=True)]
 
     def _output(self, emb: np.ndarray, probs: np.ndarray, style: np.ndarray) -> VisionOutput:

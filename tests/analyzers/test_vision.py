@@ -65,7 +65,7 @@ def test_non_rgb_uint8_is_rejected(bad: np.ndarray) -> None:
 @pytest.mark.parametrize("name", list(REFERENCE))
 def test_tflite_reproduces_reference(vision: VisionAnalyzer, name: str) -> None:
     crop = crop_for_backbone(sample(name))[None]
-    emb, probs, style = vision._model.run(crop)
+    emb, probs, style = vision.model.run(crop)
     ref = REFERENCE[name]
     assert int(probs[0].argmax()) == ref["top5"][0]
     assert set(np.argsort(probs[0])[::-1][:3]) <= set(ref["top5"])
@@ -124,8 +124,8 @@ def test_style_heatmap_covers_the_photo(vision: VisionAnalyzer) -> None:
     from analyzers.explain import style_heatmap
 
     image = decoded(sample("chelsea"))
-    heat = style_heatmap(image, "cute_animals", vision._model)
+    heat = style_heatmap(image, "cute_animals", vision.model)
     assert heat.shape == (image.height, image.width)
     assert heat.min() >= 0.0 and 0.5 < heat.max() <= 1.0
     with pytest.raises(ValueError):
-        style_heatmap(image, "not_a_style", vision._model)
+        style_heatmap(image, "not_a_style", vision.model)
