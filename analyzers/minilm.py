@@ -60,8 +60,8 @@ class MiniLM:
         """Word-piece ids of `text` without [CLS]/[SEP]."""
         return list(self._tokenizer.encode(text, add_special_tokens=False).ids)
 
-    def _windows(self, ids: list[int]) -> list[list[int]]:
-        step = WINDOW - 2
+    def _windows(self, ids: list[int], window: int) -> list[list[int]]:
+        step = window - 2
         chunks = [ids[i : i + step] for i in range(0, len(ids), step)] or [[]]
         return [[_CLS, *chunk, _SEP] for chunk in chunks]
 
@@ -118,18 +118,25 @@ class MiniLM:
         return _normalise(pooled)
 
     def embed(
-        self, texts: Sequence[str], batch_size: int = 32, max_windows: int | None = None
+        self,
+        texts: Sequence[str],
+        batch_size: int = 32,
+        max_windows: int | None = None,
+        window: int = WINDOW,
     ) -> np.ndarray:
         """One L2-normalised float32 vector of 384 per text (long texts: mean of windows).
 
-        `max_windows` keeps only a text's first windows (training uses 1 to bound its cost).
+        `window` is the window length in word pieces including [CLS]/[SEP] (at most WINDOW;
+        the model was fine-tuned on 128). `max_windows` keeps only a text's first windows.
         """
+        if not 3 <= window <= WINDOW:
+            raise ValueError(f"window must be 3..{WINDOW} word pieces, got {window}")
         windows: list[list[int]] = []
         owner: list[int] = []
         for t, text in enumerate(texts):
-            for window in self._windows(self._pieces(text))[:max_windows]:
-                windows.append(window)
-                owner.append(t)
+            pieces = self._windows(self._pieces(text), window)[:max_windows]
+            windows.extend(pieces)
+            owner.extend([t] * len(pieces))
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
         vectors = np.zeros((len(windows), DIM), dtype=np.float32)
         for start in range(0, len(order), batch_size):

@@ -1,28 +1,37 @@
 """Big Five personality from a profile's captions (see analyzers/models/PERSONALITY.md).
 
 The captions become English-like prose (analyzers/text.py: hashtags split into words, mentions
-and URLs dropped, emoji named), are turned into word 1-2-gram and character 2-5-gram TF-IDF
-features and scored by one logistic regression per trait trained on the Pennebaker & King
-essays (the best of the measured models, see the card). A score is the model's probability
-that the writer is in the essays' "high" group for the trait; it is not a percentile of the
-population. Below `min_words` of English text, or when the captions are not English, there are
-no scores and `reason` says why.
+and URLs dropped, emoji named) and are scored by a stack trained on the Pennebaker & King essays
+(the best of the measured models, see the card). Three base models each give one logit per trait:
 
-The artifact is one .npz of plain arrays (vocabularies as unicode arrays, idf, weights) plus a
-JSON of metadata; it is read into scikit-learn vectorizers built with a fixed vocabulary, so
-no pickled scikit-learn object is involved.
+- `tfidf`: word 1-2-gram + character 2-5-gram TF-IDF, logistic regression;
+- `nblr`: NB-LR (Wang & Manning 2012): the same terms' presence scaled by their naive-Bayes
+  log-count ratio for the trait, logistic regression;
+- `lexicon`: VADER sentiment + Empath categories, standardised, logistic regression;
+
+and a second-level logistic regression per trait combines the three logits into P(high). A
+score is that probability, the writer's lean towards the essays' "high" group of the trait; it
+is not a percentile of the population. Below `min_words` of English text, or when the captions
+are not English, there are no scores and `reason` says why.
+
+The artifact is one .npz of plain arrays (vocabularies as unicode arrays, idf, ratios, weights)
+plus a JSON of metadata; no pickled scikit-learn object is involved.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+from empath import Empath
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analyzers.text import count_words, detect_language, profile_text
 from analyzers.types import TRAIT_IDS, AnalyzerUnavailable, PersonalityResult, ProfileInput
@@ -58,15 +67,67 @@ PERSONALITY_CAVEAT = (
 """What the scores are not, for reports."""
 
 
+BASE_MODELS = ("tfidf", "nblr", "lexicon")
+"""The stack's base models, in the order of the second level's weights."""
+VADER_KEYS = ("neg", "neu", "pos", "compound")
+LOGIT_LIMIT = float(np.log((1 - 1e-6) / 1e-6))
+"""Base logits are clipped here, as the probabilities were clipped when the stack was trained."""
+
+
+def lexicon_features(texts: Sequence[str]) -> np.ndarray:
+    """(n, 4 + 194): VADER neg/neu/pos/compound of the whole text, then Empath's category
+    shares (normalised by the number of words), in `lexicon_names()` order."""
+    rows = []
+    for text in texts:
+        vader = _vader().polarity_scores(text)
+        empath = _empath().analyze(text, normalize=True) or {}
+        rows.append([vader[k] for k in VADER_KEYS] + list(empath.values()))
+    return np.nan_to_num(np.array(rows, dtype=np.float64))
+
+
+def lexicon_names() -> list[str]:
+    return [f"vader_{k}" for k in VADER_KEYS] + list(_empath().cats)
+
+
+@cache
+def _vader() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+@cache
+def _empath() -> Empath:
+    return Empath()
+
+
+@dataclass(frozen=True)
+class Linear:
+    """One logistic regression per trait on (optionally standardised) features."""
+
+    coef: np.ndarray
+    """(5, features), TRAIT_IDS order."""
+    intercept: np.ndarray
+    mean: np.ndarray | None = None
+    scale: np.ndarray | None = None
+
+    def logits(self, x: np.ndarray | sparse.csr_matrix) -> np.ndarray:
+        if self.mean is not None and self.scale is not None:
+            x = (np.asarray(x) - self.mean) / self.scale
+        return np.asarray(x @ self.coef.T) + self.intercept
+
+
 @dataclass(frozen=True)
 class PersonalityModel:
-    """The shipped artifact: TF-IDF vocabularies, one logistic regression per trait, the curve."""
+    """The shipped artifact: vocabularies, the three base models, the second level, the curve."""
 
     word: TfidfVectorizer
     char: TfidfVectorizer
-    coef: np.ndarray
-    """(5, features), TRAIT_IDS order; word features first, then character features."""
-    intercept: np.ndarray
+    tfidf: Linear
+    nb_ratio: np.ndarray
+    """(5, features): each trait's log-count ratio of the (binary) terms."""
+    nblr: Linear
+    lexicon: Linear
+    meta: Linear
+    """(5, 3): per trait, the weights of the three base logits (BASE_MODELS order)."""
     min_words: int
     curve_words: np.ndarray
     curve_confidence: np.ndarray
@@ -74,36 +135,90 @@ class PersonalityModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> PersonalityModel:
         meta = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(meta["traits"]) != TRAIT_IDS:
-            raise ValueError(f"{path} lists traits {meta['traits']}, expected {TRAIT_IDS}")
-        with np.load(path.parent / meta["arrays"]) as arrays:
-            word = _vectorizer(WORD_TFIDF, arrays["word_terms"], arrays["word_idf"])
-            char = _vectorizer(CHAR_TFIDF, arrays["char_terms"], arrays["char_idf"])
-            coef, intercept = arrays["coef"], arrays["intercept"]
-        if coef.shape != (len(TRAIT_IDS), len(word.idf_) + len(char.idf_)):
-            raise ValueError(f"{path}: weights of shape {coef.shape} do not fit the vocabularies")
+        with np.load(path.parent / meta["arrays"]) as a:
+            arrays = {k: a[k] for k in a.files}
+        return cls.from_arrays(meta, arrays)
+
+    @classmethod
+    def from_arrays(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> PersonalityModel:
+        """The model from the JSON metadata and the .npz arrays (training builds fold models
+        this way too)."""
+        if tuple(meta["traits"]) != TRAIT_IDS or tuple(meta["base_models"]) != BASE_MODELS:
+            raise ValueError(f"the artifact lists {meta['traits']} / {meta['base_models']}")
+        word = _vectorizer(WORD_TFIDF, arrays["word_terms"], arrays["word_idf"])
+        char = _vectorizer(CHAR_TFIDF, arrays["char_terms"], arrays["char_idf"])
+        if list(arrays["lexicon_names"]) != lexicon_names():
+            raise ValueError("the artifact's lexicon features differ from the installed Empath")
+        shape = (len(TRAIT_IDS), len(word.idf_) + len(char.idf_))
+        if {arrays[k].shape for k in ("tfidf_coef", "nb_ratio", "nblr_coef")} != {shape}:
+            raise ValueError("the artifact's weights do not fit its vocabularies")
         curve = meta["confidence_curve"]
         return cls(
             word=word,
             char=char,
-            coef=coef.astype(np.float64),
-            intercept=intercept.astype(np.float64),
+            tfidf=_linear(arrays, "tfidf"),
+            nb_ratio=arrays["nb_ratio"].astype(np.float64),
+            nblr=_linear(arrays, "nblr"),
+            lexicon=_linear(arrays, "lexicon"),
+            meta=_linear(arrays, "meta"),
             min_words=int(meta["min_words"]),
             curve_words=np.asarray(curve["words"], dtype=float),
             curve_confidence=np.asarray(curve["confidence"], dtype=float),
         )
 
-    def features(self, texts: list[str]) -> sparse.csr_matrix:
+    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """TF-IDF features: word block (len(word.idf_) columns), then character block."""
         return sparse.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
+
+    def base_logits(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, 5 traits, 3 base models) logits, clipped to +-LOGIT_LIMIT."""
+        x = self.features(texts)
+        binary = x.copy()
+        binary.data[:] = 1.0
+        z = [
+            self.tfidf.logits(x),
+            nb_logits(binary, self.nb_ratio, self.nblr, len(self.word.idf_)),
+            self.lexicon.logits(lexicon_features(texts)),
+        ]
+        return np.clip(np.stack(z, axis=-1), -LOGIT_LIMIT, LOGIT_LIMIT)
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """P(high), (n, 5 traits in TRAIT_IDS order)."""
+        z = (self.base_logits(texts) * self.meta.coef).sum(-1) + self.meta.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
     def probabilities(self, text: str) -> np.ndarray:
         """P(high) per trait for one text (TRAIT_IDS order)."""
-        z = self.features([text]) @ self.coef.T + self.intercept
-        return np.asarray(1.0 / (1.0 + np.exp(-z[0])), dtype=float)
+        return np.asarray(self.predict([text])[0], dtype=float)
 
     def confidence(self, words: int) -> float:
         """The learning curve's share of the full-text accuracy gain reached at `words` words."""
         return float(np.interp(words, self.curve_words, self.curve_confidence))
+
+
+def nb_logits(
+    binary: sparse.csr_matrix, ratio: np.ndarray, model: Linear, split: int
+) -> np.ndarray:
+    """NB-LR logits, (n, 5): per trait, the binary terms times the trait's ratio, each block
+    (columns < split: words, the rest: characters) L2-normalised, through `model`."""
+    z = np.zeros((binary.shape[0], ratio.shape[0]))
+    for block in (slice(0, split), slice(split, ratio.shape[1])):
+        x, r = binary[:, block], ratio[:, block]
+        norms = np.sqrt(np.asarray(x @ (r**2).T))
+        dots = np.asarray(x @ (r * model.coef[:, block]).T)
+        z += np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+    return z + model.intercept
+
+
+def _linear(arrays: dict[str, np.ndarray], name: str) -> Linear:
+    def get(key: str) -> np.ndarray | None:
+        value = arrays.get(f"{name}_{key}")
+        return None if value is None else value.astype(np.float64)
+
+    coef, intercept = get("coef"), get("intercept")
+    if coef is None or intercept is None:
+        raise KeyError(f"{name}_coef")
+    return Linear(coef, intercept, get("mean"), get("scale"))
 
 
 def _vectorizer(settings: dict[str, Any], terms: np.ndarray, idf: np.ndarray) -> TfidfVectorizer:

@@ -5,7 +5,9 @@
 The profile has `--posts` English captions of 12-30 words with hashtags, mentions and emoji
 (about 20 words each, so 24 posts are ~450 words). The analyzer is constructed and run once
 before timing (warm). Reported: the whole `analyze` call (median and slowest of the repeats)
-and its parts: caption cleaning, language detection, TF-IDF features + the five models.
+and its parts: caption cleaning, language detection, the stack (TF-IDF and NB-LR features and
+models, VADER + Empath features and model, second level), and of the stack the lexicon features
+alone.
 The machine is shared by several engineers: expect noise well above 10%.
 """
 
@@ -17,7 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from analyzers.personality import PersonalityAnalyzer
+from analyzers.personality import PersonalityAnalyzer, lexicon_features
 from analyzers.text import detect_language, profile_text
 from analyzers.types import PostInput, PostText, ProfileInput
 
@@ -74,7 +76,8 @@ def main() -> None:
         "analyze (whole)": lambda: analyzer.analyze(profile),
         "clean captions": lambda: profile_text(p.text for p in profile.posts),
         "detect language": lambda: detect_language(text),
-        "TF-IDF + 5 logistic regressions": lambda: analyzer.model.probabilities(text),
+        "stack (3 base models + second level)": lambda: analyzer.model.probabilities(text),
+        "  of which VADER + Empath features": lambda: lexicon_features([text]),
     }
     print(f"{args.posts} posts, {result.words} words, confidence {result.confidence}")
     print(f"construction (cold, loads the model): {load * 1000:.0f} ms\n")

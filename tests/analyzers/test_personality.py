@@ -1,4 +1,5 @@
-"""The personality analyzer: artifact loading, text gates, scores, and the reported CV figure."""
+"""The personality analyzer: artifact loading, text gates, the stack's formula, and the reported
+CV figure."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from analyzers.personality import (
     TRAIT_EXPLANATIONS,
     PersonalityAnalyzer,
     PersonalityModel,
+    lexicon_features,
 )
 from analyzers.types import TRAIT_IDS, AnalyzerUnavailable, PostInput, PostText, ProfileInput
 
@@ -123,33 +125,53 @@ def test_report_texts_cover_every_trait() -> None:
     assert "diagnosis" in PERSONALITY_CAVEAT and "hiring" in PERSONALITY_CAVEAT
 
 
-def test_model_probabilities_follow_the_logistic_formula() -> None:
+def test_the_stack_combines_three_base_logits_per_trait() -> None:
+    """Each base model is the logistic formula on its features; the score is the second
+    level's logistic formula on the three base logits of the trait."""
     model = PersonalityModel.load()
-    x = model.features(["I love my friends and parties"]).toarray()[0]
-    assert np.isclose(np.linalg.norm(x[: len(model.word.idf_)]), 1.0)  # each block L2-normed
-    expected = 1 / (1 + np.exp(-(model.coef @ x + model.intercept)))
-    assert np.allclose(model.probabilities("I love my friends and parties"), expected)
+    text = "I love my friends and parties, but exams make me so nervous"
+    z = model.base_logits([text])[0]  # (5 traits, 3 base models)
+    x = model.features([text]).toarray()[0]
+    split = len(model.word.idf_)
+    assert np.isclose(np.linalg.norm(x[:split]), 1.0)  # each TF-IDF block is L2-normed
+    assert np.allclose(z[:, 0], model.tfidf.coef @ x + model.tfidf.intercept)
+    for j in range(len(TRAIT_IDS)):
+        scaled = (x > 0) * model.nb_ratio[j]
+        blocks = [scaled[:split], scaled[split:]]
+        nb = sum(
+            block @ coef / np.linalg.norm(block)
+            for block, coef in zip(blocks, np.split(model.nblr.coef[j], [split]), strict=True)
+        )
+        assert np.isclose(z[j, 1], nb + model.nblr.intercept[j])
+    assert model.lexicon.mean is not None and model.lexicon.scale is not None
+    lex = (lexicon_features([text])[0] - model.lexicon.mean) / model.lexicon.scale
+    assert np.allclose(z[:, 2], model.lexicon.coef @ lex + model.lexicon.intercept)
+    expected = 1 / (1 + np.exp(-((z * model.meta.coef).sum(1) + model.meta.intercept)))
+    assert np.allclose(model.probabilities(text), expected)
 
 
 CHECK_PATH = MODEL_PATH.with_name("personality_check.npz")
 
 
+@pytest.mark.slow
 def test_held_out_fold_reproduces_the_reported_accuracy() -> None:
     """Score 150 held-out essays of CV fold 0, read from the raw data, with the shipped
-    vocabularies and fold 0's weights: the saved accuracy comes back, near the CV mean."""
+    vocabularies and fold 0's stack: the saved accuracy comes back, near the CV mean."""
     data = pytest.importorskip("training.personality.data")
     if not data.essays_path().exists():
         pytest.skip(f"essays data not found at {data.essays_path()} (set DIGBOT_DATA)")
     from training.personality.evaluate import essay_folds
 
     essays = data.load_essays()
-    model = PersonalityModel.load()
-    with np.load(CHECK_PATH) as check:
-        indices, coef, intercept = check["essay_indices"], check["coef"], check["intercept"]
-        saved, cv_mean = float(check["accuracy"]), float(check["cv_mean_accuracy"])
+    meta = json.loads(MODEL_PATH.read_text())
+    with np.load(MODEL_PATH.with_suffix(".npz")) as shipped, np.load(CHECK_PATH) as check:
+        arrays = {k: shipped[k] for k in shipped.files if k.endswith(("_terms", "_idf", "_names"))}
+        arrays |= {k: check[k] for k in check.files}
+    indices = arrays["essay_indices"]
+    saved, cv_mean = float(arrays["accuracy"]), float(arrays["cv_mean_accuracy"])
     assert set(indices) <= set(essay_folds(essays.labels)[0][1]), "check essays must be held out"
-    x = model.features([essays.texts[i] for i in indices])
-    predicted = (x @ coef.astype(np.float64).T + intercept) >= 0
+    fold_model = PersonalityModel.from_arrays(meta, arrays)
+    predicted = fold_model.predict([essays.texts[i] for i in indices]) >= 0.5
     accuracy = 100.0 * float((predicted == essays.labels[indices].astype(bool)).mean())
     assert accuracy == pytest.approx(saved, abs=1e-6)
     standard_error = 100.0 * np.sqrt(0.25 / len(indices))  # per trait; traits are correlated

@@ -17,13 +17,16 @@ Out-of-fold probabilities are cached under var/personality/ so ensembles are che
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from scipy import sparse
 from scipy.stats import pearsonr
 from sklearn.model_selection import KFold, StratifiedKFold
 
+from analyzers.personality import PersonalityModel, lexicon_features
 from analyzers.text import clean_caption
 from analyzers.types import TRAIT_IDS
 from training.personality.data import (
@@ -33,15 +36,21 @@ from training.personality.data import (
     load_essays,
     load_mypersonality,
 )
-from training.personality.embed import essay_embeddings, person_embeddings
-from training.personality.lexicon import nc_lexicon_features, open_lexicon_features
+from training.personality.embed import (
+    essay_embeddings,
+    person_embeddings,
+    whole_essay_embeddings,
+)
+from training.personality.lexicon import nc_lexicon_features
 from training.personality.models import (
     SEED,
     TfidfFeatures,
     dense_proba,
+    nb_proba,
     sparse_proba,
     sparse_proba_nested,
 )
+from training.personality.stacking import Base, inner_oof, stacked
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
 SparseProba = Callable[[sparse.csr_matrix, np.ndarray, sparse.csr_matrix], np.ndarray]
@@ -70,8 +79,39 @@ def _per_trait(
     return out
 
 
+def dense_base(x: np.ndarray, labels: np.ndarray) -> Base:
+    return lambda tr, te, j: dense_proba(x[tr], labels[tr, j], x[te])
+
+
+def sparse_base(
+    x: sparse.csr_matrix, labels: np.ndarray, proba: SparseProba = sparse_proba
+) -> Base:
+    return lambda tr, te, j: proba(x[tr], labels[tr, j], x[te])
+
+
+def nb_base(x: sparse.csr_matrix, split: int, labels: np.ndarray) -> Base:
+    """NB-LR on the binarised TF-IDF vocabulary (the same terms, presence only)."""
+    binary = x.copy()
+    binary.data[:] = 1.0
+    return lambda tr, te, j: nb_proba(binary[tr], labels[tr, j], binary[te], split)
+
+
 def dense_model(x: np.ndarray, labels: np.ndarray, folds: Folds) -> np.ndarray:
-    return _per_trait(labels, folds, lambda tr, te, j: dense_proba(x[tr], labels[tr, j], x[te]))
+    return _per_trait(labels, folds, dense_base(x, labels))
+
+
+def essay_tfidf() -> tuple[sparse.csr_matrix, int]:
+    """TF-IDF features of all essays and the number of word columns (cached). The vocabulary
+    and idf are fitted once on all essays, without labels (vectorising per fold took 7 minutes
+    per fold on the shared machine)."""
+    path = VAR_DIR / "tfidf-essays.npz"
+    if not path.exists():
+        features = TfidfFeatures()
+        x = features.fit_transform(load_essays().texts)
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        sparse.save_npz(path, x)
+        np.save(path.with_suffix(".split.npy"), len(features.word.vocabulary_))
+    return sparse.load_npz(path).tocsr(), int(np.load(path.with_suffix(".split.npy")))
 
 
 def tfidf_model(
@@ -81,7 +121,7 @@ def tfidf_model(
     are used; vectorising per fold took 7 minutes per fold on the shared machine)."""
     x = TfidfFeatures().fit_transform(texts)
     print("  tfidf vectorised", file=sys.stderr)
-    return _per_trait(labels, folds, lambda tr, te, j: proba(x[tr], labels[tr, j], x[te]))
+    return _per_trait(labels, folds, sparse_base(x, labels, proba))
 
 
 def essays_tfidf_on(texts: list[str], essays: list[str], labels: np.ndarray) -> np.ndarray:
@@ -125,35 +165,106 @@ def _header(first: str) -> Iterator[str]:
     yield "|---" * (len(ORDER) + 2) + "|"
 
 
+ESSAY_BASES: dict[str, str] = {
+    "tfidf": "TF-IDF word+char, LR",
+    "nblr": "NB-LR (NB-scaled binary word+char n-grams, LR)",
+    "lexopen": "VADER + Empath, LR",
+    "minilm-whole": "MiniLM, whole essay (mean of 128-piece windows), LR",
+}
+"""Base models that can be stacked: cache key -> table row. `SHIPPED_STACK` was fixed before
+any stack was scored: every base that is cheap to run on captions (MiniLM is not, see the card)."""
+SHIPPED_STACK = ("tfidf", "nblr", "lexopen")
+
+
+def essay_lexicon(texts: list[str]) -> np.ndarray:
+    """VADER + Empath features of the essays (cached)."""
+    return cached("essays-lexopen-x", lambda: lexicon_features(texts))
+
+
+@dataclass(frozen=True)
+class EssayData:
+    labels: np.ndarray
+    folds: Folds
+    bases: dict[str, Base]
+    """Cache key -> base model over essay indices (features computed lazily, then cached)."""
+
+
+def essay_data() -> EssayData:
+    data = load_essays()
+    y = data.labels
+
+    @cache
+    def build(key: str) -> Base:
+        if key == "tfidf":
+            return sparse_base(essay_tfidf()[0], y)
+        if key == "nblr":
+            return nb_base(*essay_tfidf(), y)
+        if key == "lexopen":
+            return dense_base(essay_lexicon(data.texts), y)
+        return dense_base(whole_essay_embeddings(), y)
+
+    def lazy(key: str) -> Base:
+        return lambda tr, te, j: build(key)(tr, te, j)
+
+    bases = {key: lazy(key) for key in ESSAY_BASES}
+    return EssayData(y, essay_folds(y), bases)
+
+
+def essay_oof(data: EssayData, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """(outer out-of-fold P(high) (n, 5), inner out-of-fold P(high) (folds, n, 5)) of a base."""
+    base = data.bases[key]
+    outer = cached(f"essays-{key}", lambda: _per_trait(data.labels, data.folds, base))
+    inner = cached(f"essays-inner-{key}", lambda: inner_oof(base, data.labels, data.folds))
+    return outer, inner
+
+
+def stack_oof(data: EssayData, keys: Sequence[str]) -> np.ndarray:
+    pairs = [essay_oof(data, k) for k in keys]
+    return stacked([o for o, _ in pairs], [i for _, i in pairs], data.labels, data.folds)
+
+
 def essays_candidates() -> tuple[np.ndarray, dict[str, np.ndarray]]:
     data = load_essays()
-    folds = essay_folds(data.labels)
+    ed = essay_data()
+    folds = ed.folds
     y = data.labels
     minilm = essay_embeddings()
-    lex_open = cached("essays-lexopen-x", lambda: open_lexicon_features(data.texts))
     lex_nc = cached("essays-lexnc-x", lambda: nc_lexicon_features(data.texts))
     p = {
         "majority class (training fold)": majority(y, folds),
-        "TF-IDF word+char, LR": cached("essays-tfidf", lambda: tfidf_model(data.texts, y, folds)),
+        **{label: essay_oof(ed, key)[0] for key, label in ESSAY_BASES.items()},
         "TF-IDF word+char, LR, C by inner 3-fold CV (nested)": cached(
             "essays-tfidf-nestedC",
             lambda: tfidf_model(data.texts, y, folds, sparse_proba_nested),
         ),
-        "MiniLM mean embedding, LR": cached("essays-minilm", lambda: dense_model(minilm, y, folds)),
-        "VADER + Empath, LR": cached("essays-lexopen", lambda: dense_model(lex_open, y, folds)),
+        "MiniLM, first 254 pieces only, LR": cached(
+            "essays-minilm", lambda: dense_model(minilm, y, folds)
+        ),
         "NRC + WWBP (non-commercial, eval only), LR": cached(
             "essays-lexnc", lambda: dense_model(lex_nc, y, folds)
         ),
     }
-    tfidf, mini, lex = (
-        p["TF-IDF word+char, LR"],
-        p["MiniLM mean embedding, LR"],
-        p["VADER + Empath, LR"],
-    )
-    p["mean P of MiniLM and VADER + Empath"] = (mini + lex) / 2
-    p["mean P of TF-IDF and MiniLM"] = (tfidf + mini) / 2
-    p["mean P of TF-IDF, MiniLM and VADER + Empath"] = (tfidf + mini + lex) / 3
+    tfidf, lex = p[ESSAY_BASES["tfidf"]], p[ESSAY_BASES["lexopen"]]
+    mini = p["MiniLM, first 254 pieces only, LR"]
+    p["mean P of MiniLM (first 254) and VADER + Empath"] = (mini + lex) / 2
+    p["mean P of TF-IDF and MiniLM (first 254)"] = (tfidf + mini) / 2
+    p["mean P of TF-IDF, MiniLM (first 254) and VADER + Empath"] = (tfidf + mini + lex) / 3
+    p["mean P of TF-IDF, NB-LR and VADER + Empath"] = (tfidf + p[ESSAY_BASES["nblr"]] + lex) / 3
+    for keys in STACKS:
+        shipped = " (shipped)" if keys == SHIPPED_STACK else ""
+        names = " + ".join(ESSAY_BASES[k].split(" (")[0].removesuffix(", LR") for k in keys)
+        p[f"stack (nested LR on logits): {names}{shipped}"] = stack_oof(ed, keys)
     return y, p
+
+
+STACKS: tuple[tuple[str, ...], ...] = (
+    ("tfidf", "lexopen"),
+    ("tfidf", "nblr"),
+    SHIPPED_STACK,
+    ("tfidf", "minilm-whole"),
+    ("tfidf", "nblr", "lexopen", "minilm-whole"),
+)
+"""Every stack that was scored (all of them are in the table)."""
 
 
 def essays_table() -> list[str]:
@@ -184,9 +295,13 @@ def mypersonality_candidates() -> tuple[np.ndarray, np.ndarray, dict[str, np.nda
         "MiniLM, LR, trained on people": cached(
             "mp-minilm", lambda: dense_model(x_people, y, folds)
         ),
-        "TF-IDF word+char, LR, trained on essays only (shipped)": cached(
+        "stack (TF-IDF + NB-LR + VADER + Empath), trained on people": cached(
+            "mp-stack", lambda: people_stack(texts, y, folds)
+        ),
+        "TF-IDF word+char, LR, trained on essays only (shipped until 2026-11-23)": cached(
             "mp-tfidf-essays", lambda: essays_tfidf_on(texts, essays.texts, essays.labels)
         ),
+        "stack, trained on essays only (shipped)": PersonalityModel.load().predict(texts),
         "MiniLM, LR, trained on essays only": cached(
             "mp-minilm-essays",
             lambda: _per_trait(
@@ -197,6 +312,21 @@ def mypersonality_candidates() -> tuple[np.ndarray, np.ndarray, dict[str, np.nda
         ),
     }
     return y, scores, p
+
+
+def people_stack(texts: list[str], labels: np.ndarray, folds: Folds) -> np.ndarray:
+    """The shipped stack's recipe cross-validated on people (nested as on the essays; the
+    TF-IDF vocabulary is fitted on the 250 people without labels)."""
+    features = TfidfFeatures()
+    x = features.fit_transform(texts)
+    bases = [
+        sparse_base(x, labels),
+        nb_base(x, len(features.word.vocabulary_), labels),
+        dense_base(lexicon_features(texts), labels),
+    ]
+    outer = [_per_trait(labels, folds, b) for b in bases]
+    inner = [inner_oof(b, labels, folds) for b in bases]
+    return stacked(outer, inner, labels, folds)
 
 
 def mypersonality_table() -> list[str]:

@@ -1,6 +1,7 @@
 """Lexicon features of a text, for the comparison table.
 
-- `open_lexicon_features`: VADER sentiment (MIT) + the 194 Empath categories (MIT): shippable.
+- VADER sentiment (MIT) + the 194 Empath categories (MIT) are shippable, so they live in
+  analyzers/personality.py (`lexicon_features`, part of the shipped stack).
 - `nc_lexicon_features`: NRC EmoLex (10 emotions), NRC VAD (mean valence/arousal/dominance) and
   the WWBP Big Five top-100 lexicon (5 trait scores). NRC is non-commercial-only and WWBP is
   CC BY-NC-SA 3.0, so these appear only as an evaluation column, never in a shipped artifact.
@@ -16,8 +17,6 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
-from empath import Empath
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from training.personality.data import TRAIT_CODES, data_dir
 
@@ -28,26 +27,6 @@ _WWBP_KEYS |= {"agreeableness": "A", "neuroticism": "N"}
 
 def _tokens(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN_RE.findall(text)]
-
-
-@cache
-def _empath() -> Empath:
-    return Empath()
-
-
-@cache
-def _vader() -> SentimentIntensityAnalyzer:
-    return SentimentIntensityAnalyzer()
-
-
-def open_lexicon_features(texts: Sequence[str]) -> np.ndarray:
-    """(n, 4 + 194): VADER neg/neu/pos/compound of the whole text, Empath category shares."""
-    rows = []
-    for text in texts:
-        vader = _vader().polarity_scores(text)
-        empath = _empath().analyze(text, normalize=True) or {}
-        rows.append([vader[k] for k in ("neg", "neu", "pos", "compound")] + list(empath.values()))
-    return np.nan_to_num(np.array(rows, dtype=np.float64))
 
 
 @cache

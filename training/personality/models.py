@@ -17,7 +17,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.model_selection import StratifiedKFold
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import StandardScaler, normalize
 
 from analyzers.personality import CHAR_TFIDF, WORD_TFIDF
 
@@ -28,6 +28,7 @@ SEED = 0
 DENSE_CS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 SPARSE_C = 1.0
 NESTED_SPARSE_CS = (0.3, 1.0, 3.0)
+NB_ALPHA = 1.0
 """TF-IDF models use scikit-learn's default C, fixed beforehand: an inner search over 100k
 sparse features was too slow for the shared machine (no tuning on test folds either way).
 A nested check over NESTED_SPARSE_CS is a separate row of the essays table."""
@@ -92,3 +93,29 @@ def sparse_proba(
 ) -> np.ndarray:
     model = fit_sparse(x_train, y)
     return np.asarray(model.predict_proba(x_test)[:, 1])
+
+
+def nb_ratio(x_binary: sparse.csr_matrix, y: np.ndarray, alpha: float = NB_ALPHA) -> np.ndarray:
+    """Wang & Manning's (2012) log-count ratio of binary features: log(p/|p|) - log(q/|q|),
+    p and q the feature counts of the positive and negative texts plus `alpha`."""
+    p = alpha + np.asarray(x_binary[y == 1].sum(axis=0)).ravel()
+    q = alpha + np.asarray(x_binary[y == 0].sum(axis=0)).ravel()
+    return np.asarray(np.log(p / p.sum()) - np.log(q / q.sum()))
+
+
+def nb_scale(x_binary: sparse.csr_matrix, ratio: np.ndarray, split: int) -> sparse.csr_matrix:
+    """Binary features times the ratio, each block (columns < split: words; the rest:
+    characters) L2-normalised as in the TF-IDF model, so that the same C suits both."""
+    scaled = sparse.csr_matrix(x_binary.multiply(ratio[None, :]))
+    blocks = [normalize(scaled[:, :split]), normalize(scaled[:, split:])]
+    return sparse.hstack(blocks).tocsr()
+
+
+def nb_proba(
+    x_train: sparse.csr_matrix, y: np.ndarray, x_test: sparse.csr_matrix, split: int
+) -> np.ndarray:
+    """NB-LR: logistic regression (C fixed beforehand, SPARSE_C) on NB-scaled binary n-grams;
+    the ratio is computed on x_train only."""
+    ratio = nb_ratio(x_train, y)
+    model = fit_sparse(nb_scale(x_train, ratio, split), y)
+    return np.asarray(model.predict_proba(nb_scale(x_test, ratio, split))[:, 1])

@@ -2,63 +2,127 @@
 
     uv run python -m training.personality.train
 
-The shipped model is the best row of the essays comparison (evaluate.py): word + character
-TF-IDF with one logistic regression per trait (C fixed beforehand, models.SPARSE_C).
+The shipped model is the stack `evaluate.SHIPPED_STACK` (fixed before any stack was scored):
+TF-IDF LR, NB-LR and VADER + Empath LR, combined per trait by a second-level logistic
+regression on their logits (analyzers/personality.py runs it).
 
-1. Learning curve: every essay is cut to its first N words (N in CURVE_WORDS) and scored by
-   the model of the 10-fold CV fold that did not see it. The mean accuracy over the five traits
-   at N words, minus the training-fold majority baseline, divided by the same gain on the whole
-   essays, is the confidence at N words (clipped to 0..1, made non-decreasing). MIN_WORDS is the
-   smallest N whose confidence reaches MIN_CONFIDENCE; below it the analyzer answers "not
-   enough text to say".
-2. The model, fitted on all 2,467 essays: analyzers/models/personality.npz (vocabularies, idf,
-   float32 weights) + personality.json (metadata, curve).
-3. A check (personality_check.npz): the weights of CV fold 0 (float16) with their accuracy on
-   CHECK_ESSAYS essays of that fold's test part, which the test reproduces from the raw data.
+1. Base models on all 2,467 essays; the second level on their 10-fold out-of-fold logits
+   (evaluate.py's cached outer predictions, the same protocol as the card's CV figure).
+2. Learning curve: for each of the 10 CV folds, the fold's stack (base models on the training
+   part, second level on the inner out-of-fold logits of that part, as in the CV) scores its
+   test essays cut to their first N words (N in CURVE_WORDS). The mean accuracy over the five
+   traits at N words, minus the training-fold majority baseline, divided by the same gain on
+   the whole essays, is the confidence at N words (clipped to 0..1, made non-decreasing).
+   MIN_WORDS is the smallest N whose confidence reaches MIN_CONFIDENCE; below it the analyzer
+   answers "not enough text to say".
+3. A check: fold 0's stack weights (personality_check.npz, float16 as shipped) with their
+   accuracy on CHECK_ESSAYS essays of that fold's test part, which the test reproduces from
+   the raw data with the shipped vocabularies.
+Weights are stored as float16 (the accuracy figures below are computed with them).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from analyzers.personality import MODEL_PATH
+from analyzers.personality import BASE_MODELS, MODEL_PATH, PersonalityModel, lexicon_names
 from analyzers.types import TRAIT_IDS
 from training.personality.data import load_essays
-from training.personality.evaluate import accuracy, cached, essay_folds, tfidf_model
-from training.personality.models import SPARSE_C, TfidfFeatures, fit_sparse
+from training.personality.evaluate import (
+    SHIPPED_STACK,
+    accuracy,
+    essay_data,
+    essay_lexicon,
+    essay_oof,
+    stack_oof,
+)
+from training.personality.models import SPARSE_C, TfidfFeatures, fit_dense, fit_sparse, nb_scale
+from training.personality.models import nb_ratio as log_count_ratio
+from training.personality.stacking import fit_meta, logit
 
 CURVE_WORDS = (10, 20, 40, 80, 160, 320)
 MIN_CONFIDENCE = 0.5
 CHECK_ESSAYS = 150
 ARRAYS_PATH = MODEL_PATH.with_suffix(".npz")
 CHECK_PATH = MODEL_PATH.with_name("personality_check.npz")
+VOCABULARY_KEYS = ("word_terms", "word_idf", "char_terms", "char_idf", "lexicon_names")
+"""Arrays shared by the shipped model and the check fold (only the first file holds them)."""
+WEIGHT_DTYPE = np.float16
 
 
 def _truncate(text: str, words: int) -> str:
     return " ".join(text.split()[:words])
 
 
-def learning_curve(
-    features: TfidfFeatures, x: sparse.csr_matrix, texts: list[str], labels: np.ndarray
-) -> tuple[dict[int, float], float, float]:
-    """(N words -> mean accuracy %, whole-essay accuracy %, majority %), out of fold."""
-    cut = {n: features.transform([_truncate(t, n) for t in texts]) for n in CURVE_WORDS}
-    correct: dict[int, list[bool]] = {n: [] for n in (*CURVE_WORDS, 0)}  # 0: whole essays
-    majority: list[bool] = []
-    for train, test in essay_folds(labels):
-        for j in range(len(TRAIT_IDS)):
-            y = labels[:, j]
-            model = fit_sparse(x[train], y[train])
-            majority.extend(y[test] == int(y[train].mean() >= 0.5))
-            for n in correct:
-                predicted = model.predict((x if n == 0 else cut[n])[test])
-                correct[n].extend(predicted == y[test])
-    mean = {n: 100.0 * float(np.mean(v)) for n, v in correct.items()}
-    return {n: mean[n] for n in CURVE_WORDS}, mean[0], 100.0 * float(np.mean(majority))
+def vocabulary_arrays(features: TfidfFeatures) -> dict[str, np.ndarray]:
+    return {
+        "word_terms": features.word.get_feature_names_out().astype(str),
+        "word_idf": features.word.idf_.astype(np.float32),
+        "char_terms": features.char.get_feature_names_out().astype(str),
+        "char_idf": features.char.idf_.astype(np.float32),
+        "lexicon_names": np.array(lexicon_names()),
+    }
+
+
+def stack_weights(
+    x: sparse.csr_matrix,
+    split: int,
+    lexicon: np.ndarray,
+    labels: np.ndarray,
+    meta_logits: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The stack's weight arrays fitted on (x, lexicon, labels); the second level is fitted on
+    `meta_logits`, (n, 5 traits, 3 base models) out-of-fold logits of the same texts."""
+    binary = x.copy()
+    binary.data[:] = 1.0
+    out: dict[str, list[np.ndarray]] = {}
+    for j in range(len(TRAIT_IDS)):
+        y = labels[:, j]
+        tfidf = fit_sparse(x, y)
+        ratio = log_count_ratio(binary, y)
+        nblr = fit_sparse(nb_scale(binary, ratio, split), y)
+        scaler, lex = fit_dense(lexicon, y)
+        meta = fit_meta(meta_logits[:, j, :], y)
+        fitted: dict[str, Any] = {
+            "tfidf_coef": tfidf.coef_[0],
+            "tfidf_intercept": tfidf.intercept_[0],
+            "nb_ratio": ratio,
+            "nblr_coef": nblr.coef_[0],
+            "nblr_intercept": nblr.intercept_[0],
+            "lexicon_coef": lex.coef_[0],
+            "lexicon_intercept": lex.intercept_[0],
+            "lexicon_mean": scaler.mean_,
+            "lexicon_scale": scaler.scale_,
+            "meta_coef": meta.coef_[0],
+            "meta_intercept": meta.intercept_[0],
+        }
+        for key, value in fitted.items():
+            out.setdefault(key, []).append(np.asarray(value))
+    arrays = {k: np.array(v) for k, v in out.items()}
+    for key in ("lexicon_mean", "lexicon_scale"):
+        arrays[key] = arrays[key][0]  # the scaler does not depend on the trait
+    big = ("tfidf_coef", "nb_ratio", "nblr_coef")
+    return {k: v.astype(WEIGHT_DTYPE if k in big else np.float32) for k, v in arrays.items()}
+
+
+def _metadata(min_words: int, curve_words: list[int], curve_conf: list[float]) -> dict[str, Any]:
+    return {
+        "traits": list(TRAIT_IDS),
+        "base_models": list(BASE_MODELS),
+        "arrays": ARRAYS_PATH.name,
+        "min_words": min_words,
+        "confidence_curve": {"words": curve_words, "confidence": curve_conf},
+    }
+
+
+def _oof_logits(probabilities: list[np.ndarray]) -> np.ndarray:
+    """(n, 5, base models) logits from each base model's (n, 5) P(high)."""
+    return np.stack([logit(p) for p in probabilities], axis=-1)
 
 
 def confidence_curve(
@@ -73,75 +137,80 @@ def confidence_curve(
     return [0, *words, essay_words], [0.0, *map(float, gain), 1.0], min_words
 
 
-def _weights(x: sparse.csr_matrix, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    models = [fit_sparse(x, labels[:, j]) for j in range(len(TRAIT_IDS))]
-    coef = np.vstack([m.coef_[0] for m in models])
-    return coef, np.array([m.intercept_[0] for m in models])
-
-
 def main() -> None:
-    data = load_essays()
+    essays = load_essays()
+    texts, labels = essays.texts, essays.labels
+    data = essay_data()
     features = TfidfFeatures()
-    x = features.fit_transform(data.texts)
-    oof = cached(
-        "essays-tfidf", lambda: tfidf_model(data.texts, data.labels, essay_folds(data.labels))
-    )
-    cv_mean = float(accuracy(oof, data.labels).mean())
+    x = features.fit_transform(texts)
+    split = len(features.word.vocabulary_)
+    lexicon = essay_lexicon(texts)
+    vocabulary = vocabulary_arrays(features)
+    oof = [essay_oof(data, key) for key in SHIPPED_STACK]
+    cv = stack_oof(data, SHIPPED_STACK)
+    cv_mean = float(accuracy(cv, labels).mean())
 
-    curve, whole, majority = learning_curve(features, x, data.texts, data.labels)
-    print("Learning curve (essays cut to their first N words, out of fold; mean accuracy over")
-    print("the five traits, %):\n")
+    # Learning curve and the check fold: each fold's stack, as in the CV.
+    stub = _metadata(0, [0, 1], [0.0, 1.0])
+    correct: dict[int, list[bool]] = {n: [] for n in (*CURVE_WORDS, 0)}  # 0: whole essays
+    majority: list[bool] = []
+    check: dict[str, Any] = {}
+    for f, (train, test) in enumerate(data.folds):
+        inner = _oof_logits([i[f, train] for _, i in oof])
+        weights = stack_weights(x[train], split, lexicon[train], labels[train], inner)
+        model = PersonalityModel.from_arrays(stub, {**vocabulary, **weights})
+        majority.extend((labels[test] == (labels[train].mean(0) >= 0.5)).ravel())
+        for n in correct:
+            cut = [texts[i] if n == 0 else _truncate(texts[i], n) for i in test]
+            correct[n].extend(((model.predict(cut) >= 0.5) == labels[test]).ravel())
+        if f == 0:
+            subset = test[:CHECK_ESSAYS]
+            predicted = model.predict([texts[i] for i in subset]) >= 0.5
+            check = {
+                **weights,
+                "essay_indices": subset,
+                "accuracy": 100.0 * float((predicted == labels[subset]).mean()),
+                "cv_mean_accuracy": cv_mean,
+            }
+        print(f"fold {f}: whole essays so far {100 * np.mean(correct[0]):.2f}%", flush=True)
+    mean = {n: 100.0 * float(np.mean(v)) for n, v in correct.items()}
+    curve, whole = {n: mean[n] for n in CURVE_WORDS}, mean[0]
+    majority_acc = 100.0 * float(np.mean(majority))
+
+    print("\nLearning curve (essays cut to their first N words, each scored by the stack of the")
+    print("CV fold that did not see it; mean accuracy over the five traits, %):\n")
     print("| words | " + " | ".join(map(str, curve)) + " | whole essay | majority |")
     print("|---" * (len(curve) + 3) + "|")
     cells = " | ".join(f"{a:.1f}" for a in curve.values())
-    print(f"| accuracy | {cells} | {whole:.1f} | {majority:.1f} |")
-    essay_words = int(np.mean([len(t.split()) for t in data.texts]))
-    curve_words, curve_conf, min_words = confidence_curve(curve, whole, majority, essay_words)
+    print(f"| accuracy | {cells} | {whole:.1f} | {majority_acc:.1f} |")
+    essay_words = int(np.mean([len(t.split()) for t in texts]))
+    curve_words, curve_conf, min_words = confidence_curve(curve, whole, majority_acc, essay_words)
     print(f"\nconfidence {dict(zip(curve_words, np.round(curve_conf, 3), strict=True))}")
-    print(f"minimum words: {min_words}\n")
+    print(f"minimum words: {min_words}")
+    print(f"(stack CV mean {cv_mean:.2f}%; float16 fold stacks on whole essays {whole:.2f}%)\n")
 
-    coef, intercept = _weights(x, data.labels)
-    np.savez_compressed(
-        ARRAYS_PATH,
-        word_terms=features.word.get_feature_names_out().astype(str),
-        word_idf=features.word.idf_.astype(np.float32),
-        char_terms=features.char.get_feature_names_out().astype(str),
-        char_idf=features.char.idf_.astype(np.float32),
-        coef=coef.astype(np.float32),
-        intercept=intercept.astype(np.float32),
-    )
+    weights = stack_weights(x, split, lexicon, labels, _oof_logits([o for o, _ in oof]))
+    np.savez_compressed(ARRAYS_PATH, **vocabulary, **weights)
     meta = {
-        "traits": list(TRAIT_IDS),
-        "arrays": ARRAYS_PATH.name,
-        "features": "word 1-2-gram + char_wb 2-5-gram TF-IDF (sublinear, L2), 50k + 50k terms",
-        "model": f"logistic regression per trait, C={SPARSE_C} (liblinear)",
+        **_metadata(min_words, curve_words, curve_conf),
+        "features": "word 1-2-gram + char_wb 2-5-gram TF-IDF (sublinear, L2), 50k + 50k terms;"
+        " the same terms' presence for NB-LR; VADER + Empath (198)",
+        "model": f"stack: TF-IDF LR, NB-LR (C={SPARSE_C}), VADER+Empath LR (C by inner CV);"
+        " second level: logistic regression per trait on the three logits",
         "trained_on": "Pennebaker & King essays, 2,467 (whole texts)",
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%d"),
         "essays_cv_mean_accuracy": round(cv_mean, 2),
-        "min_words": min_words,
-        "confidence_curve": {"words": curve_words, "confidence": curve_conf},
     }
     MODEL_PATH.write_text(json.dumps(meta, indent=1), encoding="utf-8")
-
-    train, test = essay_folds(data.labels)[0]
-    subset = test[:CHECK_ESSAYS]
-    fold_coef, fold_intercept = _weights(x[train], data.labels[train])
-    fold_coef = fold_coef.astype(np.float16)
-    logits = x[subset] @ fold_coef.astype(np.float64).T + fold_intercept
-    check = 100.0 * float(((logits >= 0) == data.labels[subset].astype(bool)).mean())
-    np.savez_compressed(
-        CHECK_PATH,
-        coef=fold_coef,
-        intercept=fold_intercept.astype(np.float32),
-        essay_indices=subset,
-        accuracy=check,
-        cv_mean_accuracy=cv_mean,
-    )
+    np.savez_compressed(CHECK_PATH, **check)
     for path in (MODEL_PATH, ARRAYS_PATH, CHECK_PATH):
         print(
             f"wrote {path.relative_to(MODEL_PATH.parents[2])} ({path.stat().st_size / 1e6:.2f} MB)"
         )
-    print(f"check fold 0, {len(subset)} held-out essays: {check:.2f}% (CV mean {cv_mean:.2f}%)")
+    print(
+        f"check fold 0, {CHECK_ESSAYS} held-out essays: {check['accuracy']:.2f}%"
+        f" (CV mean {cv_mean:.2f}%)"
+    )
 
 
 if __name__ == "__main__":
