@@ -276,7 +276,27 @@ def essays_table() -> list[str]:
     for name, proba in candidates.items():
         lines.append(_row(name, dict(zip(TRAIT_IDS, accuracy(proba, y), strict=True))))
     lines.append(_row("Majumder et al. 2017 (published)", MAJUMDER_2017))
+    shipped = next(p for name, p in candidates.items() if name.endswith("(shipped)"))
+    tfidf = candidates[ESSAY_BASES["tfidf"]]
+    low, high = bootstrap_interval(shipped, y)
+    lines += ["", f"Shipped stack, mean accuracy: 95% bootstrap interval {low:.2f}..{high:.2f}"]
+    low, high = bootstrap_interval(shipped, y, tfidf)
+    lines.append(f"Shipped stack minus TF-IDF LR: 95% bootstrap interval {low:+.2f}..{high:+.2f}")
     return lines
+
+
+def bootstrap_interval(
+    proba: np.ndarray, labels: np.ndarray, minus: np.ndarray | None = None, draws: int = 2000
+) -> tuple[float, float]:
+    """95% interval of the mean accuracy over the five traits (or of its difference from
+    `minus`, paired), resampling essays with replacement (seeded)."""
+    correct = ((proba >= 0.5) == labels.astype(bool)).mean(axis=1)
+    if minus is not None:
+        correct = correct - ((minus >= 0.5) == labels.astype(bool)).mean(axis=1)
+    rng = np.random.default_rng(SEED)
+    means = [correct[rng.integers(0, len(correct), len(correct))].mean() for _ in range(draws)]
+    low, high = np.percentile(means, [2.5, 97.5])
+    return 100.0 * float(low), 100.0 * float(high)
 
 
 def mypersonality_candidates() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
