@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, TypeVar
 
 from instaloader import Post, Profile, get_json_structure
 from instaloader.exceptions import InstaloaderException
 
-from instagram.models import FetchedPost
+from instagram.models import FetchedPost, ProfileFields
 
 T = TypeVar("T")
 
@@ -104,20 +103,8 @@ def to_fetched_post(post: Post, images: list[bytes], caption_fallback: str = "")
     )
 
 
-@dataclass(frozen=True)
-class ProfileFields:
-    """The profile-level fields of FetchedProfile, read from an instaloader Profile."""
-
-    username: str
-    full_name: str | None
-    biography: str | None
-    followers: int | None
-    followees: int | None
-    post_count: int | None
-    is_private: bool
-
-
 def profile_fields(profile: Profile) -> ProfileFields:
+    """The profile-level fields of FetchedProfile, read from an instaloader Profile."""
     return ProfileFields(
         username=profile.username,
         full_name=optional(lambda: profile.full_name),

@@ -14,17 +14,17 @@ import logging
 import lzma
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from instaloader import Post, Profile, load_structure_from_file
 from instaloader.exceptions import InstaloaderException
 
-from instagram.convert import ProfileFields, optional, profile_fields, to_fetched_post
+from instagram.convert import optional, profile_fields, to_fetched_post
 from instagram.errors import ProfileNotFound, ProfilePrivate
 from instagram.images import NotAPicture, ensure_jpeg
-from instagram.models import FetchedPost, FetchedProfile
+from instagram.models import FetchedPost, FetchedProfile, ProfileFields
 from instagram.offline import OfflineContext
 from instagram.usernames import parse_username
 
@@ -174,15 +174,11 @@ def load_profile_folder(path: Path, max_posts: int) -> FetchedProfile:
         if known is not None
         else ProfileFields(path.name.lower(), None, None, None, None, None, False)
     )
-    return FetchedProfile(
-        username=fields.username,
-        full_name=fields.full_name,
-        biography=fields.biography,
-        followers=fields.followers,
-        followees=fields.followees,
+    if fields.post_count is None:
         # instaloader drops the post count when saving a profile: count the posts on disk then.
-        post_count=fields.post_count if fields.post_count is not None else len(post_files),
-        is_private=fields.is_private,
+        fields = replace(fields, post_count=len(post_files))
+    return FetchedProfile(
+        **asdict(fields),
         posts=posts,
         fetched_at=datetime.now(UTC),
         source=SOURCE_NAME,

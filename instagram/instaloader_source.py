@@ -15,6 +15,7 @@ import logging
 import pickle
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -132,13 +133,7 @@ class InstaloaderSource:
             raise ProfilePrivate(f"{username} is private and not followed by this session")
         posts = [to_fetched_post(post, self._images(post)) for post in _latest(profile, max_posts)]
         return FetchedProfile(
-            username=fields.username,
-            full_name=fields.full_name,
-            biography=fields.biography,
-            followers=fields.followers,
-            followees=fields.followees,
-            post_count=fields.post_count,
-            is_private=fields.is_private,
+            **asdict(fields),
             posts=posts,
             fetched_at=datetime.now(UTC),
             source=SOURCE_NAME,

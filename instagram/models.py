@@ -28,7 +28,9 @@ class FetchedPost:
 
 
 @dataclass(frozen=True)
-class FetchedProfile:
+class ProfileFields:
+    """The profile-level fields of a fetched profile."""
+
     username: str
     full_name: str | None
     biography: str | None
@@ -36,6 +38,10 @@ class FetchedProfile:
     followees: int | None
     post_count: int | None
     is_private: bool
+
+
+@dataclass(frozen=True)
+class FetchedProfile(ProfileFields):
     posts: list[FetchedPost]
     """Newest first."""
     fetched_at: datetime
