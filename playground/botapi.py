@@ -259,19 +259,22 @@ async def send_message(state: State, p: Params) -> Any:
 
 @method("sendPhoto")
 async def send_photo(state: State, p: Params) -> Any:
-    chat = state.bot_chat(p.chat_id())
-    raw, caption = _caption(p)
-    content, markup = reply_target(chat, p), inline_markup(p)
-    content["photo"] = _photo_sizes(state, p.file("photo"))
-    return _send(state, chat, _with_text(content, "caption", caption), markup, p, raw).tg
+    return _send_file(state, p, "photo", _photo_sizes)
 
 
 @method("sendDocument")
 async def send_document(state: State, p: Params) -> Any:
+    return _send_file(state, p, "document", _document)
+
+
+def _send_file(
+    state: State, p: Params, kind: str, describe: Callable[[State, Upload | str], Any]
+) -> Any:
+    """sendPhoto / sendDocument: the file under `kind`, described by `describe`, and a caption."""
     chat = state.bot_chat(p.chat_id())
     raw, caption = _caption(p)
     content, markup = reply_target(chat, p), inline_markup(p)
-    content["document"] = _document(state, p.file("document"))
+    content[kind] = describe(state, p.file(kind))
     return _send(state, chat, _with_text(content, "caption", caption), markup, p, raw).tg
 
 
