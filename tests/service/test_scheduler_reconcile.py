@@ -32,6 +32,17 @@ async def _never_sends(_: int, __: str, ___: bytes | None) -> None:
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Reports 12 hours from now's hour, without jitter: a regular run is never close to now
+    (these tests read the wall clock, and the weekly slot would otherwise come round on a
+    Monday morning)."""
+    subscriptions = settings.subscriptions.model_copy(
+        update={"report_hour_utc": (datetime.now(UTC).hour + 12) % 24, "jitter_minutes": 0}
+    )
+    return settings.model_copy(update={"subscriptions": subscriptions})
+
+
+@pytest.fixture
 async def start(settings: Settings) -> AsyncIterator[Start]:
     """Start a service on the test's database, its scheduler paused; closed at the end."""
     running: list[DigService] = []
@@ -84,7 +95,7 @@ async def test_a_lost_job_store_is_rebuilt_from_the_subscriptions(
     with caplog.at_level(logging.WARNING, logger="service.scheduler"):
         again = await start()
     assert _seconds_until(again, "natgeo", "daily") < 5  # no snapshot yet: the baseline, now
-    assert _seconds_until(again, "nasa", "weekly") > 3600  # not due: the regular next run
+    assert _seconds_until(again, "nasa", "weekly") > 10 * 3600  # the regular slot: 11-12 h away
     assert [r.message for r in caplog.records if "repaired" in r.message] == [
         "jobs repaired from the subscriptions table: added "
         f"{job_id('natgeo', 'daily')}, {job_id('nasa', 'weekly')}; dropped none"
