@@ -9,10 +9,14 @@ and URLs dropped, emoji named) and are scored by a stack trained on the Pennebak
   log-count ratio for the trait, logistic regression;
 - `lexicon`: VADER sentiment + Empath categories, standardised, logistic regression;
 
-and a second-level logistic regression per trait combines the three logits into P(high). A
-score is that probability, the writer's lean towards the essays' "high" group of the trait; it
-is not a percentile of the population. Below `min_words` of English text, or when the captions
-are not English, there are no scores and `reason` says why.
+and the artifact's `combiner` turns the three logits into P(high): "mean", the plain mean of the
+three probabilities, or "stack", a second-level logistic regression per trait. When the artifact
+has a social-media recalibration (a logistic regression per trait on logit P, fitted on
+Facebook writers), it is applied last. A score is that probability, the writer's lean towards
+the "high" group of the trait; it is not a percentile of the population. Traits listed as
+`weak_traits` showed no measured signal on social-media text; reports say so. Below
+`min_words` of English text, or when the captions are not English, there are no scores and
+`reason` says why.
 
 The artifact is one .npz of plain arrays (vocabularies as unicode arrays, idf, ratios, weights)
 plus a JSON of metadata; no pickled scikit-learn object is involved.
@@ -68,7 +72,9 @@ PERSONALITY_CAVEAT = (
 
 
 BASE_MODELS = ("tfidf", "nblr", "lexicon")
-"""The stack's base models, in the order of the second level's weights."""
+"""The base models, in the order of the second level's weights."""
+COMBINERS = ("mean", "stack")
+"""How the base logits become P(high): the mean of the base probabilities, or the second level."""
 VADER_KEYS = ("neg", "neu", "pos", "compound")
 LOGIT_LIMIT = float(np.log((1 - 1e-6) / 1e-6))
 """Base logits are clipped here, as the probabilities were clipped when the stack was trained."""
@@ -126,8 +132,13 @@ class PersonalityModel:
     """(5, features): each trait's log-count ratio of the (binary) terms."""
     nblr: Linear
     lexicon: Linear
-    meta: Linear
-    """(5, 3): per trait, the weights of the three base logits (BASE_MODELS order)."""
+    combiner: str
+    meta: Linear | None
+    """(5, 3): per trait, the weights of the three base logits (BASE_MODELS order); only for
+    the "stack" combiner."""
+    social: Linear | None
+    """(5, 1) per trait: the recalibration of logit P to social-media writers, or None."""
+    weak_traits: tuple[str, ...]
     min_words: int
     curve_words: np.ndarray
     curve_confidence: np.ndarray
@@ -145,6 +156,8 @@ class PersonalityModel:
         this way too)."""
         if tuple(meta["traits"]) != TRAIT_IDS or tuple(meta["base_models"]) != BASE_MODELS:
             raise ValueError(f"the artifact lists {meta['traits']} / {meta['base_models']}")
+        if meta["combiner"] not in COMBINERS:
+            raise ValueError(f"unknown combiner {meta['combiner']!r}")
         word = _vectorizer(WORD_TFIDF, arrays["word_terms"], arrays["word_idf"])
         char = _vectorizer(CHAR_TFIDF, arrays["char_terms"], arrays["char_idf"])
         if list(arrays["lexicon_names"]) != lexicon_names():
@@ -160,7 +173,10 @@ class PersonalityModel:
             nb_ratio=arrays["nb_ratio"].astype(np.float64),
             nblr=_linear(arrays, "nblr"),
             lexicon=_linear(arrays, "lexicon"),
-            meta=_linear(arrays, "meta"),
+            combiner=meta["combiner"],
+            meta=_linear(arrays, "meta") if meta["combiner"] == "stack" else None,
+            social=_linear(arrays, "social") if "social_coef" in arrays else None,
+            weak_traits=tuple(meta.get("weak_traits", ())),
             min_words=int(meta["min_words"]),
             curve_words=np.asarray(curve["words"], dtype=float),
             curve_confidence=np.asarray(curve["confidence"], dtype=float),
@@ -182,10 +198,20 @@ class PersonalityModel:
         ]
         return np.clip(np.stack(z, axis=-1), -LOGIT_LIMIT, LOGIT_LIMIT)
 
+    def essay_probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """P(high) as learnt on the essays, before any social-media recalibration, (n, 5)."""
+        z = self.base_logits(texts)
+        if self.meta is None:
+            return np.asarray(_sigmoid(z).mean(-1))
+        return _sigmoid((z * self.meta.coef).sum(-1) + self.meta.intercept)
+
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """P(high), (n, 5 traits in TRAIT_IDS order)."""
-        z = (self.base_logits(texts) * self.meta.coef).sum(-1) + self.meta.intercept
-        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+        p = self.essay_probabilities(texts)
+        if self.social is None:
+            return p
+        z = np.clip(np.log(p / (1 - p)), -LOGIT_LIMIT, LOGIT_LIMIT)
+        return _sigmoid(z * self.social.coef[:, 0] + self.social.intercept)
 
     def probabilities(self, text: str) -> np.ndarray:
         """P(high) per trait for one text (TRAIT_IDS order)."""
@@ -194,6 +220,10 @@ class PersonalityModel:
     def confidence(self, words: int) -> float:
         """The learning curve's share of the full-text accuracy gain reached at `words` words."""
         return float(np.interp(words, self.curve_words, self.curve_confidence))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
 def nb_logits(
@@ -259,7 +289,8 @@ class PersonalityAnalyzer:
             return PersonalityResult(None, 0.0, NOT_ENOUGH_TEXT, words, language)
         probabilities = self.model.probabilities(english)
         scores = {t: round(float(p), 4) for t, p in zip(TRAIT_IDS, probabilities, strict=True)}
-        return PersonalityResult(scores, round(self.model.confidence(words), 3), None, words, "en")
+        confidence = round(self.model.confidence(words), 3)
+        return PersonalityResult(scores, confidence, None, words, "en", self.model.weak_traits)
 
 
 def _is_english_or_short(line: str) -> bool:

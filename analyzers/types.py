@@ -157,6 +157,8 @@ class PersonalityResult:
     """Why there are no scores ('not enough text to say', 'captions are not in English')."""
     words: int = 0
     language: str | None = None
+    weak_traits: tuple[str, ...] = ()
+    """Traits whose scores showed no measured signal on social-media text (model card)."""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from reports import theme
 from reports.names import (
     MOOD_LABEL,
     PERSONALITY_CAVEAT,
+    WEAK_TRAIT_NOTE,
     emotion_name,
     humanize,
     style_name,
@@ -152,7 +153,10 @@ def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Fiv
     scores = [float(np.clip(result.scores[trait], 0.0, 1.0)) for trait in TRAIT_IDS]
     fig = theme.new_figure(theme.LANDSCAPE)
     words = f" (from {result.words:,} words of captions)" if result.words else ""
-    theme.set_title(fig, title, f"Confidence: {result.confidence:.0%}{words}. {PERSONALITY_CAVEAT}")
+    weak = f" Grey: {WEAK_TRAIT_NOTE}." if result.weak_traits else ""
+    theme.set_title(
+        fig, title, f"Confidence: {result.confidence:.0%}{words}. {PERSONALITY_CAVEAT}{weak}"
+    )
     ax = cast(PolarAxes, fig.add_subplot(projection="polar"))
     angles = np.linspace(0, 2 * math.pi, len(TRAIT_IDS), endpoint=False)
     closed_angles = np.append(angles, angles[0])
@@ -176,6 +180,9 @@ def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Fiv
     labels = [f"{trait_name(t)}\n{round(s * 100)}" for t, s in zip(TRAIT_IDS, scores, strict=True)]
     ax.set_xticks(angles, labels, fontsize=theme.LABEL_SIZE, color=theme.INK)
     ax.tick_params(axis="x", pad=10)
+    for tick_label, trait in zip(ax.get_xticklabels(), TRAIT_IDS, strict=True):
+        if trait in result.weak_traits:
+            tick_label.set_color(theme.MUTED)
     for tick_label, angle in zip(ax.get_xticklabels(), angles, strict=True):
         # Anchor each label on the side facing away from the circle so none runs into it.
         side = math.sin(angle)

@@ -30,6 +30,7 @@ from reports.names import (
     PERSONALITY_CAVEAT,
     STYLE_NAMES,
     TRAIT_NAMES,
+    WEAK_TRAIT_NOTE,
     analyzer_name,
     emotion_name,
     humanize,
@@ -194,6 +195,7 @@ def _personality_text(result: PersonalityResult | None, unavailable: bool) -> st
     lines = [
         f"• <b>{trait_name(t)}</b> {round(result.scores[t] * 100)}: "
         + _band(result.scores[t], _TRAIT_SENTENCES[t]).capitalize()
+        + (f" <i>({WEAK_TRAIT_NOTE})</i>" if t in result.weak_traits else "")
         for t in TRAIT_IDS
         if t in result.scores
     ]

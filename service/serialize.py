@@ -113,6 +113,7 @@ def profile_json(analysis: ProfileAnalysis) -> dict[str, Any]:
         "personality": traits,
         "personality_reason": reason,
         "personality_confidence": _round(personality.confidence) if personality else None,
+        "personality_weak_traits": list(personality.weak_traits) if personality else [],
         "habits": [
             {"name": h.name, "strength": _round(h.strength), "evidence": list(h.evidence)}
             for h in (analysis.habits.habits if analysis.habits else [])

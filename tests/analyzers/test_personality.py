@@ -125,9 +125,10 @@ def test_report_texts_cover_every_trait() -> None:
     assert "diagnosis" in PERSONALITY_CAVEAT and "hiring" in PERSONALITY_CAVEAT
 
 
-def test_the_stack_combines_three_base_logits_per_trait() -> None:
-    """Each base model is the logistic formula on its features; the score is the second
-    level's logistic formula on the three base logits of the trait."""
+def test_the_score_combines_three_base_logits_per_trait() -> None:
+    """Each base model is the logistic formula on its features; the essays' score is the
+    combiner's formula on the three base logits of the trait, then the social-media
+    recalibration (if shipped) is a logistic formula on its logit."""
     model = PersonalityModel.load()
     text = "I love my friends and parties, but exams make me so nervous"
     z = model.base_logits([text])[0]  # (5 traits, 3 base models)
@@ -146,8 +147,39 @@ def test_the_stack_combines_three_base_logits_per_trait() -> None:
     assert model.lexicon.mean is not None and model.lexicon.scale is not None
     lex = (lexicon_features([text])[0] - model.lexicon.mean) / model.lexicon.scale
     assert np.allclose(z[:, 2], model.lexicon.coef @ lex + model.lexicon.intercept)
-    expected = 1 / (1 + np.exp(-((z * model.meta.coef).sum(1) + model.meta.intercept)))
+    if model.combiner == "stack":
+        assert model.meta is not None
+        expected = 1 / (1 + np.exp(-((z * model.meta.coef).sum(1) + model.meta.intercept)))
+    else:
+        expected = (1 / (1 + np.exp(-z))).mean(1)
+    assert np.allclose(model.essay_probabilities([text])[0], expected)
+    if model.social is not None:
+        essays_logit = np.log(expected / (1 - expected))
+        social = model.social.coef[:, 0] * essays_logit + model.social.intercept
+        expected = 1 / (1 + np.exp(-social))
     assert np.allclose(model.probabilities(text), expected)
+
+
+@pytest.mark.parametrize("combiner", ["median", None])
+def test_unknown_combiner_makes_the_analyzer_unavailable(
+    tmp_path: Path, combiner: str | None
+) -> None:
+    data = json.loads(MODEL_PATH.read_text())
+    if combiner is None:
+        del data["combiner"]
+    else:
+        data["combiner"] = combiner
+    path = tmp_path / "personality.json"
+    path.write_text(json.dumps(data))
+    (tmp_path / data["arrays"]).symlink_to(MODEL_PATH.with_name(data["arrays"]))
+    with pytest.raises(AnalyzerUnavailable):
+        PersonalityAnalyzer(path)
+
+
+def test_weak_traits_of_the_card_reach_the_result(analyzer: PersonalityAnalyzer) -> None:
+    result = analyzer.analyze(profile(ENGLISH * 2))
+    assert result.weak_traits == analyzer.model.weak_traits
+    assert set(result.weak_traits) <= set(TRAIT_IDS)
 
 
 CHECK_PATH = MODEL_PATH.with_name("personality_check.npz")

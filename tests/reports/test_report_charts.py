@@ -235,3 +235,11 @@ def test_profile_chart_jobs_pick_what_there_is_to_show(
     assert names(empty, hide=True) == []
     for name, render in charts.profile_chart_jobs(profile):
         assert_chart(render(), ASPECTS.get(name, 1.0))
+
+
+def test_big_five_greys_out_weak_traits(make_profile: Callable[..., ProfileAnalysis]) -> None:
+    personality = make_profile().personality
+    assert personality is not None
+    plain = charts.big_five_chart(personality)
+    weak = charts.big_five_chart(replace(personality, weak_traits=("neuroticism",)))
+    assert np.abs(decode(plain).astype(int) - decode(weak).astype(int)).sum() > 0

@@ -181,3 +181,17 @@ def test_long_profile_summary_splits_cleanly(
     assert len(chunks) >= 2
     for chunk in chunks:
         assert_valid(chunk)
+
+
+def test_weak_traits_are_marked_and_only_they(
+    make_profile: Callable[..., ProfileAnalysis],
+) -> None:
+    profile = make_profile()
+    assert profile.personality is not None
+    plain = text.profile_summary(profile)
+    assert text.WEAK_TRAIT_NOTE not in plain
+    weak = replace(profile.personality, weak_traits=("neuroticism",))
+    message = text.profile_summary(replace(profile, personality=weak))
+    assert_valid(message)
+    marked = [line for line in message.splitlines() if text.WEAK_TRAIT_NOTE in line]
+    assert len(marked) == 1 and text.trait_name("neuroticism") in marked[0]

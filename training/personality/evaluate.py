@@ -58,14 +58,14 @@ ORDER = ("extraversion", "neuroticism", "agreeableness", "conscientiousness", "o
 """Column order of Majumder et al.'s table (EXT, NEU, AGR, CON, OPN)."""
 
 
-def essay_folds(labels: np.ndarray) -> Folds:
+def essay_folds(labels: np.ndarray, seed: int = SEED) -> Folds:
     joint = labels @ (1 << np.arange(labels.shape[1]))
-    splitter = StratifiedKFold(10, shuffle=True, random_state=SEED)
+    splitter = StratifiedKFold(10, shuffle=True, random_state=seed)
     return list(splitter.split(labels, joint))
 
 
-def person_folds(n: int) -> Folds:
-    return list(KFold(10, shuffle=True, random_state=SEED).split(np.arange(n)))
+def person_folds(n: int, seed: int = SEED) -> Folds:
+    return list(KFold(10, shuffle=True, random_state=seed).split(np.arange(n)))
 
 
 def _per_trait(
@@ -175,6 +175,9 @@ ESSAY_BASES: dict[str, str] = {
 any stack was scored: the bases that are cheap to run on captions (MiniLM adds ~0.35 s and
 90 MB of weights per process; its stacks were scored too, see the card)."""
 SHIPPED_STACK = ("tfidf", "nblr", "lexopen")
+SHIPPED_COMBINER = "stack"
+"""How SHIPPED_STACK's bases are combined ("stack" or "mean"), chosen by rule E of
+training/personality/PREREGISTRATION.md (training.personality.repeated)."""
 
 
 def essay_lexicon(texts: list[str]) -> np.ndarray:
@@ -188,9 +191,11 @@ class EssayData:
     folds: Folds
     bases: dict[str, Base]
     """Cache key -> base model over essay indices (features computed lazily, then cached)."""
+    seed: int = SEED
+    """The outer partition's seed; out-of-fold caches of other seeds carry it in their name."""
 
 
-def essay_data() -> EssayData:
+def essay_data(seed: int = SEED) -> EssayData:
     data = load_essays()
     y = data.labels
 
@@ -208,20 +213,33 @@ def essay_data() -> EssayData:
         return lambda tr, te, j: build(key)(tr, te, j)
 
     bases = {key: lazy(key) for key in ESSAY_BASES}
-    return EssayData(y, essay_folds(y), bases)
+    return EssayData(y, essay_folds(y, seed), bases, seed)
 
 
 def essay_oof(data: EssayData, key: str) -> tuple[np.ndarray, np.ndarray]:
     """(outer out-of-fold P(high) (n, 5), inner out-of-fold P(high) (folds, n, 5)) of a base."""
     base = data.bases[key]
-    outer = cached(f"essays-{key}", lambda: _per_trait(data.labels, data.folds, base))
-    inner = cached(f"essays-inner-{key}", lambda: inner_oof(base, data.labels, data.folds))
+    prefix = "essays" if data.seed == SEED else f"essays-s{data.seed}"
+    outer = cached(f"{prefix}-{key}", lambda: _per_trait(data.labels, data.folds, base))
+    inner = cached(f"{prefix}-inner-{key}", lambda: inner_oof(base, data.labels, data.folds))
     return outer, inner
 
 
 def stack_oof(data: EssayData, keys: Sequence[str]) -> np.ndarray:
     pairs = [essay_oof(data, k) for k in keys]
     return stacked([o for o, _ in pairs], [i for _, i in pairs], data.labels, data.folds)
+
+
+def mean_oof(data: EssayData, keys: Sequence[str]) -> np.ndarray:
+    """The plain mean of the bases' outer out-of-fold P(high), (n, 5): no fitted weights."""
+    return np.asarray(np.mean([essay_oof(data, key)[0] for key in keys], axis=0))
+
+
+def shipped_oof(data: EssayData) -> np.ndarray:
+    """Out-of-fold P(high) of the shipped combination of SHIPPED_STACK (SHIPPED_COMBINER)."""
+    if SHIPPED_COMBINER == "stack":
+        return stack_oof(data, SHIPPED_STACK)
+    return mean_oof(data, SHIPPED_STACK)
 
 
 def essays_candidates() -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -2,22 +2,26 @@
 
     uv run python -m training.personality.train
 
-The shipped model is the stack `evaluate.SHIPPED_STACK` (fixed before any stack was scored):
-TF-IDF LR, NB-LR and VADER + Empath LR, combined per trait by a second-level logistic
-regression on their logits (analyzers/personality.py runs it).
+The shipped model is `evaluate.SHIPPED_STACK`'s bases (TF-IDF LR, NB-LR and VADER + Empath LR)
+combined by `evaluate.SHIPPED_COMBINER`: the plain mean of their probabilities, or a
+second-level logistic regression per trait on their logits (analyzers/personality.py runs it).
 
-1. Base models on all 2,467 essays; the second level on their 10-fold out-of-fold logits
+1. Base models on all 2,467 essays; a second level, if any, on their 10-fold out-of-fold logits
    (evaluate.py's cached outer predictions, the same protocol as the card's CV figure).
-2. Learning curve: for each of the 10 CV folds, the fold's stack (base models on the training
-   part, second level on the inner out-of-fold logits of that part, as in the CV) scores its
+2. Learning curve: for each of the 10 CV folds, the fold's model (base models on the training
+   part, a second level on the inner out-of-fold logits of that part, as in the CV) scores its
    test essays cut to their first N words (N in CURVE_WORDS). The mean accuracy over the five
    traits at N words, minus the training-fold majority baseline, divided by the same gain on
    the whole essays, is the confidence at N words (clipped to 0..1, made non-decreasing).
    MIN_WORDS is the smallest N whose confidence reaches MIN_CONFIDENCE; below it the analyzer
    answers "not enough text to say".
-3. A check: fold 0's stack weights (personality_check.npz, float16 as shipped) with their
+3. A check: fold 0's weights (personality_check.npz, float16 as shipped) with their
    accuracy on CHECK_ESSAYS essays of that fold's test part, which the test reproduces from
    the raw data with the shipped vocabularies.
+4. If rule P of PREREGISTRATION.md ships it (SOCIAL_RECALIBRATION), the social-media
+   recalibration: per trait, a logistic regression on logit P(high) of the 250 myPersonality
+   writers (all of them; its cross-validated figures are in training.personality.repeated),
+   and the traits that showed no signal above the majority there (`weak_traits`).
 Weights are stored as float16 (the accuracy figures below are computed with them).
 """
 
@@ -29,20 +33,29 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from sklearn.linear_model import LogisticRegression
 
 from analyzers.personality import BASE_MODELS, MODEL_PATH, PersonalityModel, lexicon_names
 from analyzers.types import TRAIT_IDS
 from training.personality.data import load_essays
 from training.personality.evaluate import (
+    SHIPPED_COMBINER,
     SHIPPED_STACK,
     accuracy,
     essay_data,
     essay_lexicon,
     essay_oof,
-    stack_oof,
+    shipped_oof,
 )
 from training.personality.models import SPARSE_C, TfidfFeatures, fit_dense, fit_sparse, nb_scale
 from training.personality.models import nb_ratio as log_count_ratio
+from training.personality.repeated import (
+    PersonResults,
+    mypersonality_tables,
+    person_data,
+    person_probabilities,
+    person_results,
+)
 from training.personality.stacking import fit_meta, logit
 
 CURVE_WORDS = (10, 20, 40, 80, 160, 320)
@@ -69,15 +82,16 @@ def vocabulary_arrays(features: TfidfFeatures) -> dict[str, np.ndarray]:
     }
 
 
-def stack_weights(
+def model_weights(
     x: sparse.csr_matrix,
     split: int,
     lexicon: np.ndarray,
     labels: np.ndarray,
-    meta_logits: np.ndarray,
+    meta_logits: np.ndarray | None,
 ) -> dict[str, np.ndarray]:
-    """The stack's weight arrays fitted on (x, lexicon, labels); the second level is fitted on
-    `meta_logits`, (n, 5 traits, 3 base models) out-of-fold logits of the same texts."""
+    """The base models' weight arrays fitted on (x, lexicon, labels); a second level (the
+    "stack" combiner) is fitted on `meta_logits`, (n, 5 traits, 3 base models) out-of-fold
+    logits of the same texts."""
     binary = x.copy()
     binary.data[:] = 1.0
     out: dict[str, list[np.ndarray]] = {}
@@ -87,7 +101,6 @@ def stack_weights(
         ratio = log_count_ratio(binary, y)
         nblr = fit_sparse(nb_scale(binary, ratio, split), y)
         scaler, lex = fit_dense(lexicon, y)
-        meta = fit_meta(meta_logits[:, j, :], y)
         fitted: dict[str, Any] = {
             "tfidf_coef": tfidf.coef_[0],
             "tfidf_intercept": tfidf.intercept_[0],
@@ -98,9 +111,10 @@ def stack_weights(
             "lexicon_intercept": lex.intercept_[0],
             "lexicon_mean": scaler.mean_,
             "lexicon_scale": scaler.scale_,
-            "meta_coef": meta.coef_[0],
-            "meta_intercept": meta.intercept_[0],
         }
+        if meta_logits is not None:
+            meta = fit_meta(meta_logits[:, j, :], y)
+            fitted |= {"meta_coef": meta.coef_[0], "meta_intercept": meta.intercept_[0]}
         for key, value in fitted.items():
             out.setdefault(key, []).append(np.asarray(value))
     arrays = {k: np.array(v) for k, v in out.items()}
@@ -114,15 +128,35 @@ def _metadata(min_words: int, curve_words: list[int], curve_conf: list[float]) -
     return {
         "traits": list(TRAIT_IDS),
         "base_models": list(BASE_MODELS),
+        "combiner": SHIPPED_COMBINER,
         "arrays": ARRAYS_PATH.name,
         "min_words": min_words,
         "confidence_curve": {"words": curve_words, "confidence": curve_conf},
     }
 
 
-def _oof_logits(probabilities: list[np.ndarray]) -> np.ndarray:
-    """(n, 5, base models) logits from each base model's (n, 5) P(high)."""
+def _oof_logits(probabilities: list[np.ndarray]) -> np.ndarray | None:
+    """(n, 5, base models) logits from each base model's (n, 5) P(high), for the second level;
+    None when the combiner has none."""
+    if SHIPPED_COMBINER != "stack":
+        return None
     return np.stack([logit(p) for p in probabilities], axis=-1)
+
+
+def social_recalibration(model: PersonalityModel) -> tuple[dict[str, np.ndarray], PersonResults]:
+    """Rule P: the recalibration's arrays fitted on all 250 people (empty if it does not ship)
+    and its cross-validated figures."""
+    probabilities = person_probabilities(model)
+    results = person_results(probabilities)
+    if not results.ships:
+        return {}, results
+    labels = person_data()[1]
+    z = logit(probabilities)
+    fits = [LogisticRegression(C=1.0).fit(z[:, j : j + 1], labels[:, j]) for j in range(5)]
+    return {
+        "social_coef": np.array([f.coef_[0] for f in fits], dtype=np.float32),
+        "social_intercept": np.array([f.intercept_[0] for f in fits], dtype=np.float32),
+    }, results
 
 
 def confidence_curve(
@@ -147,7 +181,7 @@ def main() -> None:
     lexicon = essay_lexicon(texts)
     vocabulary = vocabulary_arrays(features)
     oof = [essay_oof(data, key) for key in SHIPPED_STACK]
-    cv = stack_oof(data, SHIPPED_STACK)
+    cv = shipped_oof(data)
     cv_mean = float(accuracy(cv, labels).mean())
 
     # Learning curve and the check fold: each fold's stack, as in the CV.
@@ -156,8 +190,8 @@ def main() -> None:
     majority: list[bool] = []
     check: dict[str, Any] = {}
     for f, (train, test) in enumerate(data.folds):
-        inner = _oof_logits([i[f, train] for _, i in oof])
-        weights = stack_weights(x[train], split, lexicon[train], labels[train], inner)
+        inner = _oof_logits([i[f, train] for _, i in oof]) if SHIPPED_COMBINER == "stack" else None
+        weights = model_weights(x[train], split, lexicon[train], labels[train], inner)
         model = PersonalityModel.from_arrays(stub, {**vocabulary, **weights})
         majority.extend((labels[test] == (labels[train].mean(0) >= 0.5)).ravel())
         for n in correct:
@@ -189,14 +223,25 @@ def main() -> None:
     print(f"minimum words: {min_words}")
     print(f"(stack CV mean {cv_mean:.2f}%; float16 fold stacks on whole essays {whole:.2f}%)\n")
 
-    weights = stack_weights(x, split, lexicon, labels, _oof_logits([o for o, _ in oof]))
-    np.savez_compressed(ARRAYS_PATH, **vocabulary, **weights)
+    weights = model_weights(x, split, lexicon, labels, _oof_logits([o for o, _ in oof]))
+    metadata = _metadata(min_words, curve_words, curve_conf)
+    social, people = social_recalibration(
+        PersonalityModel.from_arrays(metadata, {**vocabulary, **weights})
+    )
+    print("\n".join(mypersonality_tables(people)), end="\n\n")
+    np.savez_compressed(ARRAYS_PATH, **vocabulary, **weights, **social)
     meta = {
-        **_metadata(min_words, curve_words, curve_conf),
+        **metadata,
+        "weak_traits": list(people.weak_traits) if social else [],
         "features": "word 1-2-gram + char_wb 2-5-gram TF-IDF (sublinear, L2), 50k + 50k terms;"
         " the same terms' presence for NB-LR; VADER + Empath (198)",
-        "model": f"stack: TF-IDF LR, NB-LR (C={SPARSE_C}), VADER+Empath LR (C by inner CV);"
-        " second level: logistic regression per trait on the three logits",
+        "model": f"TF-IDF LR, NB-LR (C={SPARSE_C}), VADER+Empath LR (C by inner CV), combined"
+        + (
+            " by a second-level logistic regression per trait on the three logits"
+            if SHIPPED_COMBINER == "stack"
+            else " by the mean of their probabilities"
+        )
+        + ("; recalibrated on 250 myPersonality writers" if social else ""),
         "trained_on": "Pennebaker & King essays, 2,467 (whole texts)",
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%d"),
         "essays_cv_mean_accuracy": round(cv_mean, 2),
