@@ -171,12 +171,24 @@ class ReportScheduler:
         return last_due is not None and snapshot_taken_at < last_due
 
     def reconcile(self, followed: dict[tuple[str, str], datetime | None], now: datetime) -> None:
-        """Jobs for exactly the followed (username, period) pairs; logs what it repaired.
+        """Jobs for exactly the followed (username, period) pairs, on the configured report
+        hour and jitter; logs what it repaired.
 
         `followed` maps each pair to its snapshot's time (None without one). A job rebuilt
         runs at once when a run was due since that snapshot, as a missed run would.
         """
         jobs = {job.id: job for job in self.scheduler.get_jobs()}
+        moved = sorted(
+            key
+            for key, job in jobs.items()
+            if key.startswith("report:")
+            and tuple(job.args[:2]) in followed
+            and repr(job.trigger) != repr(self._trigger(job.args[1]))
+        )
+        for key in moved:
+            self.scheduler.reschedule_job(key, trigger=self._trigger(jobs[key].args[1]))
+        if moved:
+            log.warning("jobs moved to the configured report time: %s", ", ".join(moved))
         missing = {pair: taken for pair, taken in followed.items() if job_id(*pair) not in jobs}
         for (username, period), taken_at in missing.items():
             self.ensure(username, period, run_now=self._missed(period, taken_at, now))

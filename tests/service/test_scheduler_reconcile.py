@@ -129,3 +129,30 @@ async def test_jobs_nobody_follows_are_dropped(start: Start) -> None:
     again = await start()
     ids = sorted(job.id for job in again.scheduler.scheduler.get_jobs())
     assert ids == sorted([job_id("natgeo", "daily"), "retention"])
+
+
+async def test_a_new_report_hour_moves_the_stored_jobs(
+    settings: Settings, start: Start, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = await _following(start, ("natgeo", "daily"))
+    await _snapshot(service, "natgeo", "daily", datetime.now(UTC))  # no run is missed
+    await service.close()
+    hour = (settings.subscriptions.report_hour_utc + 3) % 24
+    moved = settings.model_copy(
+        update={
+            "subscriptions": settings.subscriptions.model_copy(update={"report_hour_utc": hour})
+        }
+    )
+
+    again = DigService(moved, source=RateLimitedSource(), analyzers=LoadedAnalyzers())
+    with caplog.at_level(logging.WARNING, logger="service.scheduler"):
+        await again.start()
+        await again.start_background(_never_sends)
+    try:
+        when = again.next_report_time("natgeo", "daily")
+        assert when is not None and when.astimezone(UTC).hour == hour and when.minute == 0
+        assert f"jobs moved to the configured report time: {job_id('natgeo', 'daily')}" in [
+            r.message for r in caplog.records
+        ]
+    finally:
+        await again.close()
