@@ -139,6 +139,9 @@ class PersonalityModel:
     social: Linear | None
     """(5, 1) per trait: the recalibration of logit P to social-media writers, or None."""
     weak_traits: tuple[str, ...]
+    typical: dict[str, float] | None
+    """The share of "high" writers the recalibration was fitted on, per trait (None without
+    a recalibration: the essays are split about evenly)."""
     min_words: int
     curve_words: np.ndarray
     curve_confidence: np.ndarray
@@ -177,6 +180,7 @@ class PersonalityModel:
             meta=_linear(arrays, "meta") if meta["combiner"] == "stack" else None,
             social=_linear(arrays, "social") if "social_coef" in arrays else None,
             weak_traits=tuple(meta.get("weak_traits", ())),
+            typical=meta.get("typical"),
             min_words=int(meta["min_words"]),
             curve_words=np.asarray(curve["words"], dtype=float),
             curve_confidence=np.asarray(curve["confidence"], dtype=float),
@@ -290,7 +294,9 @@ class PersonalityAnalyzer:
         probabilities = self.model.probabilities(english)
         scores = {t: round(float(p), 4) for t, p in zip(TRAIT_IDS, probabilities, strict=True)}
         confidence = round(self.model.confidence(words), 3)
-        return PersonalityResult(scores, confidence, None, words, "en", self.model.weak_traits)
+        return PersonalityResult(
+            scores, confidence, None, words, "en", self.model.weak_traits, self.model.typical
+        )
 
 
 def _is_english_or_short(line: str) -> bool:

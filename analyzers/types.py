@@ -159,6 +159,9 @@ class PersonalityResult:
     language: str | None = None
     weak_traits: tuple[str, ...] = ()
     """Traits whose scores showed no measured signal on social-media text (model card)."""
+    typical: dict[str, float] | None = None
+    """The score of a typical writer per trait (the share of "high" writers the scores are
+    calibrated to); None: 0.5."""
 
 
 @dataclass(frozen=True)

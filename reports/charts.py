@@ -141,7 +141,7 @@ def style_mix_chart(shares: dict[str, float], title: str, *, hide_sensitive: boo
 
 
 def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Five)") -> bytes:
-    """A radar of the five trait scores with the average ring and the confidence stated.
+    """A radar of the five trait scores with a typical writer's ring and the confidence stated.
 
     Raises ValueError when the result has no scores: say why in text instead of drawing.
     """
@@ -155,14 +155,18 @@ def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Fiv
     words = f" (from {result.words:,} words of captions)" if result.words else ""
     weak = f" Grey: {WEAK_TRAIT_NOTE}." if result.weak_traits else ""
     theme.set_title(
-        fig, title, f"Confidence: {result.confidence:.0%}{words}. {PERSONALITY_CAVEAT}{weak}"
+        fig,
+        title,
+        f"Confidence: {result.confidence:.0%}{words}. Dashed: a typical writer. "
+        f"{PERSONALITY_CAVEAT}{weak}",
     )
     ax = cast(PolarAxes, fig.add_subplot(projection="polar"))
     angles = np.linspace(0, 2 * math.pi, len(TRAIT_IDS), endpoint=False)
     closed_angles = np.append(angles, angles[0])
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
-    ax.plot(closed_angles, [0.5] * len(closed_angles), color=theme.GREY, linestyle="--", lw=1.2)
+    typical = [(result.typical or {}).get(trait, 0.5) for trait in TRAIT_IDS]
+    ax.plot(closed_angles, [*typical, typical[0]], color=theme.GREY, linestyle="--", lw=1.2)
     ax.plot(closed_angles, [*scores, scores[0]], color=theme.ACCENT, lw=2.5)
     # The fill grows more solid with confidence: a faint shape for a faint signal.
     ax.fill(
@@ -173,9 +177,7 @@ def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Fiv
     )
     ax.scatter(angles, scores, color=theme.ACCENT, s=40, zorder=3)
     ax.set_ylim(0, 1)
-    ax.set_yticks(
-        [0.25, 0.5, 0.75], ["", "average", ""], fontsize=theme.SMALL_SIZE, color=theme.MUTED
-    )
+    ax.set_yticks([0.25, 0.5, 0.75], ["", "", ""])
     ax.set_rlabel_position(36)
     labels = [f"{trait_name(t)}\n{round(s * 100)}" for t, s in zip(TRAIT_IDS, scores, strict=True)]
     ax.set_xticks(angles, labels, fontsize=theme.LABEL_SIZE, color=theme.INK)

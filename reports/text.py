@@ -192,8 +192,11 @@ def _personality_text(result: PersonalityResult | None, unavailable: bool) -> st
         reason = (result.reason or "not enough text to say").rstrip(".")
         return f"<b>Personality</b>: {_e(reason)}."
     basis = f"from {result.words:,} words of captions, " if result.words else ""
+    typical = result.typical or {}
     lines = [
-        f"• <b>{trait_name(t)}</b> {round(result.scores[t] * 100)}: "
+        f"• <b>{trait_name(t)}</b> {round(result.scores[t] * 100)}"
+        + (f" (typical {round(typical[t] * 100)})" if t in typical else "")
+        + ": "
         + _band(result.scores[t], _TRAIT_SENTENCES[t]).capitalize()
         + (f" <i>({WEAK_TRAIT_NOTE})</i>" if t in result.weak_traits else "")
         for t in TRAIT_IDS

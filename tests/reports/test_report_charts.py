@@ -19,6 +19,7 @@ from PIL import Image
 from skimage import data
 
 from analyzers.types import (
+    TRAIT_IDS,
     AlbumAnalysis,
     FacesResult,
     Habit,
@@ -243,3 +244,15 @@ def test_big_five_greys_out_weak_traits(make_profile: Callable[..., ProfileAnaly
     plain = charts.big_five_chart(personality)
     weak = charts.big_five_chart(replace(personality, weak_traits=("neuroticism",)))
     assert np.abs(decode(plain).astype(int) - decode(weak).astype(int)).sum() > 0
+
+
+def test_big_five_draws_the_typical_writer(make_profile: Callable[..., ProfileAnalysis]) -> None:
+    personality = make_profile().personality
+    assert personality is not None
+    plain = charts.big_five_chart(personality)
+    typical = charts.big_five_chart(
+        replace(personality, typical=dict.fromkeys(TRAIT_IDS, 0.5) | {"openness": 0.7})
+    )
+    assert np.abs(decode(plain).astype(int) - decode(typical).astype(int)).sum() > 0
+    same = charts.big_five_chart(replace(personality, typical=dict.fromkeys(TRAIT_IDS, 0.5)))
+    assert same == plain

@@ -195,3 +195,16 @@ def test_weak_traits_are_marked_and_only_they(
     assert_valid(message)
     marked = [line for line in message.splitlines() if text.WEAK_TRAIT_NOTE in line]
     assert len(marked) == 1 and text.trait_name("neuroticism") in marked[0]
+
+
+def test_a_typical_writer_is_shown_beside_each_score(
+    make_profile: Callable[..., ProfileAnalysis],
+) -> None:
+    profile = make_profile()
+    assert profile.personality is not None
+    assert "(typical" not in text.profile_summary(profile)
+    typical = dict.fromkeys(profile.personality.scores or {}, 0.5) | {"openness": 0.7}
+    shown = replace(profile.personality, typical=typical)
+    message = text.profile_summary(replace(profile, personality=shown))
+    assert_valid(message)
+    assert f"<b>{text.trait_name('openness')}</b> 78 (typical 70):" in message

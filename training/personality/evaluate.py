@@ -342,7 +342,9 @@ def mypersonality_candidates() -> tuple[np.ndarray, np.ndarray, dict[str, np.nda
         "TF-IDF word+char, LR, trained on essays only (shipped until 2026-11-23)": cached(
             "mp-tfidf-essays", lambda: essays_tfidf_on(texts, essays.texts, essays.labels)
         ),
-        "stack, trained on essays only (shipped)": PersonalityModel.load().predict(texts),
+        "shipped essays model, before its social-media recalibration": (
+            PersonalityModel.load().essay_probabilities(texts)
+        ),
         "MiniLM, LR, trained on essays only": cached(
             "mp-minilm-essays",
             lambda: _per_trait(

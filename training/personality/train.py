@@ -21,7 +21,8 @@ second-level logistic regression per trait on their logits (analyzers/personalit
 4. If rule P of PREREGISTRATION.md ships it (SOCIAL_RECALIBRATION), the social-media
    recalibration: per trait, a logistic regression on logit P(high) of the 250 myPersonality
    writers (all of them; its cross-validated figures are in training.personality.repeated),
-   and the traits that showed no signal above the majority there (`weak_traits`).
+   the traits that showed no measured signal there (`weak_traits`), and the share of "high"
+   writers per trait (`typical`, the reports' reference ring).
 Weights are stored as float16 (the accuracy figures below are computed with them).
 """
 
@@ -143,6 +144,13 @@ def _oof_logits(probabilities: list[np.ndarray]) -> np.ndarray | None:
     return np.stack([logit(p) for p in probabilities], axis=-1)
 
 
+def typical_writer() -> dict[str, float]:
+    """The share of "high" labels per trait among the 250 myPersonality writers: the score the
+    recalibration gives a writer it knows nothing about."""
+    rates = person_data()[1].mean(axis=0)
+    return {t: round(float(r), 3) for t, r in zip(TRAIT_IDS, rates, strict=True)}
+
+
 def social_recalibration(model: PersonalityModel) -> tuple[dict[str, np.ndarray], PersonResults]:
     """Rule P: the recalibration's arrays fitted on all 250 people (empty if it does not ship)
     and its cross-validated figures."""
@@ -233,6 +241,7 @@ def main() -> None:
     meta = {
         **metadata,
         "weak_traits": list(people.weak_traits) if social else [],
+        **({"typical": typical_writer()} if social else {}),
         "features": "word 1-2-gram + char_wb 2-5-gram TF-IDF (sublinear, L2), 50k + 50k terms;"
         " the same terms' presence for NB-LR; VADER + Empath (198)",
         "model": f"TF-IDF LR, NB-LR (C={SPARSE_C}), VADER+Empath LR (C by inner CV), combined"
