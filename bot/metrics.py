@@ -19,7 +19,9 @@ from aiogram.client.session.base import BaseSession
 
 from bot.pacing import PacingMiddleware
 from bot.session import RetryMiddleware
-from service.admission import Admission
+from service.app import DigService
+from service.outbox import OUTCOMES
+from service.scheduler import RUN_OUTCOMES
 
 log = logging.getLogger("digbot.metrics")
 
@@ -74,10 +76,17 @@ class Metrics:
             log.info("metrics %s", self.line())
 
 
-def runtime_metrics(admission: Admission, session: BaseSession) -> Metrics:
-    """Metrics that also read the analyses admitted/refused/in flight and the session's retries
-    and pacing (when `configure_session` set the session up)."""
+def runtime_metrics(service: DigService, session: BaseSession) -> Metrics:
+    """Metrics that also read the analyses admitted/refused/in flight, the outbox's deliveries,
+    the report runs, and the session's retries and pacing (when `configure_session` set the
+    session up)."""
     metrics = Metrics(counts=UPDATE_COUNTS)
+    admission = service.admission
+    for outcome in OUTCOMES:
+        metrics.watch(f"outbox_{outcome}", partial(service.outbox.outcomes.__getitem__, outcome))
+    for outcome in RUN_OUTCOMES:
+        read = partial(service.scheduler.outcomes.__getitem__, outcome)
+        metrics.watch(f"report_{outcome}", read)
     metrics.watch("analyses", lambda: admission.started)
     metrics.watch("busy", lambda: admission.refused)
     metrics.watch("queue_depth", lambda: admission.in_flight)

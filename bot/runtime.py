@@ -60,7 +60,7 @@ class BotRuntime:
         self.service = service
         self.bot = bot
         self.dispatcher = Dispatcher()
-        self.metrics = runtime_metrics(service.admission, bot.session)
+        self.metrics = runtime_metrics(service, bot.session)
         self.updates = UpdateMiddleware(service, self.metrics)
         self.updates.install(self.dispatcher)
         self.dispatcher.include_router(build_router(album_latency))

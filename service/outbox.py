@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -127,6 +128,9 @@ def settled_before(cutoff: datetime) -> ColumnElement[bool]:
     )
 
 
+OUTCOMES = ("sent", "refused", "blocked", "later")
+
+
 class Outbox:
     def __init__(
         self,
@@ -143,6 +147,8 @@ class Outbox:
         self._wake = asyncio.Event()
         self._pass = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self.outcomes: Counter[str] = Counter()
+        """Delivery tries since start by OUTCOMES (operator counters)."""
 
     def wake(self) -> None:
         """New rows or an unblocked person: deliver now rather than at the next poll."""
@@ -192,14 +198,17 @@ class Outbox:
                     await send(row.chat_id, row.text, row.photo)
                 except TryLater as error:
                     log.warning("outbox: Telegram not taking messages (%s); will retry", error)
+                    self.outcomes["later"] += 1
                     await self._record(row_id, error)
                     return False
                 except (Blocked, Refused) as error:
                     log.info("outbox: message %d not delivered: %s", row_id, error)
+                    self.outcomes["blocked" if isinstance(error, Blocked) else "refused"] += 1
                     await self._record(row_id, error)
                     if isinstance(error, Blocked):
                         blocked.add(row.user_id)
                     continue
+                self.outcomes["sent"] += 1
                 await self._record(row_id, None)
             return True
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -124,9 +124,14 @@ async def _followed(db: Database) -> dict[tuple[str, str], datetime | None]:
         return {(username, period): taken_at for username, period, taken_at in rows}
 
 
+RUN_OUTCOMES = ("runs", "rate_limited", "not_fetched", "jobs_repaired")
+
+
 class ReportScheduler:
     def __init__(self, database_url: str, settings: SubscriptionSettings) -> None:
         self.settings = settings
+        self.outcomes: Counter[str] = Counter()
+        """Runs and repairs since start by RUN_OUTCOMES (operator counters)."""
         self.scheduler = AsyncIOScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=jobstore_url(database_url))},
             job_defaults={
@@ -189,6 +194,7 @@ class ReportScheduler:
             self.scheduler.reschedule_job(key, trigger=self._trigger(jobs[key].args[1]))
         if moved:
             log.warning("jobs moved to the configured report time: %s", ", ".join(moved))
+        self.outcomes["jobs_repaired"] += len(moved)
         missing = {pair: taken for pair, taken in followed.items() if job_id(*pair) not in jobs}
         for (username, period), taken_at in missing.items():
             self.ensure(username, period, run_now=self._missed(period, taken_at, now))
@@ -200,6 +206,7 @@ class ReportScheduler:
         )
         for key in dropped:
             self.scheduler.remove_job(key)
+        self.outcomes["jobs_repaired"] += len(added) + len(dropped)
         if added or dropped:
             log.warning(
                 "jobs repaired from the subscriptions table: added %s; dropped %s",
@@ -357,6 +364,7 @@ class ReportRuns:
             try:
                 fetched = await self._fetch(username, period, share=share)
             except RateLimited as error:
+                self.scheduler.outcomes["rate_limited"] += 1
                 if attempt >= MAX_RATE_LIMIT_ATTEMPTS:
                     log.warning("@%s %s: still rate limited; next regular run", username, period)
                     return
@@ -364,11 +372,13 @@ class ReportRuns:
                 log.warning("@%s %s: rate limited, postponed to %s", username, period, when)
                 return
             except InstagramError as error:
+                self.scheduler.outcomes["not_fetched"] += 1
                 log.warning(
                     "@%s %s: not fetched (%s); next run tries again", username, period, error
                 )
                 return
             await self._report(fetched, period)
+            self.scheduler.outcomes["runs"] += 1
 
     async def _report(self, fetched: FetchedProfile, period: str) -> None:
         service, now = self.service, self.service.now()

@@ -119,6 +119,7 @@ async def test_health_shows_the_counters_and_shutdown_logs_them(
     before, _ = await webhook.health()
     assert before["ok"] is True and before["updates"] == 0 and before["errors"] == 0
     assert {"retries", "retries_429", "analyses", "busy", "queue_depth", "paced"} <= set(before)
+    assert {"outbox_sent", "outbox_blocked", "report_runs", "report_jobs_repaired"} <= set(before)
 
     assert await webhook.post_update(_message(1, "/help")) == 200
     assert await webhook.post_update(_message(2, "/help"), secret="wrong") == 401

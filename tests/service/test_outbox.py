@@ -79,6 +79,7 @@ async def test_telegram_down_keeps_everything_for_later(db: Database) -> None:
     healthy = FakeTelegram()
     assert await outbox.deliver_pending(healthy)
     assert len(healthy.sent) == 4
+    assert outbox.outcomes == {"later": 1, "sent": 4}  # the operator's counters
 
 
 async def test_403_pauses_the_person_and_their_rows_wait(db: Database) -> None:
@@ -93,6 +94,7 @@ async def test_403_pauses_the_person_and_their_rows_wait(db: Database) -> None:
     healthy = FakeTelegram()
     assert await outbox.deliver_pending(healthy)
     assert [chat for chat, _, _ in healthy.sent] == [1, 1]
+    assert outbox.outcomes == {"blocked": 1, "sent": 4}
 
 
 async def test_400_is_final(db: Database) -> None:
@@ -103,3 +105,4 @@ async def test_400_is_final(db: Database) -> None:
     healthy = FakeTelegram()
     await outbox.deliver_pending(healthy)
     assert healthy.sent == []
+    assert outbox.outcomes == {"refused": 2, "sent": 2}  # user 1 has two rows

@@ -100,6 +100,7 @@ async def test_a_lost_job_store_is_rebuilt_from_the_subscriptions(
         "jobs repaired from the subscriptions table: added "
         f"{job_id('natgeo', 'daily')}, {job_id('nasa', 'weekly')}; dropped none"
     ]
+    assert again.scheduler.outcomes["jobs_repaired"] == 2
 
 
 async def test_a_rebuilt_job_runs_now_when_a_run_was_missed(
