@@ -175,7 +175,7 @@ ESSAY_BASES: dict[str, str] = {
 any stack was scored: the bases that are cheap to run on captions (MiniLM adds ~0.35 s and
 90 MB of weights per process; its stacks were scored too, see the card)."""
 SHIPPED_STACK = ("tfidf", "nblr", "lexopen")
-SHIPPED_COMBINER = "stack"
+SHIPPED_COMBINER = "mean"
 """How SHIPPED_STACK's bases are combined ("stack" or "mean"), chosen by rule E of
 training/personality/PREREGISTRATION.md (training.personality.repeated)."""
 
