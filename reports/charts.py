@@ -153,12 +153,13 @@ def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Fiv
     scores = [float(np.clip(result.scores[trait], 0.0, 1.0)) for trait in TRAIT_IDS]
     fig = theme.new_figure(theme.LANDSCAPE)
     words = f" (from {result.words:,} words of captions)" if result.words else ""
-    weak = f" Grey: {WEAK_TRAIT_NOTE}." if result.weak_traits else ""
+    weak = f" {WEAK_TRAIT_NOTE}" if result.weak_traits else ""
     theme.set_title(
         fig,
         title,
-        f"Confidence: {result.confidence:.0%}{words}. Dashed: a typical writer. "
-        f"{PERSONALITY_CAVEAT}{weak}",
+        f"Confidence: {result.confidence:.0%}{words}. {PERSONALITY_CAVEAT} "
+        f"Dashed: a typical writer.{weak}",
+        subtitle_lines=3,
     )
     ax = cast(PolarAxes, fig.add_subplot(projection="polar"))
     angles = np.linspace(0, 2 * math.pi, len(TRAIT_IDS), endpoint=False)
@@ -179,7 +180,10 @@ def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Fiv
     ax.set_ylim(0, 1)
     ax.set_yticks([0.25, 0.5, 0.75], ["", "", ""])
     ax.set_rlabel_position(36)
-    labels = [f"{trait_name(t)}\n{round(s * 100)}" for t, s in zip(TRAIT_IDS, scores, strict=True)]
+    labels = [
+        f"{trait_name(t)}{'*' if t in result.weak_traits else ''}\n{round(s * 100)}"
+        for t, s in zip(TRAIT_IDS, scores, strict=True)
+    ]
     ax.set_xticks(angles, labels, fontsize=theme.LABEL_SIZE, color=theme.INK)
     ax.tick_params(axis="x", pad=10)
     for tick_label, trait in zip(ax.get_xticklabels(), TRAIT_IDS, strict=True):

@@ -50,8 +50,9 @@ MOOD_NOTE = f"{MOOD_LABEL}, not a diagnosis"
 """Said next to every mood style (depressed, lonely): it describes a photo, not a person."""
 PERSONALITY_CAVEAT = "A rough guess from captions, not a psychological test."
 """Said next to every personality result, in the text and on the chart."""
-WEAK_TRAIT_NOTE = "no measured signal on social-media posts"
-"""Said next to a trait the model card found uninformative on social-media text."""
+WEAK_TRAIT_NOTE = "* On social-media posts no better than guessing the most common answer."
+"""The footnote of the traits (starred) the model card found uninformative on social-media
+text, in the text and on the chart."""
 
 
 def humanize(identifier: str) -> str:

@@ -194,14 +194,16 @@ def _personality_text(result: PersonalityResult | None, unavailable: bool) -> st
     basis = f"from {result.words:,} words of captions, " if result.words else ""
     typical = result.typical or {}
     lines = [
-        f"• <b>{trait_name(t)}</b> {round(result.scores[t] * 100)}"
+        f"• <b>{trait_name(t)}</b>{'*' if t in result.weak_traits else ''} "
+        f"{round(result.scores[t] * 100)}"
         + (f" (typical {round(typical[t] * 100)})" if t in typical else "")
         + ": "
         + _band(result.scores[t], _TRAIT_SENTENCES[t]).capitalize()
-        + (f" <i>({WEAK_TRAIT_NOTE})</i>" if t in result.weak_traits else "")
         for t in TRAIT_IDS
         if t in result.scores
     ]
+    if set(result.weak_traits) & set(result.scores):
+        lines.append(f"<i>{WEAK_TRAIT_NOTE}</i>")
     lines.append(f"<i>{PERSONALITY_CAVEAT}</i>")
     return _section("Personality", lines, f"{basis}confidence {_pct(result.confidence)}")
 

@@ -84,12 +84,16 @@ def wrap(text: str, width: int, max_lines: int = 2) -> str:
     return textwrap.fill(text, width=width, max_lines=max_lines, placeholder="…")
 
 
-def set_title(fig: Figure, title: str, subtitle: str | None = None) -> None:
+def set_title(
+    fig: Figure, title: str, subtitle: str | None = None, subtitle_lines: int = 2
+) -> None:
     """A bold title (wrapped so it never runs off a phone screen) and an optional grey line."""
     text = plain(wrap(title, 44))
     fig.suptitle(text, fontsize=TITLE_SIZE, fontweight="bold", family=FONT, color=INK)
     if subtitle:
-        fig.supxlabel(plain(wrap(subtitle, 70)), fontsize=SMALL_SIZE, family=FONT, color=MUTED)
+        fig.supxlabel(
+            plain(wrap(subtitle, 70, subtitle_lines)), fontsize=SMALL_SIZE, family=FONT, color=MUTED
+        )
 
 
 def style_axes(ax: Axes, *, grid_axis: Literal["x", "y", "both"] | None = "x") -> None:

@@ -193,8 +193,9 @@ def test_weak_traits_are_marked_and_only_they(
     weak = replace(profile.personality, weak_traits=("neuroticism",))
     message = text.profile_summary(replace(profile, personality=weak))
     assert_valid(message)
-    marked = [line for line in message.splitlines() if text.WEAK_TRAIT_NOTE in line]
-    assert len(marked) == 1 and text.trait_name("neuroticism") in marked[0]
+    assert message.count(text.WEAK_TRAIT_NOTE) == 1  # one footnote
+    starred = [line for line in message.splitlines() if "</b>* " in line]
+    assert len(starred) == 1 and text.trait_name("neuroticism") in starred[0]
 
 
 def test_a_typical_writer_is_shown_beside_each_score(

@@ -192,13 +192,13 @@ def main() -> None:
     cv = shipped_oof(data)
     cv_mean = float(accuracy(cv, labels).mean())
 
-    # Learning curve and the check fold: each fold's stack, as in the CV.
+    # Learning curve and the check fold: each fold's model, as in the CV.
     stub = _metadata(0, [0, 1], [0.0, 1.0])
     correct: dict[int, list[bool]] = {n: [] for n in (*CURVE_WORDS, 0)}  # 0: whole essays
     majority: list[bool] = []
     check: dict[str, Any] = {}
     for f, (train, test) in enumerate(data.folds):
-        inner = _oof_logits([i[f, train] for _, i in oof]) if SHIPPED_COMBINER == "stack" else None
+        inner = _oof_logits([i[f, train] for _, i in oof])
         weights = model_weights(x[train], split, lexicon[train], labels[train], inner)
         model = PersonalityModel.from_arrays(stub, {**vocabulary, **weights})
         majority.extend((labels[test] == (labels[train].mean(0) >= 0.5)).ravel())
@@ -219,7 +219,7 @@ def main() -> None:
     curve, whole = {n: mean[n] for n in CURVE_WORDS}, mean[0]
     majority_acc = 100.0 * float(np.mean(majority))
 
-    print("\nLearning curve (essays cut to their first N words, each scored by the stack of the")
+    print("\nLearning curve (essays cut to their first N words, each scored by the model of the")
     print("CV fold that did not see it; mean accuracy over the five traits, %):\n")
     print("| words | " + " | ".join(map(str, curve)) + " | whole essay | majority |")
     print("|---" * (len(curve) + 3) + "|")
@@ -229,7 +229,7 @@ def main() -> None:
     curve_words, curve_conf, min_words = confidence_curve(curve, whole, majority_acc, essay_words)
     print(f"\nconfidence {dict(zip(curve_words, np.round(curve_conf, 3), strict=True))}")
     print(f"minimum words: {min_words}")
-    print(f"(stack CV mean {cv_mean:.2f}%; float16 fold stacks on whole essays {whole:.2f}%)\n")
+    print(f"(CV mean {cv_mean:.2f}%; float16 fold models on whole essays {whole:.2f}%)\n")
 
     weights = model_weights(x, split, lexicon, labels, _oof_logits([o for o, _ in oof]))
     metadata = _metadata(min_words, curve_words, curve_conf)
@@ -253,7 +253,7 @@ def main() -> None:
         + ("; recalibrated on 250 myPersonality writers" if social else ""),
         "trained_on": "Pennebaker & King essays, 2,467 (whole texts)",
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%d"),
-        "essays_cv_mean_accuracy": round(cv_mean, 2),
+        "essays_cv_mean_accuracy_seed0": round(cv_mean, 2),
     }
     MODEL_PATH.write_text(json.dumps(meta, indent=1), encoding="utf-8")
     np.savez_compressed(CHECK_PATH, **check)
