@@ -76,8 +76,16 @@ BASE_MODELS = ("tfidf", "nblr", "lexicon")
 COMBINERS = ("mean", "stack")
 """How the base logits become P(high): the mean of the base probabilities, or the second level."""
 VADER_KEYS = ("neg", "neu", "pos", "compound")
-LOGIT_LIMIT = float(np.log((1 - 1e-6) / 1e-6))
+PROBABILITY_FLOOR = 1e-6
+LOGIT_LIMIT = float(np.log((1 - PROBABILITY_FLOOR) / PROBABILITY_FLOOR))
 """Base logits are clipped here, as the probabilities were clipped when the stack was trained."""
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    """log(p / (1 - p)) of probabilities clipped to PROBABILITY_FLOOR..1 - PROBABILITY_FLOOR
+    (training's second level and recalibration read probabilities this way too)."""
+    p = np.clip(p, PROBABILITY_FLOOR, 1 - PROBABILITY_FLOOR)
+    return np.asarray(np.log(p / (1 - p)))
 
 
 def lexicon_features(texts: Sequence[str]) -> np.ndarray:
@@ -214,8 +222,7 @@ class PersonalityModel:
         p = self.essay_probabilities(texts)
         if self.social is None:
             return p
-        z = np.clip(np.log(p / (1 - p)), -LOGIT_LIMIT, LOGIT_LIMIT)
-        return _sigmoid(z * self.social.coef[:, 0] + self.social.intercept)
+        return _sigmoid(logit(p) * self.social.coef[:, 0] + self.social.intercept)
 
     def probabilities(self, text: str) -> np.ndarray:
         """P(high) per trait for one text (TRAIT_IDS order)."""

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.stats import pearsonr
 from sklearn.linear_model import LogisticRegression
 
-from analyzers.personality import PersonalityModel
+from analyzers.personality import PersonalityModel, logit
 from analyzers.text import clean_caption
 from analyzers.types import TRAIT_IDS
 from training.personality.data import MAJUMDER_2017, load_mypersonality
@@ -36,7 +36,6 @@ from training.personality.evaluate import (
     person_folds,
     stack_oof,
 )
-from training.personality.stacking import logit
 
 ESSAY_SEEDS = (1, 2, 3, 4, 5)
 PERSON_SEEDS = tuple(range(10))

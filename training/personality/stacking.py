@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from analyzers.personality import logit
 from training.personality.models import SEED
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
@@ -24,7 +25,6 @@ Base = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
 
 INNER_FOLDS = 5
 META_C = 1.0
-_CLIP = 1e-6
 
 
 def joint_pattern(labels: np.ndarray) -> np.ndarray:
@@ -42,11 +42,6 @@ def inner_oof(base: Base, labels: np.ndarray, folds: Folds) -> np.ndarray:
             for j in range(labels.shape[1]):
                 out[f, train[inner_test], j] = base(train[inner_train], train[inner_test], j)
     return out
-
-
-def logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, _CLIP, 1 - _CLIP)
-    return np.asarray(np.log(p / (1 - p)))
 
 
 def fit_meta(z: np.ndarray, y: np.ndarray) -> LogisticRegression:

@@ -36,7 +36,13 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from analyzers.personality import BASE_MODELS, MODEL_PATH, PersonalityModel, lexicon_names
+from analyzers.personality import (
+    BASE_MODELS,
+    MODEL_PATH,
+    PersonalityModel,
+    lexicon_names,
+    logit,
+)
 from analyzers.types import TRAIT_IDS
 from training.personality.data import load_essays
 from training.personality.evaluate import (
@@ -57,7 +63,7 @@ from training.personality.repeated import (
     person_probabilities,
     person_results,
 )
-from training.personality.stacking import fit_meta, logit
+from training.personality.stacking import fit_meta
 
 CURVE_WORDS = (10, 20, 40, 80, 160, 320)
 MIN_CONFIDENCE = 0.5
