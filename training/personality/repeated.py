@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from scipy.stats import pearsonr
@@ -89,10 +90,18 @@ def essays_tables() -> tuple[list[str], str]:
     return lines, chosen
 
 
+@cache
 def person_data() -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The 250 writers' cleaned texts, labels and scores (read once per process)."""
     people = load_mypersonality()
     texts = [clean_caption(p.text) for p in people]
     return texts, np.array([p.labels for p in people]), np.array([p.scores for p in people])
+
+
+def fit_recalibration(z: np.ndarray, labels: np.ndarray) -> LogisticRegression:
+    """Candidate C's recalibration of one trait: logistic regression (C = 1, pre-registered)
+    on the essays model's logit, (people, 1)."""
+    return LogisticRegression(C=1.0).fit(z, labels)
 
 
 def recalibrated(proba: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray:
@@ -102,7 +111,7 @@ def recalibrated(proba: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray
     z = logit(proba)
     for train, test in person_folds(len(labels), seed):
         for j in range(labels.shape[1]):
-            model = LogisticRegression(C=1.0).fit(z[train, j : j + 1], labels[train, j])
+            model = fit_recalibration(z[train, j : j + 1], labels[train, j])
             out[test, j] = model.predict_proba(z[test, j : j + 1])[:, 1]
     return out
 

@@ -34,7 +34,6 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 
 from analyzers.personality import (
     BASE_MODELS,
@@ -58,6 +57,7 @@ from training.personality.models import SPARSE_C, TfidfFeatures, fit_dense, fit_
 from training.personality.models import nb_ratio as log_count_ratio
 from training.personality.repeated import (
     PersonResults,
+    fit_recalibration,
     mypersonality_tables,
     person_data,
     person_probabilities,
@@ -166,7 +166,7 @@ def social_recalibration(model: PersonalityModel) -> tuple[dict[str, np.ndarray]
         return {}, results
     labels = person_data()[1]
     z = logit(probabilities)
-    fits = [LogisticRegression(C=1.0).fit(z[:, j : j + 1], labels[:, j]) for j in range(5)]
+    fits = [fit_recalibration(z[:, j : j + 1], labels[:, j]) for j in range(5)]
     return {
         "social_coef": np.array([f.coef_[0] for f in fits], dtype=np.float32),
         "social_intercept": np.array([f.intercept_[0] for f in fits], dtype=np.float32),
