@@ -82,11 +82,12 @@ def runtime_metrics(service: DigService, session: BaseSession) -> Metrics:
     session up)."""
     metrics = Metrics(counts=UPDATE_COUNTS)
     admission = service.admission
-    for outcome in OUTCOMES:
-        metrics.watch(f"outbox_{outcome}", partial(service.outbox.outcomes.__getitem__, outcome))
-    for outcome in RUN_OUTCOMES:
-        read = partial(service.scheduler.outcomes.__getitem__, outcome)
-        metrics.watch(f"report_{outcome}", read)
+    for prefix, outcomes, names in (
+        ("outbox", service.outbox.outcomes, OUTCOMES),
+        ("report", service.scheduler.outcomes, RUN_OUTCOMES),
+    ):
+        for name in names:
+            metrics.watch(f"{prefix}_{name}", partial(outcomes.__getitem__, name))
     metrics.watch("analyses", lambda: admission.started)
     metrics.watch("busy", lambda: admission.refused)
     metrics.watch("queue_depth", lambda: admission.in_flight)
