@@ -186,10 +186,9 @@ def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Fiv
     ]
     ax.set_xticks(angles, labels, fontsize=theme.LABEL_SIZE, color=theme.INK)
     ax.tick_params(axis="x", pad=10)
-    for tick_label, trait in zip(ax.get_xticklabels(), TRAIT_IDS, strict=True):
+    for tick_label, angle, trait in zip(ax.get_xticklabels(), angles, TRAIT_IDS, strict=True):
         if trait in result.weak_traits:
             tick_label.set_color(theme.MUTED)
-    for tick_label, angle in zip(ax.get_xticklabels(), angles, strict=True):
         # Anchor each label on the side facing away from the circle so none runs into it.
         side = math.sin(angle)
         tick_label.set_horizontalalignment(
