@@ -1,0 +1,167 @@
+"""Rule Q of PREREGISTRATION.md: a TF-IDF model trained on the myPersonality writers as a second
+input to the social-media recalibration, against the shipped recalibration (rule P's R).
+
+    uv run python -m training.personality.people     # ~10 min on one core
+
+Person folds with seeds 10-19 (fresh partitions of the same 250 people). For each test fold:
+R is a logistic regression on the essays model's logit, fitted on the training-fold people; the
+people model is TF-IDF + LR fitted on the training-fold people; Q is a logistic regression on
+both logits, where the training people's people-model logits are out-of-fold (inner 5-fold).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from scipy import sparse
+from scipy.stats import pearsonr
+from scipy.stats import t as student_t
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+
+from analyzers.personality import PersonalityModel, logit
+from analyzers.types import TRAIT_IDS
+from training.personality.evaluate import (
+    ORDER,
+    _header,
+    _row,
+    accuracy,
+    majority,
+    person_folds,
+)
+from training.personality.models import TfidfFeatures, fit_sparse
+from training.personality.repeated import (
+    SIGNAL_P,
+    _by_trait,
+    fit_recalibration,
+    person_data,
+    person_probabilities,
+)
+
+PEOPLE_SEEDS = tuple(range(10, 20))
+INNER_FOLDS = 5
+CANDIDATES = ("majority", "R: essays model recalibrated", "people model", "Q: two-input")
+
+
+@cache
+def people_tfidf() -> sparse.csr_matrix:
+    """TF-IDF of the 250 writers' texts; vocabulary and idf fitted on all of them, no labels."""
+    return TfidfFeatures().fit_transform(person_data()[0])
+
+
+def people_logits(
+    x: sparse.csr_matrix, labels: np.ndarray, train: np.ndarray, test: np.ndarray
+) -> np.ndarray:
+    """(len(test), 5) logits of the people model fitted on `train`."""
+    z = [fit_sparse(x[train], labels[train, j]).decision_function(x[test]) for j in range(5)]
+    return np.column_stack(z)
+
+
+def inner_people_logits(
+    x: sparse.csr_matrix, labels: np.ndarray, train: np.ndarray, seed: int
+) -> np.ndarray:
+    """(len(train), 5) out-of-fold logits of the people model inside `train`."""
+    out = np.zeros((len(train), labels.shape[1]))
+    for inner_train, inner_test in KFold(INNER_FOLDS, shuffle=True, random_state=seed).split(train):
+        out[inner_test] = people_logits(x, labels, train[inner_train], train[inner_test])
+    return out
+
+
+def fit_two_input(z: np.ndarray, labels: np.ndarray) -> LogisticRegression:
+    """Q's recalibration of one trait: logistic regression (C = 1, pre-registered) on the
+    essays model's and the people model's logits, (people, 2)."""
+    return LogisticRegression(C=1.0).fit(z, labels)
+
+
+def candidates(essays_proba: np.ndarray, seed: int) -> dict[str, np.ndarray]:
+    """Out-of-fold P(high), (250, 5), of every candidate on the person folds of `seed`."""
+    _, labels, _ = person_data()
+    x = people_tfidf()
+    z_essays = logit(essays_proba)
+    folds = person_folds(len(labels), seed)
+    out = {name: np.zeros(labels.shape) for name in CANDIDATES}
+    out["majority"] = majority(labels, folds)
+    for train, test in folds:
+        z_people = people_logits(x, labels, train, test)
+        z_inner = inner_people_logits(x, labels, train, seed)
+        out["people model"][test] = 1.0 / (1.0 + np.exp(-z_people))
+        for j in range(labels.shape[1]):
+            r = fit_recalibration(z_essays[train, j : j + 1], labels[train, j])
+            out[CANDIDATES[1]][test, j] = r.predict_proba(z_essays[test, j : j + 1])[:, 1]
+            both_train = np.column_stack([z_essays[train, j], z_inner[:, j]])
+            both_test = np.column_stack([z_essays[test, j], z_people[:, j]])
+            q = fit_two_input(both_train, labels[train, j])
+            out[CANDIDATES[3]][test, j] = q.predict_proba(both_test)[:, 1]
+    return out
+
+
+@dataclass(frozen=True)
+class RuleQ:
+    """Means over PEOPLE_SEEDS, (5,) in TRAIT_IDS order, per candidate."""
+
+    accuracy: dict[str, np.ndarray]
+    pearson: dict[str, np.ndarray]
+    essays_signal_p: np.ndarray
+    """One-sided p of a positive r between the essays score (no person data) and the score."""
+
+    @property
+    def people_signal_p(self) -> np.ndarray:
+        """One-sided p of the people model's mean out-of-fold r, n = 250 (pre-registered)."""
+        n = len(person_data()[1])
+        r = self.pearson["people model"]
+        t = r * np.sqrt((n - 2) / np.maximum(1 - r**2, 1e-12))
+        return np.asarray(student_t.sf(t, n - 2))
+
+    @property
+    def ships(self) -> bool:
+        return bool(self.accuracy[CANDIDATES[3]].mean() > self.accuracy[CANDIDATES[1]].mean())
+
+    @property
+    def weak_traits(self) -> tuple[str, ...]:
+        above = self.accuracy[CANDIDATES[3]] > self.accuracy["majority"]
+        signal = (self.essays_signal_p < SIGNAL_P) | (self.people_signal_p < SIGNAL_P)
+        return tuple(t for t, a, s in zip(TRAIT_IDS, above, signal, strict=True) if not (a and s))
+
+
+def rule_q(essays_proba: np.ndarray) -> RuleQ:
+    _, labels, scores = person_data()
+    accs: dict[str, list[np.ndarray]] = {name: [] for name in CANDIDATES}
+    rs: dict[str, list[np.ndarray]] = {name: [] for name in CANDIDATES[1:]}
+    for seed in PEOPLE_SEEDS:
+        for name, p in candidates(essays_proba, seed).items():
+            accs[name].append(accuracy(p, labels))
+            if name in rs:
+                rs[name].append(np.array([pearsonr(p[:, j], scores[:, j])[0] for j in range(5)]))
+        print(f"seed {seed} done", flush=True)
+    signal = [pearsonr(essays_proba[:, j], scores[:, j], alternative="greater") for j in range(5)]
+    return RuleQ(
+        {k: np.mean(v, axis=0) for k, v in accs.items()},
+        {k: np.mean(v, axis=0) for k, v in rs.items()},
+        np.array([float(s.pvalue) for s in signal]),
+    )
+
+
+def tables(results: RuleQ) -> list[str]:
+    seeds = f"{PEOPLE_SEEDS[0]}-{PEOPLE_SEEDS[-1]}"
+    lines = [f"myPersonality, person folds seeds {seeds}, mean accuracy (%):", ""]
+    lines += _header("model")
+    lines += [_row(k, _by_trait(v)) for k, v in results.accuracy.items()]
+    lines += ["", "Pearson r of P(high) with the trait score (mean over seeds):", ""]
+    lines += _header("model")
+    lines += [_row(k, _by_trait(v)) for k, v in results.pearson.items()]
+    for name, p in (("essays", results.essays_signal_p), ("people", results.people_signal_p)):
+        by_trait = _by_trait(p)
+        cells = " | ".join(f"{by_trait[t]:.3f}" for t in ORDER)
+        lines.append(f"| one-sided p of r > 0, {name} model | {cells} | |")
+    lines += [
+        "",
+        f"Rule Q: {'Q ships' if results.ships else 'R stays'}; traits without measured signal"
+        f" under Q: {', '.join(results.weak_traits) or 'none'}",
+    ]
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(tables(rule_q(person_probabilities(PersonalityModel.load())))))
