@@ -1,8 +1,9 @@
 """Big Five personality from a profile's captions (see analyzers/models/PERSONALITY.md).
 
 The captions become English-like prose (analyzers/text.py: hashtags split into words, mentions
-and URLs dropped, emoji named) and are scored by a stack trained on the Pennebaker & King essays
-(the best of the measured models, see the card). Three base models each give one logit per trait:
+and URLs dropped, emoji named) and are scored by models trained on the Pennebaker & King
+essays (the best of the measured combinations, see the card). Three base models each give one
+logit per trait:
 
 - `tfidf`: word 1-2-gram + character 2-5-gram TF-IDF, logistic regression;
 - `nblr`: NB-LR (Wang & Manning 2012): the same terms' presence scaled by their naive-Bayes
@@ -11,12 +12,13 @@ and URLs dropped, emoji named) and are scored by a stack trained on the Pennebak
 
 and the artifact's `combiner` turns the three logits into P(high): "mean", the plain mean of the
 three probabilities, or "stack", a second-level logistic regression per trait. When the artifact
-has a social-media recalibration (a logistic regression per trait on logit P, fitted on
-Facebook writers), it is applied last. A score is that probability, the writer's lean towards
-the "high" group of the trait; it is not a percentile of the population. Traits listed as
-`weak_traits` showed no measured signal on social-media text; reports say so. Below
-`min_words` of English text, or when the captions are not English, there are no scores and
-`reason` says why.
+has a social-media recalibration (a logistic regression per trait, fitted on Facebook writers),
+it is applied last, on logit P and, when the artifact has one, on the logit of a `writers` model
+(the same kind of TF-IDF logistic regression, trained on those writers' posts). A score is
+that probability, the writer's lean towards the "high" group of the trait; it is not a
+percentile of the population. Traits listed as `weak_traits` showed no measured signal on
+social-media text; reports say so. Below `min_words` of English text, or when the captions are
+not English, there are no scores and `reason` says why.
 
 The artifact is one .npz of plain arrays (vocabularies as unicode arrays, idf, ratios, weights)
 plus a JSON of metadata; no pickled scikit-learn object is involved.
@@ -130,6 +132,29 @@ class Linear:
 
 
 @dataclass(frozen=True)
+class WriterModel:
+    """TF-IDF logistic regression per trait trained on Facebook writers' posts (its own
+    vocabulary); its logit is the recalibration's second input."""
+
+    word: TfidfVectorizer
+    char: TfidfVectorizer
+    linear: Linear
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> WriterModel:
+        word = _vectorizer(WORD_TFIDF, arrays["writers_word_terms"], arrays["writers_word_idf"])
+        char = _vectorizer(CHAR_TFIDF, arrays["writers_char_terms"], arrays["writers_char_idf"])
+        linear = _linear(arrays, "writers")
+        if linear.coef.shape != (len(TRAIT_IDS), len(word.idf_) + len(char.idf_)):
+            raise ValueError("the writers model's weights do not fit its vocabularies")
+        return cls(word, char, linear)
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, 5) logits."""
+        return self.linear.logits(tfidf_features(self.word, self.char, texts))
+
+
+@dataclass(frozen=True)
 class PersonalityModel:
     """The shipped artifact: vocabularies, the three base models, the second level, the curve."""
 
@@ -145,7 +170,9 @@ class PersonalityModel:
     """(5, 3): per trait, the weights of the three base logits (BASE_MODELS order); only for
     the "stack" combiner."""
     social: Linear | None
-    """(5, 1) per trait: the recalibration of logit P to social-media writers, or None."""
+    """Per trait, the recalibration to social-media writers, or None: (5, 1) weights of logit P,
+    or (5, 2) weights of logit P and the writers model's logit."""
+    writers: WriterModel | None
     weak_traits: tuple[str, ...]
     typical: dict[str, float] | None
     """The share of "high" writers the recalibration was fitted on, per trait (None without
@@ -177,6 +204,10 @@ class PersonalityModel:
         if {arrays[k].shape for k in ("tfidf_coef", "nb_ratio", "nblr_coef")} != {shape}:
             raise ValueError("the artifact's weights do not fit its vocabularies")
         curve = meta["confidence_curve"]
+        social = _linear(arrays, "social") if "social_coef" in arrays else None
+        writers = WriterModel.from_arrays(arrays) if "writers_coef" in arrays else None
+        if social is not None and social.coef.shape[1] != 1 + (writers is not None):
+            raise ValueError("the recalibration's inputs do not match the artifact's models")
         return cls(
             word=word,
             char=char,
@@ -186,7 +217,8 @@ class PersonalityModel:
             lexicon=_linear(arrays, "lexicon"),
             combiner=meta["combiner"],
             meta=_linear(arrays, "meta") if meta["combiner"] == "stack" else None,
-            social=_linear(arrays, "social") if "social_coef" in arrays else None,
+            social=social,
+            writers=writers,
             weak_traits=tuple(meta.get("weak_traits", ())),
             typical=meta.get("typical"),
             min_words=int(meta["min_words"]),
@@ -196,7 +228,7 @@ class PersonalityModel:
 
     def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """TF-IDF features: word block (len(word.idf_) columns), then character block."""
-        return sparse.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
+        return tfidf_features(self.word, self.char, texts)
 
     def base_logits(self, texts: Sequence[str]) -> np.ndarray:
         """(n, 5 traits, 3 base models) logits, clipped to +-LOGIT_LIMIT."""
@@ -222,7 +254,9 @@ class PersonalityModel:
         p = self.essay_probabilities(texts)
         if self.social is None:
             return p
-        return _sigmoid(logit(p) * self.social.coef[:, 0] + self.social.intercept)
+        inputs = [logit(p)] + ([] if self.writers is None else [self.writers.logits(texts)])
+        z = np.stack(inputs, axis=-1)  # (n, 5 traits, inputs)
+        return _sigmoid((z * self.social.coef).sum(-1) + self.social.intercept)
 
     def probabilities(self, text: str) -> np.ndarray:
         """P(high) per trait for one text (TRAIT_IDS order)."""
@@ -231,6 +265,13 @@ class PersonalityModel:
     def confidence(self, words: int) -> float:
         """The learning curve's share of the full-text accuracy gain reached at `words` words."""
         return float(np.interp(words, self.curve_words, self.curve_confidence))
+
+
+def tfidf_features(
+    word: TfidfVectorizer, char: TfidfVectorizer, texts: Sequence[str]
+) -> sparse.csr_matrix:
+    """The word block (len(word.idf_) columns), then the character block."""
+    return sparse.hstack([word.transform(texts), char.transform(texts)]).tocsr()
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

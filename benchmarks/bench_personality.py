@@ -6,8 +6,8 @@ The profile has `--posts` English captions of 12-30 words with hashtags, mention
 (about 20 words each, so 24 posts are ~450 words). The analyzer is constructed and run once
 before timing (warm). Reported: the whole `analyze` call (median and slowest of the repeats)
 and its parts: caption cleaning, language detection, the model (TF-IDF and NB-LR features and
-models, VADER + Empath features and model, their combination and recalibration), and of the
-model the lexicon features alone.
+models, VADER + Empath features and model, their combination, the writers model and the
+recalibration), and of the model the lexicon features alone.
 The machine is shared by several engineers: expect noise well above 10%.
 """
 
@@ -76,7 +76,7 @@ def main() -> None:
         "analyze (whole)": lambda: analyzer.analyze(profile),
         "clean captions": lambda: profile_text(p.text for p in profile.posts),
         "detect language": lambda: detect_language(text),
-        "model (3 base models, combined, recalibrated)": lambda: analyzer.model.probabilities(text),
+        "model (bases + writers + recalibration)": lambda: analyzer.model.probabilities(text),
         "  of which VADER + Empath features": lambda: lexicon_features([text]),
     }
     print(f"{args.posts} posts, {result.words} words, confidence {result.confidence}")

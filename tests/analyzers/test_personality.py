@@ -18,6 +18,7 @@ from analyzers.personality import (
     PersonalityAnalyzer,
     PersonalityModel,
     lexicon_features,
+    tfidf_features,
 )
 from analyzers.types import TRAIT_IDS, AnalyzerUnavailable, PostInput, PostText, ProfileInput
 
@@ -154,10 +155,40 @@ def test_the_score_combines_three_base_logits_per_trait() -> None:
         expected = (1 / (1 + np.exp(-z))).mean(1)
     assert np.allclose(model.essay_probabilities([text])[0], expected)
     if model.social is not None:
-        essays_logit = np.log(expected / (1 - expected))
-        social = model.social.coef[:, 0] * essays_logit + model.social.intercept
+        inputs = [np.log(expected / (1 - expected))]
+        if model.writers is not None:  # the writers model: its own TF-IDF vocabulary, one LR
+            w = model.writers
+            xw = tfidf_features(w.word, w.char, [text]).toarray()[0]
+            assert np.isclose(np.linalg.norm(xw[len(w.word.idf_) :]), 1.0)
+            inputs.append(w.linear.coef @ xw + w.linear.intercept)
+        social = (np.stack(inputs, axis=-1) * model.social.coef).sum(-1) + model.social.intercept
         expected = 1 / (1 + np.exp(-social))
     assert np.allclose(model.probabilities(text), expected)
+
+
+def _artifact_copy(tmp_path: Path, arrays: dict[str, np.ndarray]) -> Path:
+    """A copy of the shipped artifact in tmp_path with `arrays` in place of its .npz."""
+    meta = json.loads(MODEL_PATH.read_text())
+    np.savez(tmp_path / meta["arrays"], **arrays)
+    path = tmp_path / MODEL_PATH.name
+    path.write_text(json.dumps(meta))
+    return path
+
+
+@pytest.mark.parametrize("damage", ["one-input recalibration", "writers model without weights"])
+def test_a_recalibration_that_does_not_fit_the_writers_model_is_refused(
+    tmp_path: Path, damage: str
+) -> None:
+    with np.load(MODEL_PATH.with_suffix(".npz")) as shipped:
+        arrays = {k: shipped[k] for k in shipped.files}
+    if "writers_coef" not in arrays:
+        pytest.skip("the shipped artifact has no writers model")
+    if damage == "one-input recalibration":
+        arrays["social_coef"] = arrays["social_coef"][:, :1]
+    else:
+        del arrays["writers_coef"]
+    with pytest.raises(AnalyzerUnavailable):
+        PersonalityAnalyzer(_artifact_copy(tmp_path, arrays))
 
 
 @pytest.mark.parametrize("combiner", ["median", None])

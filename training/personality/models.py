@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler, normalize
 
-from analyzers.personality import CHAR_TFIDF, WORD_TFIDF
+from analyzers.personality import CHAR_TFIDF, WORD_TFIDF, tfidf_features
 
 # LogisticRegressionCV's attribute-layout transition warnings (scikit-learn 1.8) are noise here.
 warnings.filterwarnings("ignore", category=FutureWarning, module="sklearn")
@@ -32,6 +32,8 @@ NB_ALPHA = 1.0
 """TF-IDF models use scikit-learn's default C, fixed beforehand: an inner search over 100k
 sparse features was too slow for the shared machine (no tuning on test folds either way).
 A nested check over NESTED_SPARSE_CS is a separate row of the essays table."""
+WEIGHT_DTYPE = np.float16
+"""The artifact's large weight arrays are stored as float16 (figures are computed with them)."""
 
 
 def inner_cv() -> StratifiedKFold:
@@ -59,7 +61,16 @@ class TfidfFeatures:
         ).tocsr()
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return sparse.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
+        return tfidf_features(self.word, self.char, texts)
+
+    def arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        """The fitted vocabularies and idf as the artifact stores them (analyzers/personality)."""
+        return {
+            f"{prefix}word_terms": self.word.get_feature_names_out().astype(str),
+            f"{prefix}word_idf": self.word.idf_.astype(np.float32),
+            f"{prefix}char_terms": self.char.get_feature_names_out().astype(str),
+            f"{prefix}char_idf": self.char.idf_.astype(np.float32),
+        }
 
 
 def fit_sparse(x: sparse.csr_matrix, y: np.ndarray) -> LogisticRegression:

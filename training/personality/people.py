@@ -31,7 +31,7 @@ from training.personality.evaluate import (
     majority,
     person_folds,
 )
-from training.personality.models import TfidfFeatures, fit_sparse
+from training.personality.models import WEIGHT_DTYPE, TfidfFeatures, fit_sparse
 from training.personality.repeated import (
     SIGNAL_P,
     _by_trait,
@@ -46,9 +46,10 @@ CANDIDATES = ("majority", "R: essays model recalibrated", "people model", "Q: tw
 
 
 @cache
-def people_tfidf() -> sparse.csr_matrix:
+def people_tfidf() -> tuple[TfidfFeatures, sparse.csr_matrix]:
     """TF-IDF of the 250 writers' texts; vocabulary and idf fitted on all of them, no labels."""
-    return TfidfFeatures().fit_transform(person_data()[0])
+    features = TfidfFeatures()
+    return features, features.fit_transform(person_data()[0])
 
 
 def people_logits(
@@ -78,7 +79,7 @@ def fit_two_input(z: np.ndarray, labels: np.ndarray) -> LogisticRegression:
 def candidates(essays_proba: np.ndarray, seed: int) -> dict[str, np.ndarray]:
     """Out-of-fold P(high), (250, 5), of every candidate on the person folds of `seed`."""
     _, labels, _ = person_data()
-    x = people_tfidf()
+    _, x = people_tfidf()
     z_essays = logit(essays_proba)
     folds = person_folds(len(labels), seed)
     out = {name: np.zeros(labels.shape) for name in CANDIDATES}
@@ -95,6 +96,28 @@ def candidates(essays_proba: np.ndarray, seed: int) -> dict[str, np.ndarray]:
             q = fit_two_input(both_train, labels[train, j])
             out[CANDIDATES[3]][test, j] = q.predict_proba(both_test)[:, 1]
     return out
+
+
+def shipped_arrays(essays_proba: np.ndarray) -> dict[str, np.ndarray]:
+    """Q fitted on all 250 people, as the artifact stores it: the people model's vocabulary and
+    weights ("writers_*"), and the two-input recalibration ("social_*", (5, 2)), whose second
+    input is the people model's out-of-fold logit (inner 5-fold, seed 0) as in the CV."""
+    _, labels, _ = person_data()
+    features, x = people_tfidf()
+    everyone = np.arange(len(labels))
+    z_essays, z_people = logit(essays_proba), inner_people_logits(x, labels, everyone, seed=0)
+    writers = [fit_sparse(x, labels[:, j]) for j in range(len(TRAIT_IDS))]
+    social = [
+        fit_two_input(np.column_stack([z_essays[:, j], z_people[:, j]]), labels[:, j])
+        for j in range(len(TRAIT_IDS))
+    ]
+    return {
+        **features.arrays("writers_"),
+        "writers_coef": np.array([m.coef_[0] for m in writers], dtype=WEIGHT_DTYPE),
+        "writers_intercept": np.array([m.intercept_[0] for m in writers], dtype=np.float32),
+        "social_coef": np.array([m.coef_[0] for m in social], dtype=np.float32),
+        "social_intercept": np.array([m.intercept_[0] for m in social], dtype=np.float32),
+    }
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ Weights are stored as float16 (the accuracy figures below are computed with them
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,10 +54,19 @@ from training.personality.evaluate import (
     essay_oof,
     shipped_oof,
 )
-from training.personality.models import SPARSE_C, TfidfFeatures, fit_dense, fit_sparse, nb_scale
+from training.personality.models import (
+    SPARSE_C,
+    WEIGHT_DTYPE,
+    TfidfFeatures,
+    fit_dense,
+    fit_sparse,
+    nb_scale,
+)
 from training.personality.models import nb_ratio as log_count_ratio
+from training.personality.people import rule_q
+from training.personality.people import shipped_arrays as people_model_arrays
+from training.personality.people import tables as rule_q_tables
 from training.personality.repeated import (
-    PersonResults,
     fit_recalibration,
     mypersonality_tables,
     person_data,
@@ -72,7 +82,6 @@ ARRAYS_PATH = MODEL_PATH.with_suffix(".npz")
 CHECK_PATH = MODEL_PATH.with_name("personality_check.npz")
 VOCABULARY_KEYS = ("word_terms", "word_idf", "char_terms", "char_idf", "lexicon_names")
 """Arrays shared by the shipped model and the check fold (only the first file holds them)."""
-WEIGHT_DTYPE = np.float16
 
 
 def _truncate(text: str, words: int) -> str:
@@ -80,13 +89,7 @@ def _truncate(text: str, words: int) -> str:
 
 
 def vocabulary_arrays(features: TfidfFeatures) -> dict[str, np.ndarray]:
-    return {
-        "word_terms": features.word.get_feature_names_out().astype(str),
-        "word_idf": features.word.idf_.astype(np.float32),
-        "char_terms": features.char.get_feature_names_out().astype(str),
-        "char_idf": features.char.idf_.astype(np.float32),
-        "lexicon_names": np.array(lexicon_names()),
-    }
+    return {**features.arrays(), "lexicon_names": np.array(lexicon_names())}
 
 
 def model_weights(
@@ -157,20 +160,44 @@ def typical_writer() -> dict[str, float]:
     return {t: round(float(r), 3) for t, r in zip(TRAIT_IDS, rates, strict=True)}
 
 
-def social_recalibration(model: PersonalityModel) -> tuple[dict[str, np.ndarray], PersonResults]:
-    """Rule P: the recalibration's arrays fitted on all 250 people (empty if it does not ship)
-    and its cross-validated figures."""
+@dataclass(frozen=True)
+class Social:
+    """What rules P and Q ship for social-media text, and their cross-validated tables."""
+
+    arrays: dict[str, np.ndarray]
+    """The recalibration (and the writers model, under rule Q) fitted on all 250 people;
+    empty if rule P ships no recalibration."""
+    weak_traits: tuple[str, ...]
+    tables: list[str]
+    description: str
+
+
+def social_recalibration(model: PersonalityModel) -> Social:
+    """Rule P, then rule Q (PREREGISTRATION.md) on the essays model's P(high) of the writers."""
     probabilities = person_probabilities(model)
     results = person_results(probabilities)
+    tables = list(mypersonality_tables(results))
     if not results.ships:
-        return {}, results
+        return Social({}, (), tables, "")
+    two_input = rule_q(probabilities)
+    tables += ["", *rule_q_tables(two_input)]
+    if two_input.ships:
+        return Social(
+            people_model_arrays(probabilities),
+            two_input.weak_traits,
+            tables,
+            "; recalibrated on 250 myPersonality writers with a TF-IDF LR trained on them",
+        )
     labels = person_data()[1]
     z = logit(probabilities)
     fits = [fit_recalibration(z[:, j : j + 1], labels[:, j]) for j in range(5)]
-    return {
+    arrays = {
         "social_coef": np.array([f.coef_[0] for f in fits], dtype=np.float32),
         "social_intercept": np.array([f.intercept_[0] for f in fits], dtype=np.float32),
-    }, results
+    }
+    return Social(
+        arrays, results.weak_traits, tables, "; recalibrated on 250 myPersonality writers"
+    )
 
 
 def confidence_curve(
@@ -239,15 +266,13 @@ def main() -> None:
 
     weights = model_weights(x, split, lexicon, labels, _oof_logits([o for o, _ in oof]))
     metadata = _metadata(min_words, curve_words, curve_conf)
-    social, people = social_recalibration(
-        PersonalityModel.from_arrays(metadata, {**vocabulary, **weights})
-    )
-    print("\n".join(mypersonality_tables(people)), end="\n\n")
-    np.savez_compressed(ARRAYS_PATH, **vocabulary, **weights, **social)
+    social = social_recalibration(PersonalityModel.from_arrays(metadata, {**vocabulary, **weights}))
+    print("\n".join(social.tables), end="\n\n")
+    np.savez_compressed(ARRAYS_PATH, **vocabulary, **weights, **social.arrays)
     meta = {
         **metadata,
-        "weak_traits": list(people.weak_traits) if social else [],
-        **({"typical": typical_writer()} if social else {}),
+        "weak_traits": list(social.weak_traits),
+        **({"typical": typical_writer()} if social.arrays else {}),
         "features": "word 1-2-gram + char_wb 2-5-gram TF-IDF (sublinear, L2), 50k + 50k terms;"
         " the same terms' presence for NB-LR; VADER + Empath (198)",
         "model": f"TF-IDF LR, NB-LR (C={SPARSE_C}), VADER+Empath LR (C by inner CV), combined"
@@ -256,7 +281,7 @@ def main() -> None:
             if SHIPPED_COMBINER == "stack"
             else " by the mean of their probabilities"
         )
-        + ("; recalibrated on 250 myPersonality writers" if social else ""),
+        + social.description,
         "trained_on": "Pennebaker & King essays, 2,467 (whole texts)",
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%d"),
         "essays_cv_mean_accuracy_seed0": round(cv_mean, 2),
