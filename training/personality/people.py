@@ -1,7 +1,7 @@
 """Rule Q of PREREGISTRATION.md: a TF-IDF model trained on the myPersonality writers as a second
 input to the social-media recalibration, against the shipped recalibration (rule P's R).
 
-    uv run python -m training.personality.people     # ~10 min on one core
+    uv run python -m training.personality.people     # ~7 min on one core
 
 Person folds with seeds 10-19 (fresh partitions of the same 250 people). For each test fold:
 R is a logistic regression on the essays model's logit, fitted on the training-fold people; the
@@ -16,9 +16,9 @@ from functools import cache
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from scipy.stats import pearsonr
 from scipy.stats import t as student_t
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from analyzers.personality import PersonalityModel, logit
@@ -38,11 +38,15 @@ from training.personality.repeated import (
     fit_recalibration,
     person_data,
     person_probabilities,
+    recalibrated,
 )
 
 PEOPLE_SEEDS = tuple(range(10, 20))
 INNER_FOLDS = 5
-CANDIDATES = ("majority", "R: essays model recalibrated", "people model", "Q: two-input")
+R = "R: essays model recalibrated"
+PEOPLE = "people model"
+Q = "Q: two-input"
+CANDIDATES = ("majority", R, PEOPLE, Q)
 
 
 @cache
@@ -70,31 +74,27 @@ def inner_people_logits(
     return out
 
 
-def fit_two_input(z: np.ndarray, labels: np.ndarray) -> LogisticRegression:
-    """Q's recalibration of one trait: logistic regression (C = 1, pre-registered) on the
-    essays model's and the people model's logits, (people, 2)."""
-    return LogisticRegression(C=1.0).fit(z, labels)
-
-
 def candidates(essays_proba: np.ndarray, seed: int) -> dict[str, np.ndarray]:
     """Out-of-fold P(high), (250, 5), of every candidate on the person folds of `seed`."""
     _, labels, _ = person_data()
     _, x = people_tfidf()
     z_essays = logit(essays_proba)
     folds = person_folds(len(labels), seed)
-    out = {name: np.zeros(labels.shape) for name in CANDIDATES}
-    out["majority"] = majority(labels, folds)
+    out = {
+        "majority": majority(labels, folds),
+        R: recalibrated(essays_proba, labels, seed),
+        PEOPLE: np.zeros(labels.shape),
+        Q: np.zeros(labels.shape),
+    }
     for train, test in folds:
         z_people = people_logits(x, labels, train, test)
         z_inner = inner_people_logits(x, labels, train, seed)
-        out["people model"][test] = 1.0 / (1.0 + np.exp(-z_people))
+        out[PEOPLE][test] = expit(z_people)
         for j in range(labels.shape[1]):
-            r = fit_recalibration(z_essays[train, j : j + 1], labels[train, j])
-            out[CANDIDATES[1]][test, j] = r.predict_proba(z_essays[test, j : j + 1])[:, 1]
             both_train = np.column_stack([z_essays[train, j], z_inner[:, j]])
             both_test = np.column_stack([z_essays[test, j], z_people[:, j]])
-            q = fit_two_input(both_train, labels[train, j])
-            out[CANDIDATES[3]][test, j] = q.predict_proba(both_test)[:, 1]
+            q = fit_recalibration(both_train, labels[train, j])
+            out[Q][test, j] = q.predict_proba(both_test)[:, 1]
     return out
 
 
@@ -108,7 +108,7 @@ def shipped_arrays(essays_proba: np.ndarray) -> dict[str, np.ndarray]:
     z_essays, z_people = logit(essays_proba), inner_people_logits(x, labels, everyone, seed=0)
     writers = [fit_sparse(x, labels[:, j]) for j in range(len(TRAIT_IDS))]
     social = [
-        fit_two_input(np.column_stack([z_essays[:, j], z_people[:, j]]), labels[:, j])
+        fit_recalibration(np.column_stack([z_essays[:, j], z_people[:, j]]), labels[:, j])
         for j in range(len(TRAIT_IDS))
     ]
     return {
@@ -133,17 +133,17 @@ class RuleQ:
     def people_signal_p(self) -> np.ndarray:
         """One-sided p of the people model's mean out-of-fold r, n = 250 (pre-registered)."""
         n = len(person_data()[1])
-        r = self.pearson["people model"]
+        r = self.pearson[PEOPLE]
         t = r * np.sqrt((n - 2) / np.maximum(1 - r**2, 1e-12))
         return np.asarray(student_t.sf(t, n - 2))
 
     @property
     def ships(self) -> bool:
-        return bool(self.accuracy[CANDIDATES[3]].mean() > self.accuracy[CANDIDATES[1]].mean())
+        return bool(self.accuracy[Q].mean() > self.accuracy[R].mean())
 
     @property
     def weak_traits(self) -> tuple[str, ...]:
-        above = self.accuracy[CANDIDATES[3]] > self.accuracy["majority"]
+        above = self.accuracy[Q] > self.accuracy["majority"]
         signal = (self.essays_signal_p < SIGNAL_P) | (self.people_signal_p < SIGNAL_P)
         return tuple(t for t, a, s in zip(TRAIT_IDS, above, signal, strict=True) if not (a and s))
 

@@ -99,8 +99,9 @@ def person_data() -> tuple[list[str], np.ndarray, np.ndarray]:
 
 
 def fit_recalibration(z: np.ndarray, labels: np.ndarray) -> LogisticRegression:
-    """Candidate C's recalibration of one trait: logistic regression (C = 1, pre-registered)
-    on the essays model's logit, (people, 1)."""
+    """The social-media recalibration of one trait: logistic regression (C = 1, pre-registered)
+    on the essays model's logit (candidate C of rule P, (people, 1)) or on it and the people
+    model's logit (Q of rule Q, people.py, (people, 2))."""
     return LogisticRegression(C=1.0).fit(z, labels)
 
 
