@@ -11,23 +11,21 @@ both logits, where the training people's people-model logits are out-of-fold (in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 from scipy import sparse
 from scipy.special import expit
-from scipy.stats import pearsonr
 from scipy.stats import t as student_t
 from sklearn.model_selection import KFold
 
 from analyzers.personality import PersonalityModel, logit
 from analyzers.types import TRAIT_IDS
 from training.personality.evaluate import (
-    ORDER,
     _header,
     _row,
-    accuracy,
     majority,
     person_folds,
 )
@@ -35,10 +33,13 @@ from training.personality.models import WEIGHT_DTYPE, TfidfFeatures, fit_sparse
 from training.personality.repeated import (
     SIGNAL_P,
     _by_trait,
+    essays_signal_p,
     fit_recalibration,
+    p_value_row,
     person_data,
     person_probabilities,
     recalibrated,
+    seed_means,
 )
 
 PEOPLE_SEEDS = tuple(range(10, 20))
@@ -149,21 +150,13 @@ class RuleQ:
 
 
 def rule_q(essays_proba: np.ndarray) -> RuleQ:
-    _, labels, scores = person_data()
-    accs: dict[str, list[np.ndarray]] = {name: [] for name in CANDIDATES}
-    rs: dict[str, list[np.ndarray]] = {name: [] for name in CANDIDATES[1:]}
-    for seed in PEOPLE_SEEDS:
-        for name, p in candidates(essays_proba, seed).items():
-            accs[name].append(accuracy(p, labels))
-            if name in rs:
-                rs[name].append(np.array([pearsonr(p[:, j], scores[:, j])[0] for j in range(5)]))
-        print(f"seed {seed} done", flush=True)
-    signal = [pearsonr(essays_proba[:, j], scores[:, j], alternative="greater") for j in range(5)]
-    return RuleQ(
-        {k: np.mean(v, axis=0) for k, v in accs.items()},
-        {k: np.mean(v, axis=0) for k, v in rs.items()},
-        np.array([float(s.pvalue) for s in signal]),
-    )
+    def runs() -> Iterator[dict[str, np.ndarray]]:
+        for seed in PEOPLE_SEEDS:
+            yield candidates(essays_proba, seed)
+            print(f"seed {seed} done", flush=True)
+
+    accs, rs = seed_means(runs(), CANDIDATES[1:])
+    return RuleQ(accs, rs, essays_signal_p(essays_proba))
 
 
 def tables(results: RuleQ) -> list[str]:
@@ -175,9 +168,7 @@ def tables(results: RuleQ) -> list[str]:
     lines += _header("model")
     lines += [_row(k, _by_trait(v)) for k, v in results.pearson.items()]
     for name, p in (("essays", results.essays_signal_p), ("people", results.people_signal_p)):
-        by_trait = _by_trait(p)
-        cells = " | ".join(f"{by_trait[t]:.3f}" for t in ORDER)
-        lines.append(f"| one-sided p of r > 0, {name} model | {cells} | |")
+        lines.append(p_value_row(f"one-sided p of r > 0, {name} model", p))
     lines += [
         "",
         f"Rule Q: {'Q ships' if results.ships else 'R stays'}; traits without measured signal"

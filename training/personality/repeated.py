@@ -13,7 +13,7 @@ A run of one seed takes ~20 min on one core; two processes can share the seeds.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -154,34 +154,56 @@ def random_control(labels: np.ndarray, seed: int) -> np.ndarray:
     return np.mean([accuracy(recalibrated(d, labels, seed), labels) for d in draws], axis=0)
 
 
-def person_results(proba: np.ndarray) -> PersonResults:
-    """Rule P for the essays model's P(high) of each person (n, 5)."""
+def seed_means(
+    runs: Iterable[dict[str, np.ndarray]], correlated: Collection[str]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per candidate, the mean over seeds of its accuracy (%) per trait and, for the names in
+    `correlated`, of the Pearson r of its P(high) with the trait score; `runs` holds each
+    seed's out-of-fold P(high) (n, 5) per candidate."""
     _, labels, scores = person_data()
-    accs: dict[str, list[np.ndarray]] = {
-        "majority": [],
-        RANDOM_CONTROL: [],
-        "essays model": [],
-        "recalibrated": [],
-    }
-    rs: dict[str, list[np.ndarray]] = {"essays model": [], "recalibrated": []}
-    for seed in PERSON_SEEDS:
-        folds = person_folds(len(labels), seed)
-        candidates = {
-            "majority": majority(labels, folds),
-            "essays model": proba,
-            "recalibrated": recalibrated(proba, labels, seed),
-        }
-        accs[RANDOM_CONTROL].append(random_control(labels, seed))
-        for name, p in candidates.items():
-            accs[name].append(accuracy(p, labels))
-            if name in rs:
-                rs[name].append(np.array([_pearson(p[:, j], scores[:, j]) for j in range(5)]))
-    signal = [pearsonr(proba[:, j], scores[:, j], alternative="greater") for j in range(5)]
-    return PersonResults(
+    accs: dict[str, list[np.ndarray]] = {}
+    rs: dict[str, list[np.ndarray]] = {}
+    for run in runs:
+        for name, p in run.items():
+            accs.setdefault(name, []).append(accuracy(p, labels))
+            if name in correlated:
+                r = [_pearson(p[:, j], scores[:, j]) for j in range(len(TRAIT_IDS))]
+                rs.setdefault(name, []).append(np.array(r))
+    return (
         {k: np.mean(v, axis=0) for k, v in accs.items()},
         {k: np.nanmean(v, axis=0) for k, v in rs.items()},
-        np.array([float(test.pvalue) for test in signal]),
     )
+
+
+def essays_signal_p(proba: np.ndarray) -> np.ndarray:
+    """One-sided p-value, per trait, of a positive Pearson r between the essays model's score
+    (no person data used) and the questionnaire score."""
+    scores = person_data()[2]
+    tests = [pearsonr(proba[:, j], scores[:, j], alternative="greater") for j in range(5)]
+    return np.array([float(test.pvalue) for test in tests])
+
+
+def p_value_row(name: str, p: np.ndarray) -> str:
+    by_trait = _by_trait(p)
+    return f"| {name} | " + " | ".join(f"{by_trait[t]:.3f}" for t in ORDER) + " | |"
+
+
+def person_results(proba: np.ndarray) -> PersonResults:
+    """Rule P for the essays model's P(high) of each person (n, 5)."""
+    labels = person_data()[1]
+
+    def runs() -> Iterator[dict[str, np.ndarray]]:
+        for seed in PERSON_SEEDS:
+            yield {
+                "majority": majority(labels, person_folds(len(labels), seed)),
+                "essays model": proba,
+                "recalibrated": recalibrated(proba, labels, seed),
+            }
+
+    accs, rs = seed_means(runs(), ("essays model", "recalibrated"))
+    control = np.mean([random_control(labels, seed) for seed in PERSON_SEEDS], axis=0)
+    accs = {"majority": accs.pop("majority"), RANDOM_CONTROL: control, **accs}
+    return PersonResults(accs, rs, essays_signal_p(proba))
 
 
 def mypersonality_tables(results: PersonResults) -> Iterator[str]:
@@ -197,12 +219,7 @@ def mypersonality_tables(results: PersonResults) -> Iterator[str]:
     yield from _header("model")
     for name, values in results.pearson.items():
         yield _row(name, _by_trait(values))
-    p_values = _by_trait(results.signal_p)
-    yield (
-        "| one-sided p of r > 0, essays model | "
-        + " | ".join(f"{p_values[t]:.3f}" for t in ORDER)
-        + " | |"
-    )
+    yield p_value_row("one-sided p of r > 0, essays model", results.signal_p)
     yield ""
     yield f"Rule P: the recalibration {'ships' if results.ships else 'does not ship'}; " + (
         f"traits without measured signal: {', '.join(results.weak_traits) or 'none'}"
