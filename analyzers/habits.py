@@ -160,16 +160,22 @@ def _token_cues(tokens: list[str]) -> list[tuple[str, int, int]]:
     return found
 
 
-def _quote(text: str, start: int, end: int) -> str:
-    """The matched span text[start:end] with context, cut to MAX_QUOTE characters, quoted."""
-    if len(text) <= MAX_QUOTE - 2:
-        return f'"{text}"'
+def _window(length: int, start: int, end: int) -> tuple[int, int]:
+    """The slice of a text of `length` characters that quotes its span [start, end) with
+    context: the whole text when it fits MAX_QUOTE, else the span centred in the room left."""
+    if length <= MAX_QUOTE - 2:
+        return 0, length
     room = MAX_QUOTE - 4  # two quote marks and up to two ellipses
-    left = max(0, min(start - (room - (end - start)) // 2, len(text) - room))
-    snippet = text[left : left + room].strip()
+    left = max(0, min(start - (room - (end - start)) // 2, length - room))
+    return left, left + room
+
+
+def _quote(text: str, window: tuple[int, int]) -> str:
+    """text[window] quoted, with an ellipsis on each side where the text goes on."""
+    left, right = window
     prefix = "…" if left > 0 else ""
-    suffix = "…" if left + room < len(text) else ""
-    return f'"{prefix}{snippet}{suffix}"'
+    suffix = "…" if right < len(text) else ""
+    return f'"{prefix}{text[left:right].strip()}{suffix}"'
 
 
 def _hashtag_evidence(tag: str) -> str:
@@ -193,10 +199,15 @@ def interests_in_text(caption: str, hashtags: Iterable[str] = ()) -> dict[str, l
     if len(prose) != len(display):  # lower() changed a length (rare): quote the lower case
         display = prose
     spans = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(prose)]
+    quoted: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for habit, first, end in _token_cues([prose[a:b] for a, b in spans]):
-        quote = _quote(display, spans[first][0], spans[end - 1][1])
-        if quote not in evidence[habit]:
-            evidence[habit].append(quote)
+        start, stop = spans[first][0], spans[end - 1][1]
+        # A cue already inside a quote of this habit adds nothing a reader would not see twice.
+        if any(left <= start and stop <= right for left, right in quoted[habit]):
+            continue
+        window = _window(len(display), start, stop)
+        quoted[habit].append(window)
+        evidence[habit].append(_quote(display, window))
 
     for tag in tags:
         habits = set(lexicon.hashtags.get(tag, ()))

@@ -175,6 +175,15 @@ def test_evidence_quotes_are_short_and_centred() -> None:
     assert "dinner" in quote and len(quote) <= MAX_QUOTE
 
 
+def test_one_quote_per_passage_however_many_cues_it_holds() -> None:
+    near = "Quiet Sunday at home, cooking soup and cleaning the flat. Sometimes doing nothing"
+    (quote,) = interests_in_text(near)["food"]
+    assert "cooking soup" in quote
+    far = "Cooking all morning for the family. " + "x" * 120 + " and the soup was worth it."
+    first, second = interests_in_text(far)["food"]
+    assert "Cooking" in first and "soup" in second
+
+
 def test_empty_captions_and_no_posts() -> None:
     assert interests_in_text("") == {}
     assert habits_from_posts([_post(""), _post("   ")]).habits == []
