@@ -179,7 +179,9 @@ def essays_signal_p(proba: np.ndarray) -> np.ndarray:
     """One-sided p-value, per trait, of a positive Pearson r between the essays model's score
     (no person data used) and the questionnaire score."""
     scores = person_data()[2]
-    tests = [pearsonr(proba[:, j], scores[:, j], alternative="greater") for j in range(5)]
+    tests = [
+        pearsonr(proba[:, j], scores[:, j], alternative="greater") for j in range(len(TRAIT_IDS))
+    ]
     return np.array([float(test.pvalue) for test in tests])
 
 
