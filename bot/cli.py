@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.log_redaction import install_redaction
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ def _configure_logging(settings: Settings) -> None:
     )
     for noisy in ("aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    install_redaction(settings.telegram.secrets())
 
 
 def _plain(text: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,12 @@ log = logging.getLogger(__name__)
 
 _CAPTIONED = (SendPhoto, SendDocument, SendVideo, SendAnimation, SendAudio, SendVoice)
 _EDITS = (EditMessageText, EditMessageCaption, EditMessageReplyMarkup)
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+
+
+def _cause(error: TelegramServerError | TelegramNetworkError) -> str:
+    """What went wrong, for a log line: never the request URL (it carries the bot token)."""
+    return _URL.sub("<url>", error.message)
 
 
 class LimitsMiddleware(BaseRequestMiddleware):
@@ -184,7 +191,9 @@ class RetryMiddleware(BaseRequestMiddleware):
                 if attempt == self.attempts - 1:
                     raise
                 delay = self._backoff(attempt)
-                log.warning("%s: %s, retrying in %.2fs", type(method).__name__, error, delay)
+                log.warning(
+                    "%s: %s, retrying in %.2fs", type(method).__name__, _cause(error), delay
+                )
                 self._count("5xx" if isinstance(error, TelegramServerError) else "network")
                 await self._sleep(delay)
         raise AssertionError("unreachable")
