@@ -50,7 +50,7 @@ START = Step("text", "/start", (says("I am digbot"),))
 PRIVACY = Step("text", "/privacy", (says("What I keep"),))
 UNKNOWN = Step("text", "what can you do for me?", (says("I did not get that"),))
 SUBSCRIPTIONS = Step("text", "/subscriptions", (says("You follow no profile yet"),))
-PRESS_HELP = Step("press", "menu:help", (says("What I understand"),))
+PRESS_HELP = Step("press", "menu:help:{chat}", (says("What I understand"),))
 PHOTO = Step("photo", "", REPORT)
 
 PEOPLE = 20
@@ -88,7 +88,7 @@ async def act(client: PlaygroundClient, chat: int, steps: list[Step], seed: int)
         elif step.kind == "photo":
             after = (await client.send_photos(chat, [sample_jpeg(seed)]))[-1]["message_id"]
         else:
-            await client.press(chat, start_message, step.payload)
+            await client.press(chat, start_message, step.payload.format(chat=chat))
             after = last_seen
         replies = await client.wait_for(chat, at_least(len(step.expect)), after=after, timeout=120)
         last_seen = replies[-1]["message_id"]
