@@ -32,6 +32,11 @@ def _configure_logging(settings: Settings) -> None:
     for noisy in ("aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     install_redaction(settings.telegram.secrets())
+    # Statements carry their values (captions, ids): logged only when asked for, never as a
+    # side effect of DEBUG. aiosqlite repeats every statement at DEBUG: never wanted.
+    sql = logging.INFO if settings.storage.echo_sql else logging.WARNING
+    logging.getLogger("sqlalchemy.engine").setLevel(sql)
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
 
 
 def _plain(text: str) -> str:

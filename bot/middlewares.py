@@ -16,6 +16,7 @@ from aiogram.types import TelegramObject, Update
 from bot.metrics import UPDATE_COUNTS, Metrics
 from handlers import texts
 from service.app import DigService
+from service.pseudonyms import pseudonym
 
 log = logging.getLogger("digbot.updates")
 
@@ -103,7 +104,7 @@ class UpdateMiddleware(BaseMiddleware):
             )
             self.metrics.count("refused" if reply else "errors")
             if reply is None:
-                log.exception("update %s failed (chat %s)", event.update_id, chat_id)
+                log.exception("update %s failed (chat %s)", event.update_id, pseudonym(chat_id))
             bot: Bot = data["bot"]
             if chat_id is not None:
                 try:
@@ -120,7 +121,7 @@ class UpdateMiddleware(BaseMiddleware):
                 event.update_id,
                 event.event_type,
                 trace.get("handler", "-"),
-                chat_id,
+                pseudonym(chat_id),
                 outcome,
                 (time.perf_counter() - started) * 1000,
             )

@@ -47,6 +47,9 @@ class PlaygroundSettings(_Section):
 
 class StorageSettings(_Section):
     database: str = "var/digbot.sqlite"
+    echo_sql: bool = False
+    """Log every SQL statement with its values (captions included): for debugging only, and
+    independent of `logging.level` (at DEBUG, statements stay out of the log unless this is on)."""
 
 
 class InstagramSettings(_Section):
