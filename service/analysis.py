@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from analyzers.explain import StyleExplanation, backbone_of, explain_style
-from analyzers.images import ImageRejected, decode_image
+from analyzers.images import ImageRejected, decode_image, require_judgeable
 from analyzers.pipeline import Pipeline
 from analyzers.popularity import ProfilePopularity
 from analyzers.popularity_features import post_features
@@ -96,6 +96,7 @@ class AnalysisService:
 
     def _photo(self, data: bytes, text: PostText | None) -> PhotoContext:
         image = decode_image(data, max_pixels=self.max_image_pixels)
+        require_judgeable(image)
         return self.pipeline.analyze_image(image, text)
 
     def _post_photos(self, post: FetchedPost) -> list[PhotoContext]:
