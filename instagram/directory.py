@@ -204,6 +204,7 @@ def load_profile_folder(path: Path, max_posts: int) -> FetchedProfile:
         fetched_at=datetime.now(UTC),
         source=SOURCE_NAME,
         skipped_files=tuple(folder.skipped),
+        unreadable_posts=sum(1 for name in folder.skipped if _POST_JSON.fullmatch(name)),
     )
 
 
