@@ -11,6 +11,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import TelegramObject, Update
 
 from bot.metrics import UPDATE_COUNTS, Metrics
@@ -75,6 +76,20 @@ class UpdateMiddleware(BaseMiddleware):
         for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.my_chat_member):
             observer.middleware(names)
 
+    async def _blocked_meanwhile(
+        self, chat_id: int | None, user_id: int | None, update_id: int
+    ) -> None:
+        """The chat refused the reply (a 403): in a private chat, the person blocked the bot
+        while their update was handled.
+
+        Expected, not an error: they are paused as the outbox pauses them (until they come
+        back), and the reply is dropped on purpose. What was analysed stays stored like any
+        analysis (/export shows it); sending it later, unasked, would surprise more than help.
+        """
+        if user_id is not None and chat_id == user_id:  # not a group that removed the bot
+            await self.service.people.set_blocked(user_id, blocked=True)
+        log.info("update %s: the person blocked the bot meanwhile; reply dropped", update_id)
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         task = asyncio.current_task()
@@ -97,6 +112,10 @@ class UpdateMiddleware(BaseMiddleware):
             if result is UNHANDLED:
                 outcome = "unhandled"
             return result
+        except TelegramForbiddenError:
+            outcome = "blocked"
+            await self._blocked_meanwhile(chat_id, user_id, event.update_id)
+            return None
         except Exception as error:
             reply = _user_message(error)
             outcome = (
