@@ -32,11 +32,13 @@ def _configure_logging(settings: Settings) -> None:
     for noisy in ("aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     install_redaction(settings.telegram.secrets())
-    # Statements carry their values (captions, ids): logged only when asked for, never as a
-    # side effect of DEBUG. aiosqlite repeats every statement at DEBUG: never wanted.
+    # SQL statements carry their values (captions, ids): logged only when asked for, never as
+    # a side effect of DEBUG. aiosqlite (every statement again) and aiogram's chat action
+    # sender (raw chat ids) write such lines at DEBUG: never wanted.
     sql = logging.INFO if settings.storage.echo_sql else logging.WARNING
     logging.getLogger("sqlalchemy.engine").setLevel(sql)
-    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    for private in ("aiosqlite", "aiogram.utils.chat_action"):
+        logging.getLogger(private).setLevel(logging.WARNING)
 
 
 def _plain(text: str) -> str:

@@ -101,7 +101,7 @@ class DigService:
         self.settings = settings
         self._loaded = analyzers
         self.now = now
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, echo_sql=settings.storage.echo_sql)
         self.executor = ThreadPoolExecutor(
             settings.analysis.worker_count, thread_name_prefix="digbot-worker"
         )

@@ -65,9 +65,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """One engine and its session factory; `async with db.session() as s` commits or rolls back."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, echo_sql: bool = False) -> None:
+        """`echo_sql` (storage.echo_sql) also lets error messages show the statements' values;
+        otherwise an error's text (and so its traceback in the log) keeps them hidden."""
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(url)
+        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=not echo_sql)
         if url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)

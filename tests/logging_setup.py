@@ -9,7 +9,13 @@ from contextlib import contextmanager
 from bot.cli import _configure_logging
 from bot.settings import Settings
 
-_CONFIGURED = ("sqlalchemy.engine", "aiosqlite", "aiohttp.access", "alembic")
+_CONFIGURED = (
+    "sqlalchemy.engine",
+    "aiosqlite",
+    "aiogram.utils.chat_action",
+    "aiohttp.access",
+    "alembic",
+)
 """Loggers whose level `_configure_logging` sets."""
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
 from analyzers.pipeline import LoadedAnalyzers
 from bot.settings import Settings
 from service.app import DigService
@@ -66,3 +69,19 @@ async def test_sql_is_logged_only_when_echo_sql_is_set(settings: Settings) -> No
     echo = debug.model_copy(update={"storage": debug.storage.model_copy(update={"echo_sql": True})})
     statements = await _write_logged(echo)
     assert any("INSERT INTO outbox" in s for s in statements)
+
+
+async def test_a_database_error_does_not_carry_the_values(settings: Settings) -> None:
+    """An error's text goes into the log with its traceback: the statement, not the caption."""
+    service = DigService(settings, analyzers=LoadedAnalyzers())
+    await service.start()
+    try:
+        with pytest.raises(IntegrityError) as raised:
+            async with service.db.session() as session:  # nobody 404: the foreign key fails
+                enqueue(
+                    session, 404, 404, [Outgoing(ALICE_TEXT)], datetime(2026, 10, 1, tzinfo=UTC)
+                )
+        assert "INSERT INTO outbox" in str(raised.value)
+        assert ALICE_TEXT not in str(raised.value)
+    finally:
+        await service.close()
