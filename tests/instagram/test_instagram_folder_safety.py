@@ -5,6 +5,7 @@ does not grow. Real files on disk, instaloader's format, real symlinks and a rea
 
 from __future__ import annotations
 
+import io
 import os
 import resource
 import shutil
@@ -13,9 +14,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from instagram.directory import DirectorySource
 from instagram.files import MAX_CAPTION_BYTES, UnsafeFile, read_inside
+from instagram.images import NotAPicture, ensure_jpeg
 from instagram.models import FetchedProfile
 from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
 
@@ -108,3 +111,11 @@ def test_a_file_over_its_cap_is_refused_before_reading(tmp_path: Path) -> None:
         read_inside(tmp_path, big, MAX_CAPTION_BYTES)
     shutil.copy(big, tmp_path / "ok.txt")
     assert read_inside(tmp_path, tmp_path / "ok.txt", MAX_CAPTION_BYTES + 1)
+
+
+def test_a_picture_declaring_too_many_pixels_is_not_decoded() -> None:
+    out = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(out, format="PNG")  # 48 megapixels in a few kB
+    assert len(out.getvalue()) < 100_000
+    with pytest.raises(NotAPicture, match="more than"):
+        ensure_jpeg(out.getvalue())
