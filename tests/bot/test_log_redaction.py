@@ -114,6 +114,7 @@ async def playground() -> AsyncIterator[Playground]:
         await server.stop()
 
 
+@pytest.mark.slow
 async def test_no_log_record_carries_the_token_under_drops_and_5xx(
     capture: Capture, playground: Playground
 ) -> None:
