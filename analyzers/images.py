@@ -59,6 +59,10 @@ _ORIENTATION_FIX: Final = {
 
 _SWAPS_SIDES: Final = frozenset({5, 6, 7, 8})
 
+MIN_SIDE: Final = 48
+"""Pixels on the shorter side below which a photo is refused for analysis: the models would
+still answer (a 1×1 image got "adventure 75%"), but about nothing a person could see."""
+
 _heif_lock = threading.Lock()
 _heif_registered = False
 
@@ -67,8 +71,8 @@ class ImageRejected(ValueError):
     """The bytes are not a photo we can analyse.
 
     `kind` is a short stable code for programs and tests ('empty', 'pdf', 'video', 'text',
-    'not_image', 'too_large', 'animated', 'corrupt'); `user_message` is a plain sentence for the
-    person: what is wrong and what to send instead.
+    'not_image', 'too_large', 'too_small', 'animated', 'corrupt'); `user_message` is a plain
+    sentence for the person: what is wrong and what to send instead.
     """
 
     def __init__(self, kind: str, user_message: str, detail: str = "") -> None:
@@ -150,6 +154,17 @@ def decode_image(
         original_size = (original_size[1], original_size[0])
     pixels = np.ascontiguousarray(np.asarray(rgb, dtype=np.uint8))
     return DecodedImage(pixels=pixels, original_size=original_size, format=fmt)
+
+
+def require_judgeable(image: DecodedImage, min_side: int = MIN_SIDE) -> None:
+    """Refuse a decoded image too small to analyse (the decoder itself accepts any size)."""
+    width, height = image.original_size
+    if min(width, height) < min_side:
+        raise ImageRejected(
+            "too_small",
+            f"This image is only {width}×{height} pixels, too small for me to judge. "
+            f"Please send a photo at least {min_side}×{min_side} pixels.",
+        )
 
 
 def _register_heif_opener() -> None:

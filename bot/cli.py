@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.log_redaction import install_redaction
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -30,6 +31,14 @@ def _configure_logging(settings: Settings) -> None:
     )
     for noisy in ("aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    install_redaction(settings.telegram.secrets())
+    # SQL statements carry their values (captions, ids): logged only when asked for, never as
+    # a side effect of DEBUG. aiosqlite (every statement again) and aiogram's chat action
+    # sender (raw chat ids) write such lines at DEBUG: never wanted.
+    sql = logging.INFO if settings.storage.echo_sql else logging.WARNING
+    logging.getLogger("sqlalchemy.engine").setLevel(sql)
+    for private in ("aiosqlite", "aiogram.utils.chat_action"):
+        logging.getLogger(private).setLevel(logging.WARNING)
 
 
 def _plain(text: str) -> str:

@@ -11,11 +11,13 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import TelegramObject, Update
 
 from bot.metrics import UPDATE_COUNTS, Metrics
 from handlers import texts
 from service.app import DigService
+from service.pseudonyms import pseudonym
 
 log = logging.getLogger("digbot.updates")
 
@@ -74,6 +76,20 @@ class UpdateMiddleware(BaseMiddleware):
         for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.my_chat_member):
             observer.middleware(names)
 
+    async def _blocked_meanwhile(
+        self, chat_id: int | None, user_id: int | None, update_id: int
+    ) -> None:
+        """The chat refused the reply (a 403): in a private chat, the person blocked the bot
+        while their update was handled.
+
+        Expected, not an error: they are paused as the outbox pauses them (until they come
+        back), and the reply is dropped on purpose. What was analysed stays stored like any
+        analysis (/export shows it); sending it later, unasked, would surprise more than help.
+        """
+        if user_id is not None and chat_id == user_id:  # not a group that removed the bot
+            await self.service.people.set_blocked(user_id, blocked=True)
+        log.info("update %s: the person blocked the bot meanwhile; reply dropped", update_id)
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         task = asyncio.current_task()
@@ -96,6 +112,10 @@ class UpdateMiddleware(BaseMiddleware):
             if result is UNHANDLED:
                 outcome = "unhandled"
             return result
+        except TelegramForbiddenError:
+            outcome = "blocked"
+            await self._blocked_meanwhile(chat_id, user_id, event.update_id)
+            return None
         except Exception as error:
             reply = _user_message(error)
             outcome = (
@@ -103,7 +123,7 @@ class UpdateMiddleware(BaseMiddleware):
             )
             self.metrics.count("refused" if reply else "errors")
             if reply is None:
-                log.exception("update %s failed (chat %s)", event.update_id, chat_id)
+                log.exception("update %s failed (chat %s)", event.update_id, pseudonym(chat_id))
             bot: Bot = data["bot"]
             if chat_id is not None:
                 try:
@@ -120,7 +140,7 @@ class UpdateMiddleware(BaseMiddleware):
                 event.update_id,
                 event.event_type,
                 trace.get("handler", "-"),
-                chat_id,
+                pseudonym(chat_id),
                 outcome,
                 (time.perf_counter() - started) * 1000,
             )

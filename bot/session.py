@@ -4,7 +4,10 @@
 
 - `LimitsMiddleware`: a text over 4096 characters goes as several messages, cut at paragraph or
   line breaks (the keyboard under the last one); a caption over 1024 keeps its first part and
-  the rest follows as messages; "message is not modified" after an edit is success, not an error.
+  the rest follows as messages; "message is not modified" after an edit is success, not an error;
+  a chat action ("typing…") that fails is dropped: it is only an indicator, and its sender
+  (aiogram's ChatActionSender) runs in a task nobody awaits, where an error is only logged as
+  "Task exception was never retrieved" (e.g. the 403 of a person who blocked the bot).
 - `RetryMiddleware`: a 429 waits its `retry_after` and holds back every other request meanwhile
   (Telegram's flood control is per bot); 5xx answers and dropped connections are retried with
   exponential backoff and jitter. Everything else (400, 403, …) is the caller's to handle.
@@ -17,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -24,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from aiogram.client.session.base import BaseSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -36,6 +41,7 @@ from aiogram.methods import (
     GetUpdates,
     SendAnimation,
     SendAudio,
+    SendChatAction,
     SendDocument,
     SendMessage,
     SendPhoto,
@@ -55,6 +61,12 @@ log = logging.getLogger(__name__)
 
 _CAPTIONED = (SendPhoto, SendDocument, SendVideo, SendAnimation, SendAudio, SendVoice)
 _EDITS = (EditMessageText, EditMessageCaption, EditMessageReplyMarkup)
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+
+
+def _cause(error: TelegramServerError | TelegramNetworkError) -> str:
+    """What went wrong, for a log line: never the request URL (it carries the bot token)."""
+    return _URL.sub("<url>", error.message)
 
 
 class LimitsMiddleware(BaseRequestMiddleware):
@@ -75,6 +87,12 @@ class LimitsMiddleware(BaseRequestMiddleware):
             and utf16_len(caption) > CAPTION_LIMIT
         ):
             return await self._long_caption(make_request, bot, method, caption)
+        if isinstance(method, SendChatAction):
+            try:
+                return await make_request(bot, method)
+            except TelegramAPIError as error:
+                log.debug("chat action not shown: %s", type(error).__name__)
+                return True  # type: ignore[return-value]  # sendChatAction's own result
         try:
             return await make_request(bot, method)
         except TelegramBadRequest as error:
@@ -184,7 +202,9 @@ class RetryMiddleware(BaseRequestMiddleware):
                 if attempt == self.attempts - 1:
                     raise
                 delay = self._backoff(attempt)
-                log.warning("%s: %s, retrying in %.2fs", type(method).__name__, error, delay)
+                log.warning(
+                    "%s: %s, retrying in %.2fs", type(method).__name__, _cause(error), delay
+                )
                 self._count("5xx" if isinstance(error, TelegramServerError) else "network")
                 await self._sleep(delay)
         raise AssertionError("unreachable")

@@ -35,6 +35,10 @@ class TelegramSettings(_Section):
     api_base: str = ""
     """A Bot API server other than Telegram's (the playground sets it); empty = Telegram."""
 
+    def secrets(self) -> list[str]:
+        """The token and the webhook secret, as set (what the logs must never contain)."""
+        return [s.get_secret_value() for s in (self.token, self.webhook_secret) if s is not None]
+
 
 class PlaygroundSettings(_Section):
     host: str = "127.0.0.1"
@@ -43,6 +47,9 @@ class PlaygroundSettings(_Section):
 
 class StorageSettings(_Section):
     database: str = "var/digbot.sqlite"
+    echo_sql: bool = False
+    """Log every SQL statement with its values (captions included): for debugging only, and
+    independent of `logging.level` (at DEBUG, statements stay out of the log unless this is on)."""
 
 
 class InstagramSettings(_Section):

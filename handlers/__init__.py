@@ -5,11 +5,13 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import membership, photos, privacy, profile, start, subscriptions
+from handlers.ownership import OwnButtonsOnly
 
 
 def build_router(album_latency: float = 1.0) -> Router:
     """A fresh tree of every conversation's router, the catch-all last."""
     root = Router(name="digbot")
+    root.callback_query.middleware(OwnButtonsOnly())  # inner: sees the parsed callback data
     root.include_routers(
         start.make_router(),
         membership.make_router(),

@@ -1,4 +1,8 @@
-"""Inline keyboards and the callback data behind their buttons (≤ 64 bytes, parsed strictly)."""
+"""Inline keyboards and the callback data behind their buttons (≤ 64 bytes, parsed strictly).
+
+A button that acts for a person carries that person's user id (`owner`): in a group, or with
+a forged update, someone else's press is refused by `handlers.ownership.OwnButtonsOnly`.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +13,27 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 class SubscribeCB(CallbackData, prefix="sub"):
     username: str
     period: str
+    owner: int
 
 
 class UnsubscribeCB(CallbackData, prefix="unsub"):
     username: str
+    owner: int
 
 
 class AnalyzeCB(CallbackData, prefix="an"):
     username: str
+    owner: int
 
 
 class ForgetCB(CallbackData, prefix="forget"):
     confirm: bool
+    owner: int
 
 
 class MenuCB(CallbackData, prefix="menu"):
     item: str
+    owner: int
 
 
 class WhyStyleCB(CallbackData, prefix="why"):
@@ -41,70 +50,82 @@ def why_style_keyboard(label: str, token: str) -> InlineKeyboardMarkup:
     )
 
 
-def profile_keyboard(username: str) -> InlineKeyboardMarkup:
+def profile_keyboard(username: str, owner: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
                 InlineKeyboardButton(
                     text="🔔 Daily report",
-                    callback_data=SubscribeCB(username=username, period="daily").pack(),
+                    callback_data=SubscribeCB(
+                        username=username, period="daily", owner=owner
+                    ).pack(),
                 ),
                 InlineKeyboardButton(
                     text="🗓 Weekly report",
-                    callback_data=SubscribeCB(username=username, period="weekly").pack(),
+                    callback_data=SubscribeCB(
+                        username=username, period="weekly", owner=owner
+                    ).pack(),
                 ),
             ],
             [
                 InlineKeyboardButton(
-                    text="🔄 Analyse again", callback_data=AnalyzeCB(username=username).pack()
+                    text="🔄 Analyse again",
+                    callback_data=AnalyzeCB(username=username, owner=owner).pack(),
                 )
             ],
         ]
     )
 
 
-def subscription_keyboard(username: str, period: str) -> InlineKeyboardMarkup:
+def subscription_keyboard(username: str, period: str, owner: int) -> InlineKeyboardMarkup:
     other = "weekly" if period == "daily" else "daily"
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
                 InlineKeyboardButton(
                     text=f"Make it {other}",
-                    callback_data=SubscribeCB(username=username, period=other).pack(),
+                    callback_data=SubscribeCB(username=username, period=other, owner=owner).pack(),
                 ),
                 InlineKeyboardButton(
-                    text="Stop", callback_data=UnsubscribeCB(username=username).pack()
+                    text="Stop",
+                    callback_data=UnsubscribeCB(username=username, owner=owner).pack(),
                 ),
             ]
         ]
     )
 
 
-def forget_keyboard() -> InlineKeyboardMarkup:
+def forget_keyboard(owner: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text="🗑 Yes, delete everything", callback_data=ForgetCB(confirm=True).pack()
+                    text="🗑 Yes, delete everything",
+                    callback_data=ForgetCB(confirm=True, owner=owner).pack(),
                 ),
-                InlineKeyboardButton(text="Cancel", callback_data=ForgetCB(confirm=False).pack()),
+                InlineKeyboardButton(
+                    text="Cancel", callback_data=ForgetCB(confirm=False, owner=owner).pack()
+                ),
             ]
         ]
     )
 
 
-def start_keyboard() -> InlineKeyboardMarkup:
+def start_keyboard(owner: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                InlineKeyboardButton(text="📖 Help", callback_data=MenuCB(item="help").pack()),
                 InlineKeyboardButton(
-                    text="🔒 Privacy", callback_data=MenuCB(item="privacy").pack()
+                    text="📖 Help", callback_data=MenuCB(item="help", owner=owner).pack()
+                ),
+                InlineKeyboardButton(
+                    text="🔒 Privacy", callback_data=MenuCB(item="privacy", owner=owner).pack()
                 ),
             ],
             [
                 InlineKeyboardButton(
-                    text="🔔 My subscriptions", callback_data=MenuCB(item="subscriptions").pack()
+                    text="🔔 My subscriptions",
+                    callback_data=MenuCB(item="subscriptions", owner=owner).pack(),
                 )
             ],
         ]

@@ -32,8 +32,8 @@ async def export(message: Message, service: DigService, user_id: int) -> None:
     )
 
 
-async def forget(message: Message) -> None:
-    await message.answer(texts.FORGET_CONFIRM, reply_markup=forget_keyboard())
+async def forget(message: Message, user_id: int) -> None:
+    await message.answer(texts.FORGET_CONFIRM, reply_markup=forget_keyboard(user_id))
 
 
 async def forget_answer(

@@ -10,7 +10,7 @@ from aiogram.utils.chat_action import ChatActionSender
 from handlers import texts
 from handlers.keyboards import AnalyzeCB, profile_keyboard
 from handlers.replies import StatusMessage, send_report
-from instagram.usernames import looks_like_username, parse_username
+from instagram.usernames import is_post_link, looks_like_username, parse_username
 from service.app import DigService
 
 
@@ -22,7 +22,7 @@ async def analyze_profile(
     await status.show(texts.WORKING_PROFILE.format(username=username))
     async with ChatActionSender.upload_photo(bot=bot, chat_id=chat_id):
         report = await service.profile_report(username, user_id=user_id, progress=status.progress)
-    await send_report(bot, chat_id, report, profile_keyboard(username))
+    await send_report(bot, chat_id, report, profile_keyboard(username, user_id))
 
 
 async def analyze_command(
@@ -51,5 +51,7 @@ def make_router() -> Router:
     router = Router(name="profile")
     router.message.register(analyze_command, Command("analyze"))
     router.message.register(bare_username, F.text.func(looks_like_username))
+    # a post link: parse_username refuses it with the answer that asks for the profile
+    router.message.register(bare_username, F.text.func(is_post_link))
     router.callback_query.register(analyze_again, AnalyzeCB.filter())
     return router

@@ -9,6 +9,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, InputMediaPhoto, Message
 
 from service.app import Report
+from service.pseudonyms import pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class StatusMessage:
         try:
             await self.show(f"✓ {stage}")
         except TelegramAPIError as error:
-            log.info("status line not updated in chat %s: %s", self.chat_id, error)
+            log.info("status line not updated in chat %s: %s", pseudonym(self.chat_id), error)
 
 
 async def send_report(

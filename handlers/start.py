@@ -15,8 +15,8 @@ from service.app import DigService
 MENU_ITEMS = frozenset({"help", "privacy", "subscriptions"})
 
 
-async def start(message: Message) -> None:
-    await message.answer(texts.WELCOME, reply_markup=start_keyboard())
+async def start(message: Message, user_id: int) -> None:
+    await message.answer(texts.WELCOME, reply_markup=start_keyboard(user_id))
 
 
 async def help_command(message: Message) -> None:

@@ -42,7 +42,7 @@ async def send_subscriptions(bot: Bot, chat_id: int, user_id: int, service: DigS
         await bot.send_message(
             chat_id,
             f"@{view.username} — {view.period}{when}",
-            reply_markup=subscription_keyboard(view.username, view.period),
+            reply_markup=subscription_keyboard(view.username, view.period, user_id),
         )
 
 

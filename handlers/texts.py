@@ -67,6 +67,7 @@ NOT_AN_IMAGE_DOCUMENT = (
 )
 TOO_MANY_PHOTOS = "An album may have at most {limit} photos; I looked at the first {limit}."
 BUTTON_EXPIRED = "This button has expired. Send the command again."
+NOT_YOUR_BUTTON = "This button belongs to someone else. Send the command yourself."
 WHY_BUTTON = "🔍 Why {style}?"
 WHY_ALBUM_BUTTON = "🔍 Why is photo {position} {style}?"
 WHY_WORKING = "Drawing where the model looked…"

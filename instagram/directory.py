@@ -10,6 +10,7 @@ names sort in time order. Nothing here touches the network (see `instagram.offli
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import lzma
 import os
@@ -18,11 +19,19 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from instaloader import Post, Profile, load_structure_from_file
+from instaloader import Post, Profile, load_structure
 from instaloader.exceptions import InstaloaderException
+from instaloader.structures import JsonExportable
 
 from instagram.convert import optional, profile_fields, to_fetched_post
 from instagram.errors import ProfileNotFound, ProfilePrivate
+from instagram.files import (
+    MAX_CAPTION_BYTES,
+    MAX_IMAGE_BYTES,
+    MAX_JSON_BYTES,
+    decompress_xz,
+    read_inside,
+)
 from instagram.images import NotAPicture, ensure_jpeg
 from instagram.models import FetchedPost, FetchedProfile, ProfileFields
 from instagram.offline import OfflineContext
@@ -77,7 +86,19 @@ class _Folder:
         names = [
             n for n in self.names if _PROFILE_JSON.fullmatch(n) and not _POST_JSON.fullmatch(n)
         ]
-        return sorted(names, key=lambda n: (self.path / n).stat().st_mtime, reverse=True)
+        # lstat: a link's own time; following it could hang (a FIFO) or fail (a dangling link)
+        return sorted(names, key=lambda n: (self.path / n).lstat().st_mtime, reverse=True)
+
+    def read(self, name: str, limit: int) -> bytes:
+        """A file of this folder, only if it is a regular file inside it (instagram.files)."""
+        return read_inside(self.path, self.path / name, limit)
+
+    def structure(self, context: OfflineContext, name: str) -> JsonExportable:
+        """A post or profile saved by instaloader (`.json` or `.json.xz`), read as safely."""
+        data = self.read(name, MAX_JSON_BYTES)
+        if name.endswith(".xz"):
+            data = decompress_xz(data, MAX_JSON_BYTES)
+        return load_structure(context, json.loads(data))
 
     def images(self, stem: str) -> list[bytes]:
         """The post's pictures: `<stem>.jpg`, else `<stem>_1.jpg`, `<stem>_2.jpg`… in order."""
@@ -90,7 +111,7 @@ class _Folder:
         images = []
         for _, name in sorted(found.items()):
             try:
-                images.append(ensure_jpeg((self.path / name).read_bytes()))
+                images.append(ensure_jpeg(self.read(name, MAX_IMAGE_BYTES)))
             except (OSError, NotAPicture) as error:
                 self.skip(name, error)
         return images
@@ -101,7 +122,7 @@ class _Folder:
         if name not in self.names:
             return ""
         try:
-            return (self.path / name).read_text(encoding="utf-8").rstrip("\n")
+            return self.read(name, MAX_CAPTION_BYTES).decode("utf-8").rstrip("\n")
         except (OSError, ValueError) as error:
             self.skip(name, error)
             return ""
@@ -110,7 +131,7 @@ class _Folder:
 def _load_profile(folder: _Folder, context: OfflineContext) -> Profile | None:
     for name in folder.profile_files():
         try:
-            structure = load_structure_from_file(context, str(folder.path / name))
+            structure = folder.structure(context, name)
         except _UNREADABLE as error:
             folder.skip(name, error)
             continue
@@ -135,7 +156,7 @@ def _load_posts(
             break
         stem = name.split(".json")[0]
         try:
-            structure = load_structure_from_file(context, str(folder.path / name))
+            structure = folder.structure(context, name)
             if not isinstance(structure, Post):
                 continue  # a story item or hashtag saved in the same folder
             post = to_fetched_post(
@@ -183,6 +204,7 @@ def load_profile_folder(path: Path, max_posts: int) -> FetchedProfile:
         fetched_at=datetime.now(UTC),
         source=SOURCE_NAME,
         skipped_files=tuple(folder.skipped),
+        unreadable_posts=sum(1 for name in folder.skipped if _POST_JSON.fullmatch(name)),
     )
 
 

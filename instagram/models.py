@@ -50,3 +50,6 @@ class FetchedProfile(ProfileFields):
     """'instaloader' (online) or 'directory' (a folder in instaloader's layout)."""
     skipped_files: tuple[str, ...] = field(default=())
     """Names of files that could not be read and were left out (a directory source only)."""
+    unreadable_posts: int = 0
+    """Posts among the newest that could not be read at all (their metadata file is damaged or
+    was refused), and so are not in `posts`."""

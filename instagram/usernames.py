@@ -19,10 +19,22 @@ MAX_LENGTH = 30
 _VALID = re.compile(r"[A-Za-z0-9._]{1,30}")
 _HOSTS = frozenset({"instagram.com", "instagr.am"})
 _HOST_PREFIXES = ("www.", "m.", "l.")
-_NOT_PROFILES = frozenset(
-    {"p", "reel", "reels", "tv", "explore", "accounts", "direct", "about", "legal", "developer"}
-)
+_POSTS = frozenset({"p", "reel", "reels", "tv"})
+"""First path segments of links to one post (instagram.com/p/<shortcode>)."""
+_NOT_PROFILES = _POSTS | {"explore", "accounts", "direct", "about", "legal", "developer"}
 """First path segments of instagram.com links that do not name a profile."""
+
+
+class PostLink(InvalidUsername):
+    """A link to a single post or reel, where a profile was expected."""
+
+    user_message = (
+        "That link is to a single post, and I analyse whole profiles, not single posts. "
+        "Please send the username of the profile that posted it, like natgeo, or the "
+        "profile's link, like instagram.com/natgeo."
+    )
+
+
 _LINK_PREFIXES = frozenset({"_u", "stories"})
 """Segments before the username in app deep links and story links (instagram.com/_u/name)."""
 
@@ -41,6 +53,8 @@ def _username_from_link(text: str) -> str:
         segments = segments[1:]
     if not segments:
         raise InvalidUsername(f"link without a username: {text!r}")
+    if segments[0].lower() in _POSTS:
+        raise PostLink(f"link to a post, not a profile: {text!r}")
     if segments[0].lower() in _NOT_PROFILES:
         raise InvalidUsername(
             f"link to a post or page, not a profile: {text!r}",
@@ -67,6 +81,17 @@ def parse_username(text: str) -> str:
     if candidate.startswith(".") or candidate.endswith(".") or ".." in candidate:
         raise InvalidUsername(f"invalid dots in username: {text[:80]!r}")
     return candidate.lower()
+
+
+def is_post_link(text: str) -> bool:
+    """True when `text` is a link to one Instagram post or reel (for a bare chat message)."""
+    try:
+        parse_username(text)
+    except PostLink:
+        return True
+    except InvalidUsername:
+        return False
+    return False
 
 
 def looks_like_username(text: str) -> bool:

@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from analyzers.explain import StyleExplanation, backbone_of, explain_style
-from analyzers.images import ImageRejected, decode_image
+from analyzers.images import ImageRejected, decode_image, require_judgeable
 from analyzers.pipeline import Pipeline
 from analyzers.popularity import ProfilePopularity
 from analyzers.popularity_features import post_features
@@ -39,6 +39,7 @@ from instagram.models import FetchedPost, FetchedProfile
 from instagram.source import ProfileSource
 from service.album import rank_album
 from service.cache import TTLCache
+from service.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,24 @@ def style_shares(posts: Sequence[PostAnalysis]) -> dict[str, float]:
     counts = Counter(post.style.top for post in posts if post.style is not None)
     total = sum(counts.values())
     return {style: count / total for style, count in counts.most_common()} if total else {}
+
+
+def unreadable_notes(fetched: FetchedProfile) -> list[str]:
+    """The line that tells the person how many posts could not be read (none: no line).
+
+    Raises ServiceError when not one post could be read: that is no profile to report on, and
+    an ordinary "no posts analysed" report would hide it.
+    """
+    bad, read = fetched.unreadable_posts, len(fetched.posts)
+    if not bad:
+        return []
+    if not read:
+        raise ServiceError(
+            f"I could not read any of the {bad} posts of @{fetched.username}: their saved "
+            "files are damaged. Please try again later or another profile; if the folder is "
+            "yours, download the profile again with instaloader."
+        )
+    return [f"{bad} of {bad + read} posts could not be read, so this report is about {read}."]
 
 
 class AnalysisService:
@@ -96,6 +115,7 @@ class AnalysisService:
 
     def _photo(self, data: bytes, text: PostText | None) -> PhotoContext:
         image = decode_image(data, max_pixels=self.max_image_pixels)
+        require_judgeable(image)
         return self.pipeline.analyze_image(image, text)
 
     def _post_photos(self, post: FetchedPost) -> list[PhotoContext]:

@@ -23,7 +23,13 @@ from instagram.source import ProfileSource
 from reports import charts, text
 from service import retention
 from service.admission import Admission
-from service.analysis import AnalysisService, Progress, _no_progress, thumbnail
+from service.analysis import (
+    AnalysisService,
+    Progress,
+    _no_progress,
+    thumbnail,
+    unreadable_notes,
+)
 from service.outbox import Outbox, Sender
 from service.people import People
 from service.photo_memory import KeptPhoto, PhotoMemory
@@ -95,7 +101,7 @@ class DigService:
         self.settings = settings
         self._loaded = analyzers
         self.now = now
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, echo_sql=settings.storage.echo_sql)
         self.executor = ThreadPoolExecutor(
             settings.analysis.worker_count, thread_name_prefix="digbot-worker"
         )
@@ -197,6 +203,7 @@ class DigService:
     ) -> Report:
         async with self.admission.slot(user_id):
             fetched = await fetch()
+            notes = unreadable_notes(fetched)
             analysis = await self.analysis.analyze_fetched(fetched, progress)
             report = profile_json(analysis)
             await save_profile_analysis(
@@ -209,7 +216,7 @@ class DigService:
             )
             hide = self.settings.privacy.hide_sensitive_for_others
             pngs = await self._render(*charts.profile_chart_jobs(analysis, hide_sensitive=hide))
-        return Report(text.profile_summary(analysis, hide_sensitive=hide), pngs, report)
+        return Report(text.profile_summary(analysis, hide_sensitive=hide), pngs, report, notes)
 
     async def photo_report(self, data: bytes, *, user_id: int | None) -> Report:
         async with self.admission.slot(user_id):

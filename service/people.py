@@ -94,4 +94,5 @@ class People:
             for table in reversed(PERSONAL_TABLES):
                 result = await session.execute(delete(table).where(_owner_column(table) == user_id))
                 deleted += result.rowcount or 0  # type: ignore[attr-defined]
+        await self.db.checkpoint()
         return deleted

@@ -165,6 +165,7 @@ class ReportScheduler:
             replace_existing=True,
         )
         self.reconcile(followed, service.now())
+        self.rerun_first_runs(followed)
 
     def _missed(self, period: str, snapshot_taken_at: datetime | None, now: datetime) -> bool:
         """Whether a run of `period` was due since the snapshot (or there is none yet)."""
@@ -212,6 +213,32 @@ class ReportScheduler:
                 "jobs repaired from the subscriptions table: added %s; dropped %s",
                 ", ".join(added) or "none",
                 ", ".join(dropped) or "none",
+            )
+
+    def rerun_first_runs(self, followed: dict[tuple[str, str], datetime | None]) -> None:
+        """Run at once every followed (username, period) whose first run never finished.
+
+        APScheduler moves a job's next run time on before running it, so a process killed
+        during a first run leaves a job due tomorrow and no baseline snapshot: without this,
+        nothing would run until then. The run writes its snapshot and any messages in one
+        transaction (messages go out through the outbox), so running it again never doubles a
+        report.
+        """
+        now = datetime.now(UTC)
+        jobs = {job.id: job for job in self.scheduler.get_jobs()}
+        unfinished = sorted(
+            pair
+            for pair, taken_at in followed.items()
+            if taken_at is None
+            and job_id(*pair) in jobs
+            and (jobs[job_id(*pair)].next_run_time or now) > now  # not due already, not paused
+        )
+        for username, period in unfinished:
+            self.ensure(username, period, run_now=True)
+        if unfinished:
+            log.warning(
+                "first runs that never finished run again now: %s",
+                ", ".join(job_id(*pair) for pair in unfinished),
             )
 
     def shutdown(self) -> None:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -57,15 +57,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten with zeros, not left readable in free pages (/forget).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
 class Database:
     """One engine and its session factory; `async with db.session() as s` commits or rolls back."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, echo_sql: bool = False) -> None:
+        """`echo_sql` (storage.echo_sql) also lets error messages show the statements' values;
+        otherwise an error's text (and so its traceback in the log) keeps them hidden."""
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(url)
+        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=not echo_sql)
         if url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -77,6 +81,16 @@ class Database:
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self._sessions() as session, session.begin():
             yield session
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it (SQLite only).
+
+        After a deletion the WAL still holds the pages as they were before it; with
+        `secure_delete` the checkpoint leaves the deleted rows readable nowhere on disk.
+        """
+        if self.url.startswith("sqlite"):
+            async with self.engine.connect() as connection:
+                await connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -5,6 +5,9 @@ playground) and the same BotRuntime, service, scheduler and outbox as `digbot ru
 analyzer models are not loaded (that takes about a minute on a busy machine, and the restart
 test is about scheduling and delivery, not analysis). Prints "ready" once it polls.
 
+With DIGBOT_TEST_HOLD=<file>, every fetch after the first (the one /subscribe checks the
+profile with) creates <file> and never returns: the test knows a run is under way and kills.
+
     python -m tests.e2e.bot_process
 """
 
@@ -12,12 +15,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
+from pathlib import Path
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import load_settings
-from service.app import DigService
+from instagram.models import FetchedProfile
+from instagram.source import ProfileSource
+from service.app import DigService, make_source
+
+
+class HeldSource:
+    def __init__(self, inner: ProfileSource, marker: Path) -> None:
+        self.inner, self.marker, self.fetches = inner, marker, 0
+
+    async def fetch(self, username: str, max_posts: int) -> FetchedProfile:
+        self.fetches += 1
+        if self.fetches > 1:
+            self.marker.touch()
+            await asyncio.Event().wait()
+        return await self.inner.fetch(username, max_posts)
 
 
 async def main() -> None:
@@ -26,7 +45,9 @@ async def main() -> None:
     if settings.telegram.token is None:
         raise SystemExit("BOT_TOKEN is not set")
     bot = make_bot(settings.telegram.token.get_secret_value(), settings.telegram.api_base)
-    runtime = BotRuntime(DigService(settings, analyzers=LoadedAnalyzers()), bot)
+    hold = os.environ.get("DIGBOT_TEST_HOLD")
+    source = HeldSource(make_source(settings), Path(hold)) if hold else None
+    runtime = BotRuntime(DigService(settings, analyzers=LoadedAnalyzers(), source=source), bot)
     await runtime.start()
     print("ready", flush=True)
     await asyncio.Event().wait()  # until killed

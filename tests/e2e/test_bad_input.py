@@ -275,9 +275,9 @@ async def start_message(client: PlaygroundClient, chat: int) -> int:
         ("forget:maybe", None),
         ("menu:nothing", None),
         ("x" * 64, None),
-        ("an:../../etc", InvalidUsername.user_message[:40]),
-        ("sub:natgeo:hourly", "The period is daily or weekly"),
-        ("unsub:n\u0430tgeo", InvalidUsername.user_message[:40]),
+        ("an:../../etc:7300", InvalidUsername.user_message[:40]),
+        ("sub:natgeo:hourly:7300", "The period is daily or weekly"),
+        ("unsub:n\u0430tgeo:7300", InvalidUsername.user_message[:40]),
     ],
 )
 async def test_forged_buttons_are_refused(running: Running, data: str, answer: str | None) -> None:
@@ -306,7 +306,7 @@ async def test_a_stale_button_does_no_harm(running: Running, profiles_root: Path
     listing = await client.wait_for(chat, at_least(2), after=sent["message_id"])
     stop = listing[-1]
     for expected in ("Stopped: no more reports on @natgeo", "You do not follow @natgeo"):
-        await client.press(chat, stop["message_id"], "unsub:natgeo")
+        await client.press(chat, stop["message_id"], f"unsub:natgeo:{chat}")
         latest = (await client.messages(chat))[-1]["message_id"]
         replies = await client.wait_for(chat, at_least(1), after=latest)
         assert expected in replies[0]["text"]

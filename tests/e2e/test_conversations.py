@@ -63,7 +63,10 @@ async def test_start_greets_with_buttons(running: Running) -> None:
     sent = await running.client.send_text(CHAT, "/start")
     replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
     assert "digbot" in replies[0]["text"]
-    assert {b["callback_data"] for b in _buttons(replies)} >= {"menu:help", "menu:privacy"}
+    assert {b["callback_data"] for b in _buttons(replies)} >= {
+        f"menu:help:{CHAT}",
+        f"menu:privacy:{CHAT}",
+    }
 
 
 async def test_username_gets_summary_and_charts(running: Running, profiles_root: Path) -> None:
@@ -79,8 +82,8 @@ async def test_username_gets_summary_and_charts(running: Running, profiles_root:
     summary = replies[-1]["text"]
     assert "fixture.user" in summary
     assert {b["callback_data"] for b in _buttons(replies)} >= {
-        "sub:fixture.user:daily",
-        "sub:fixture.user:weekly",
+        f"sub:fixture.user:daily:{CHAT}",
+        f"sub:fixture.user:weekly:{CHAT}",
     }
 
 
@@ -123,7 +126,7 @@ async def test_subscribe_then_list(running: Running, profiles_root: Path) -> Non
     sent = await running.client.send_text(CHAT, "/subscriptions")
     replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 2, after=sent["message_id"])
     assert "@fixture.user — weekly" in _texts(replies)
-    assert any(b["callback_data"] == "unsub:fixture.user" for b in _buttons(replies))
+    assert any(b["callback_data"] == f"unsub:fixture.user:{CHAT}" for b in _buttons(replies))
 
 
 def _rows_about(database: Path, user_id: int) -> dict[str, int]:
@@ -159,7 +162,7 @@ async def test_forget_deletes_every_row(
 
     sent = await running.client.send_text(CHAT, "/forget")
     asked = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
-    yes = next(b for b in _buttons(asked) if b["callback_data"] == "forget:1")
+    yes = next(b for b in _buttons(asked) if b["callback_data"] == f"forget:1:{CHAT}")
     await running.client.press(CHAT, asked[0]["message_id"], yes["callback_data"])
     done = await running.client.wait_for(
         CHAT, lambda m: "deleted" in _texts(m), after=asked[0]["message_id"]

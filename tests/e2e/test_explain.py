@@ -124,7 +124,7 @@ async def test_privacy_tells_and_forget_drops_the_kept_photo(running: Running) -
     message_id, button = await report_with_button(running, ALICE, [coffee_jpeg()])
     sent = await client.send_text(ALICE, "/forget")
     asked = await client.wait_for(ALICE, lambda m: len(m) >= 1, after=sent["message_id"])
-    await client.press(ALICE, asked[0]["message_id"], "forget:1")
+    await client.press(ALICE, asked[0]["message_id"], f"forget:1:{ALICE}")
     await client.wait_for(
         ALICE, lambda m: any("deleted" in (x["text"] or "") for x in m), after=sent["message_id"]
     )

@@ -31,6 +31,7 @@ from instagram.models import FetchedProfile
 from playground import Playground
 from playground.client import PlaygroundClient, transcript
 from service.app import DigService
+from service.pseudonyms import pseudonym
 from tests.e2e.conftest import Running, bot_running
 from tests.e2e.replies import REPORT, Matcher, View, a_photo, at_least, mismatch, report_text, says
 from tests.fixtures.instagram_fixture import sample_jpeg
@@ -50,7 +51,7 @@ START = Step("text", "/start", (says("I am digbot"),))
 PRIVACY = Step("text", "/privacy", (says("What I keep"),))
 UNKNOWN = Step("text", "what can you do for me?", (says("I did not get that"),))
 SUBSCRIPTIONS = Step("text", "/subscriptions", (says("You follow no profile yet"),))
-PRESS_HELP = Step("press", "menu:help", (says("What I understand"),))
+PRESS_HELP = Step("press", "menu:help:{chat}", (says("What I understand"),))
 PHOTO = Step("photo", "", REPORT)
 
 PEOPLE = 20
@@ -88,7 +89,7 @@ async def act(client: PlaygroundClient, chat: int, steps: list[Step], seed: int)
         elif step.kind == "photo":
             after = (await client.send_photos(chat, [sample_jpeg(seed)]))[-1]["message_id"]
         else:
-            await client.press(chat, start_message, step.payload)
+            await client.press(chat, start_message, step.payload.format(chat=chat))
             after = last_seen
         replies = await client.wait_for(chat, at_least(len(step.expect)), after=after, timeout=120)
         last_seen = replies[-1]["message_id"]
@@ -224,12 +225,13 @@ async def test_database_failure_is_logged_answered_and_others_are_served(
     assert replies[-1]["text"] == texts.FAILED
     served = await client.wait_for(4201, lambda m: len(m) >= 1, after=other["message_id"])
     assert "What I keep" in served[0]["text"]
-    failure = next(r for r in caplog.records if "failed (chat 4200)" in r.getMessage())
-    assert "chat 4200" in failure.getMessage() and failure.exc_info is not None
+    chat = pseudonym(4200)  # log lines name chats by a keyed hash, never by their id
+    failure = next(r for r in caplog.records if f"failed (chat {chat})" in r.getMessage())
+    assert failure.exc_info is not None
     assert message in str(failure.exc_info[1])
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("update id=")]
     assert any(
-        "handler=photo chat=4200 outcome=error:OperationalError" in line for line in lines
+        f"handler=photo chat={chat} outcome=error:OperationalError" in line for line in lines
     ), lines
     monkeypatch.undo()  # the database is back: the same person is served again
     sent = (await client.send_photos(4200, [sample_jpeg(2)]))[-1]

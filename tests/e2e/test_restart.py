@@ -174,3 +174,49 @@ async def test_pending_report_survives_a_hard_kill(tmp_path: Path, playground: P
         if bot.process is not None:
             await bot.kill()
         await client.close()
+
+
+async def test_a_first_run_killed_midway_runs_again_at_start(
+    tmp_path: Path, playground: Playground
+) -> None:
+    """SIGKILL while a new subscription's first run is fetching: the job is already moved to
+    tomorrow and no baseline exists. At the next start the first run happens again, once, and
+    sends nothing (a baseline has nothing to compare with)."""
+    database = tmp_path / "digbot.sqlite"
+    write_posts(tmp_path / "profiles", 3)
+    bot = BotProcess(_config(tmp_path, playground.base_url), playground.token, tmp_path / "bot.log")
+    client = PlaygroundClient(playground.base_url)
+    held = tmp_path / "first-run-under-way"
+
+    async def first_run_under_way() -> bool:
+        return held.exists()
+
+    async def baseline_taken() -> bool:
+        return query(database, "SELECT period FROM snapshots") == [("daily",)]
+
+    try:
+        bot.env["DIGBOT_TEST_HOLD"] = str(held)
+        await bot.start()
+        sent = await client.send_text(CHAT, f"/subscribe {USERNAME} daily")
+        replies = await client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+        assert "daily report" in replies[0]["text"]
+        await eventually(first_run_under_way)
+        await bot.kill()
+        assert not await baseline_taken()
+        jobs = query(
+            jobs_file(database), "SELECT next_run_time FROM apscheduler_jobs WHERE id = ?", JOB
+        )
+        assert jobs[0][0] > datetime.now(UTC).timestamp()  # APScheduler moved it on already
+
+        del bot.env["DIGBOT_TEST_HOLD"]
+        await bot.start()
+        await eventually(baseline_taken)
+        assert query(database, "SELECT COUNT(*) FROM outbox") == [(0,)]
+        sent = await client.send_text(CHAT, f"/subscribe {USERNAME} daily")
+        replies = await client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+        assert "already" in replies[0]["text"]
+        assert query(database, "SELECT COUNT(*) FROM snapshots") == [(1,)]
+    finally:
+        if bot.process is not None:
+            await bot.kill()
+        await client.close()

@@ -223,7 +223,7 @@ async def test_export_has_every_row_and_forget_leaves_none(world: World) -> None
 
     sent = await world.client.send_text(ALICE, "/forget")
     asked = await world.client.wait_for(ALICE, lambda m: len(m) >= 1, after=sent["message_id"])
-    await world.client.press(ALICE, asked[0]["message_id"], "forget:1")
+    await world.client.press(ALICE, asked[0]["message_id"], f"forget:1:{ALICE}")
     await world.client.wait_for(
         ALICE,
         lambda m: any("deleted" in (x["text"] or "") for x in m),
@@ -234,7 +234,7 @@ async def test_export_has_every_row_and_forget_leaves_none(world: World) -> None
 
     sent = await world.client.send_text(BOB, "/forget")
     asked = await world.client.wait_for(BOB, lambda m: len(m) >= 1, after=sent["message_id"])
-    await world.client.press(BOB, asked[0]["message_id"], "forget:1")
+    await world.client.press(BOB, asked[0]["message_id"], f"forget:1:{BOB}")
     await world.client.wait_for(
         BOB, lambda m: any("deleted" in (x["text"] or "") for x in m), after=asked[0]["message_id"]
     )
