@@ -17,9 +17,9 @@ from aiogram.types import BotCommand
 from bot.metrics import runtime_metrics
 from bot.middlewares import UpdateMiddleware
 from bot.session import configure_session
+from bot.telegram_sender import telegram_sender
 from handlers import build_router
 from service.app import DigService
-from service.outbox import telegram_sender
 
 log = logging.getLogger(__name__)
 

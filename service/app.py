@@ -115,7 +115,14 @@ class DigService:
 
     async def start(self) -> None:
         """Migrate the database and load every analyzer (in a worker: it takes a while)."""
+        started = time.perf_counter()
         await self.db.migrate()
+        log.info(
+            "database ready (%s) in %.2f s",
+            self.db.engine.dialect.name,
+            time.perf_counter() - started,
+        )
+        started = time.perf_counter()
         loaded = self._loaded
         if loaded is None:
             loaded = await asyncio.get_running_loop().run_in_executor(self.executor, load_analyzers)
@@ -131,9 +138,10 @@ class DigService:
             clock=self._clock,
         )
         log.info(
-            "analyzers ready: %s; not available: %s",
+            "analyzers ready in %.2f s: %s; not available: %s",
+            time.perf_counter() - started,
             ", ".join(self._model_versions) or "none",
-            self._analysis.pipeline.unavailable or "none",
+            ", ".join(self._analysis.pipeline.unavailable) or "none",
         )
 
     async def start_background(self, send: Sender) -> None:
