@@ -5,7 +5,8 @@ The real bot (aiogram runtime, real analyzers, default settings) answers through
 by wrapping the function that does it, here in the benchmark only: decoding, each analyzer (and
 inside the faces analyzer: detection, pose, emotions), thumbnails, each chart, the text, the
 database, waiting for a worker, Telegram requests by method and the pacing before them.
-Worker stages run on `workers` threads at once, so their sums can exceed the wall time.
+Worker stages run on `workers` threads at once, so their sums can exceed the wall time. Charts
+drawn in processes (service/render.py) are timed as one wall-clock stage per report.
 
 Also counts the messages each answer puts into the chat (sendMessage, sendPhoto, one per
 photo of sendMediaGroup) and the other requests into the chat (edits, deletions).
@@ -41,7 +42,7 @@ import service.analysis
 import service.app
 from analyzers.emotions import EmotionModel
 from analyzers.pipeline import LoadedAnalyzers, load_analyzers
-from benchmarks.bench_load import start_playground
+from benchmarks.bench_load import finished, start_playground
 from bot.native_stderr import capture_native_stderr
 from bot.pacing import Pacer
 from bot.runtime import BotRuntime, make_bot
@@ -49,6 +50,7 @@ from bot.settings import load_settings
 from handlers import texts
 from playground.client import PlaygroundClient
 from playground.server import DEFAULT_TOKEN
+from service.render import ChartRenderer
 from tests.fixtures.instagram_fixture import (
     FixturePost,
     astronaut_jpeg,
@@ -147,6 +149,7 @@ def instrument(stages: Stages, loaded: LoadedAnalyzers) -> None:
     for save in ("save_profile_analysis", "save_upload_analysis"):
         stages.patch(service.app, save, "database: save analysis")
     stages.patch(Pacer, "wait_turn", "telegram: pacing wait")
+    stages.patch(ChartRenderer, "render", "charts: all of a report's, wall time")
 
 
 def time_pool(stages: Stages, executor: Any) -> None:
@@ -163,20 +166,6 @@ def time_pool(stages: Stages, executor: Any) -> None:
         return submit(run)
 
     executor.submit = timed_submit
-
-
-def finished(working: str) -> Callable[[list[dict[str, Any]]], bool]:
-    """The answer is complete: a chart arrived and the status line is gone or became the text
-    (or, in the flow that keeps the status line, a text followed the charts)."""
-    prefix = working.split("{")[0]
-
-    def done(messages: list[dict[str, Any]]) -> bool:
-        if not any(m["photos"] for m in messages):
-            return False
-        status_left = any((m["text"] or "").startswith(prefix) for m in messages)
-        return not status_left or not messages[-1]["photos"]
-
-    return done
 
 
 def profile_folder(root: Path) -> Path:

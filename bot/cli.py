@@ -118,7 +118,7 @@ async def _report_once(
     """Start the service, make one report, print it; a refusal prints its plain reason."""
     from service.app import DigService
 
-    service = DigService(settings)
+    service = DigService(settings, chart_processes=0)  # one report: no processes to start
     await service.start()
     try:
         report = await make(service)

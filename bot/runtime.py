@@ -68,9 +68,11 @@ class BotRuntime:
 
     async def start_service(self) -> None:
         await self.service.start()
+        await self.service.warm_up()
         # The loaded models are millions of long-lived objects; once frozen, full garbage
         # collections skip them. Unfrozen, one took ~0.5 s under load, holding the GIL and so
-        # stalling the event loop (measured by benchmarks/bench_load.py).
+        # stalling the event loop (measured by benchmarks/bench_load.py). After the warm-up, so
+        # that what the analyzers load lazily is frozen too.
         gc.freeze()
         await self.service.start_background(telegram_sender(self.bot))
         self.metrics.start_logging(METRICS_LOG_SECONDS)
