@@ -12,6 +12,8 @@ Also counts the messages each answer puts into the chat (sendMessage, sendPhoto,
 photo of sendMediaGroup) and the other requests into the chat (edits, deletions).
 
     uv run python -m benchmarks.bench_breakdown [--selfies 5] [--profiles 2]
+
+(`--selfies` also sets how many albums of three photos are sent.)
 """
 
 from __future__ import annotations
@@ -207,10 +209,17 @@ async def main(selfies: int, profiles: int) -> None:
         time_pool(stages, runtime.service.executor)
         client = PlaygroundClient(base_url)
         selfie = astronaut_jpeg()
+        album = [coffee_jpeg(), chelsea_jpeg(), selfie]
         rows: list[tuple[str, dict[str, list[float]], list[float], dict[str, int]]] = []
         try:
             for label, count, send, working in (
                 ("selfie", selfies, lambda c: client.send_photos(c, [selfie]), texts.WORKING_PHOTO),
+                (
+                    "album of 3",
+                    selfies,
+                    lambda c: client.send_photos(c, album),
+                    texts.WORKING_ALBUM,
+                ),
                 ("profile", profiles, lambda c: client.send_text(c, "bench.profile"), ""),
             ):
                 working = working or texts.WORKING_PROFILE
