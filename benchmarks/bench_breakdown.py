@@ -206,6 +206,7 @@ async def main(selfies: int, profiles: int) -> None:
         bot.session.middleware(telegram)
         runtime = BotRuntime(service.app.DigService(settings, analyzers=loaded), bot)
         await runtime.start()
+        await runtime.warmed_up()
         time_pool(stages, runtime.service.executor)
         client = PlaygroundClient(base_url)
         selfie = astronaut_jpeg()

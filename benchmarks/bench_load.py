@@ -206,6 +206,7 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
             DigService(settings, analyzers=analyzers), make_bot(DEFAULT_TOKEN, base_url)
         )
         await runtime.start()
+        await runtime.warmed_up()
         client = PlaygroundClient(base_url)
         probe = LoopProbe()
         slow = SlowCallbacks()

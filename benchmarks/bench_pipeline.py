@@ -84,6 +84,7 @@ async def main(runs: int, profile_runs: int) -> None:
         service = DigService(settings, analyzers=load_analyzers())
         runtime = BotRuntime(service, make_bot(playground.token, playground.base_url))
         await runtime.start()
+        await runtime.warmed_up()
         client = PlaygroundClient(playground.base_url)
         try:
             photo = astronaut_jpeg()

@@ -28,7 +28,7 @@ STARTED = time.monotonic()
 """When the CLI was imported: the start of the process, give or take the interpreter's own."""
 
 
-THIRD_PARTY = ("absl", "matplotlib", "PIL", "mediapipe", "instaloader")
+THIRD_PARTY = ("absl", "matplotlib", "PIL", "mediapipe", "instaloader", "aiogram", "apscheduler")
 """Libraries whose INFO lines are noise for an operator; shown only at DEBUG."""
 
 
