@@ -149,10 +149,9 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     while True:
         try:
             function, args = _read(requests)
+            reply: tuple[bool, Any] = (True, function(*args))
         except EOFError:
             return
-        try:
-            reply: tuple[bool, Any] = (True, function(*args))
         except Exception as error:  # sent back as a plain error: it may not pickle
             reply = (False, RuntimeError(f"{type(error).__name__}: {error}"))
         _write(replies, reply)

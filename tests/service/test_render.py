@@ -88,3 +88,17 @@ def test_a_killed_bot_leaves_no_chart_process_behind() -> None:
     while any(Path(f"/proc/{pid}").exists() for pid in pids):
         assert time.monotonic() < deadline, f"chart processes {pids} outlived the bot"
         time.sleep(0.1)
+
+
+@pytest.mark.slow
+async def test_a_failing_chart_is_an_error_and_the_process_serves_on() -> None:
+    with ThreadPoolExecutor(1) as threads:
+        renderer = ChartRenderer(1, threads)
+        try:
+            with pytest.raises(RuntimeError, match="AttributeError"):
+                await renderer.render([("broken", charts.selfie_card, (None,))])
+            [(name, png)] = await renderer.render([("selfie", charts.selfie_card, (selfie(),))])
+            assert name == "selfie" and png.startswith(b"\x89PNG")
+            assert len(renderer._started) == 1, "the same process drew the next chart"
+        finally:
+            await asyncio.to_thread(renderer.close)
