@@ -1,24 +1,33 @@
 # Two commands set everything up on a fresh machine: `make run` and `make test`.
+# `make run` installs the runtime alone; `make test` adds the dev, test and training groups.
+# --inexact: neither removes what the other installed, so switching between them reinstalls
+# nothing (uv sync otherwise removes "extraneous" packages). The later `uv run` calls do not sync.
 UV := $(shell command -v uv 2>/dev/null)
 ifeq ($(UV),)
 UV := python3 -m uv
 endif
+RUN := $(UV) run --frozen --no-sync
 
-.PHONY: setup run test lint typecheck
+.PHONY: uv setup setup-all run test lint typecheck
 
-setup:
+uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen
+
+setup: uv
+	$(UV) sync --frozen --inexact
+
+setup-all: uv
+	$(UV) sync --frozen --inexact --all-groups
 
 run: setup
-	$(UV) run --frozen digbot run
+	$(RUN) digbot run
 
-lint: setup
-	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen ruff check .
+lint: setup-all
+	$(RUN) ruff format --check .
+	$(RUN) ruff check .
 
-typecheck: setup
-	$(UV) run --frozen mypy
+typecheck: setup-all
+	$(RUN) mypy
 
 test: lint typecheck
-	$(UV) run --frozen pytest
+	$(RUN) pytest

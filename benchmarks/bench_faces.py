@@ -40,14 +40,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
-import mediapipe as mp
 import numpy as np
 from PIL import Image
 from skimage import data as skdata
 
 from analyzers.faces import FacesAnalyzer, detect_faces, estimate_pose, face_boxes, make_graphs
 from analyzers.images import decode_image
+from analyzers.mediapipe_import import import_mediapipe
 from analyzers.types import EMOTION_IDS, DecodedImage, PhotoContext
+
+mp = import_mediapipe()
 
 DATA = Path(os.environ.get("DIGBOT_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 

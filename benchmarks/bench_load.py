@@ -33,14 +33,18 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 
 from analyzers.pipeline import load_analyzers
+from benchmarks.memory import tree_pss_mb
+from bot.native_stderr import capture_native_stderr
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import load_settings
+from handlers import texts
 from playground.client import PlaygroundClient
 from playground.server import DEFAULT_TOKEN
 from service.app import DigService
@@ -121,11 +125,24 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def finished(working: str) -> Callable[[list[dict[str, Any]]], bool]:
+    """The answer is complete: a chart arrived and the status line is gone or became the text
+    (or, in the flow that keeps the status line, a text followed the charts)."""
+    prefix = working.split("{")[0]
+
+    def done(messages: list[dict[str, Any]]) -> bool:
+        if not any(m["photos"] for m in messages):
+            return False
+        status_left = any((m["text"] or "").startswith(prefix) for m in messages)
+        return not status_left or not messages[-1]["photos"]
+
+    return done
+
+
 def _answered(messages: list[dict[str, Any]]) -> bool:
-    """A photo report (a chart, then the summary) or a refusal ("busy", the hourly limit)."""
-    texts = " ".join(m["text"] or "" for m in messages)
-    report = any(m["photos"] for m in messages) and not messages[-1]["photos"]
-    return report or "try again" in texts or "come back" in texts
+    """A photo report or a refusal ("busy", the hourly limit)."""
+    said = " ".join(m["text"] or "" for m in messages)
+    return finished(texts.WORKING_PHOTO)(messages) or "try again" in said or "come back" in said
 
 
 @dataclass
@@ -172,6 +189,7 @@ def _max_rss_mb() -> float:
 
 
 async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> None:
+    capture_native_stderr()
     images = [coffee_jpeg(), chelsea_jpeg(), astronaut_jpeg()] + [
         sample_jpeg(i, (1080, 1080)) for i in range(5)
     ]
@@ -188,6 +206,7 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
             DigService(settings, analyzers=analyzers), make_bot(DEFAULT_TOKEN, base_url)
         )
         await runtime.start()
+        await runtime.warmed_up()
         client = PlaygroundClient(base_url)
         probe = LoopProbe()
         slow = SlowCallbacks()
@@ -222,6 +241,7 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
             await probe.stop()
             gc.callbacks.remove(pauses)
             asyncio.get_running_loop().set_debug(False)
+            bot_pss, children = tree_pss_mb(exclude=(playground.pid,))
             messages = 0
             for chat in range(100, 100 + people):
                 messages += sum(m["sender"] == "bot" for m in await client.messages(chat))
@@ -250,7 +270,10 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
         )
     if refused:
         print(f"latency     refusal median {statistics.median(refused):.2f} s")
-    print(f"memory      peak RSS {_max_rss_mb():.0f} MB (after warm-up {memory_before:.0f} MB)")
+    print(
+        f"memory      peak RSS {_max_rss_mb():.0f} MB (after warm-up {memory_before:.0f} MB); "
+        f"after the flood PSS {bot_pss:.0f} MB + chart processes {children:.0f} MB"
+    )
     print(f"loop stall  during the flood: {probe.summary()}; idle: {idle}")
     print(f"gc          {pauses.summary()} during the flood")
     if debug:

@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.pipeline import load_analyzers
+from benchmarks.bench_load import finished
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import load_settings
+from handlers import texts
 from playground import Playground
 from playground.client import PlaygroundClient
 from service.app import DigService
@@ -32,6 +34,9 @@ from tests.fixtures.instagram_fixture import (
     sample_jpeg,
     write_profile,
 )
+
+PHOTO_DONE = finished(texts.WORKING_PHOTO)
+PROFILE_DONE = finished(texts.WORKING_PROFILE)
 
 
 def _p95(values: list[float]) -> float:
@@ -63,10 +68,6 @@ async def _timed(client: PlaygroundClient, chat: int, send: Any, done: Any) -> f
     return time.perf_counter() - started
 
 
-def _finished(messages: list[dict[str, Any]]) -> bool:
-    return any(m["photos"] for m in messages) and not messages[-1]["photos"]
-
-
 async def main(runs: int, profile_runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "profiles"
@@ -83,19 +84,22 @@ async def main(runs: int, profile_runs: int) -> None:
         service = DigService(settings, analyzers=load_analyzers())
         runtime = BotRuntime(service, make_bot(playground.token, playground.base_url))
         await runtime.start()
+        await runtime.warmed_up()
         client = PlaygroundClient(playground.base_url)
         try:
             photo = astronaut_jpeg()
-            await _timed(client, 1, lambda: client.send_photos(1, [photo]), _finished)  # warm-up
+            await _timed(client, 1, lambda: client.send_photos(1, [photo]), PHOTO_DONE)  # warm-up
             # A chat per run: one person's request, not the same chat's queue behind Telegram's
             # per-chat pacing (about one message a second, which would dominate the figure).
             photo_times = [
-                await _timed(client, chat, lambda c=chat: client.send_photos(c, [photo]), _finished)
+                await _timed(
+                    client, chat, lambda c=chat: client.send_photos(c, [photo]), PHOTO_DONE
+                )
                 for chat in range(100, 100 + runs)
             ]
             profile_times = [
                 await _timed(
-                    client, chat, lambda c=chat: client.send_text(c, "bench.profile"), _finished
+                    client, chat, lambda c=chat: client.send_text(c, "bench.profile"), PROFILE_DONE
                 )
                 for chat in range(1000, 1000 + profile_runs)
             ]

@@ -10,11 +10,13 @@ import logging
 import re
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.log_redaction import install_redaction
+from bot.native_stderr import capture_native_stderr
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -23,13 +25,22 @@ if TYPE_CHECKING:
 log = logging.getLogger("digbot")
 
 
+STARTED = time.monotonic()
+"""When the CLI was imported: the start of the process, give or take the interpreter's own."""
+
+
+THIRD_PARTY = ("absl", "matplotlib", "PIL", "mediapipe", "instaloader", "aiogram", "apscheduler")
+"""Libraries whose INFO lines are noise for an operator; shown only at DEBUG."""
+
+
 def _configure_logging(settings: Settings) -> None:
+    debug = settings.logging.level == "DEBUG"
     logging.basicConfig(
         level=settings.logging.level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        stream=sys.stderr if debug else capture_native_stderr(),
     )
-    for noisy in ("aiohttp.access", "alembic"):
+    for noisy in ("aiohttp.access", "alembic", *(() if debug else THIRD_PARTY)):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     install_redaction(settings.telegram.secrets())
     # SQL statements carry their values (captions, ids): logged only when asked for, never as
@@ -72,6 +83,9 @@ async def _serve(settings: Settings) -> None:
         webhook = await run_webhook(runtime, settings)
     else:
         await runtime.start_polling()
+    log.info(
+        "runtime ready (%s) %.1f s after start", settings.telegram.mode, time.monotonic() - STARTED
+    )
     if playground is not None:
         print(f"digbot is running in the playground: open {playground.base_url}/", flush=True)
     else:
@@ -113,7 +127,7 @@ async def _report_once(
     """Start the service, make one report, print it; a refusal prints its plain reason."""
     from service.app import DigService
 
-    service = DigService(settings)
+    service = DigService(settings, chart_processes=0)  # one report: no processes to start
     await service.start()
     try:
         report = await make(service)
@@ -181,6 +195,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"digbot: invalid configuration: {error}", file=sys.stderr)
         return 2
     _configure_logging(settings)
+    log.info(
+        "settings loaded: telegram token %s, instagram source %s, %d workers, log level %s",
+        "set" if settings.telegram.token else "not set (playground)",
+        settings.instagram.source,
+        settings.analysis.worker_count,
+        settings.logging.level,
+    )
     if args.command == "run":
         asyncio.run(_serve(settings))
         return 0

@@ -17,9 +17,9 @@ from aiogram.types import BotCommand
 from bot.metrics import runtime_metrics
 from bot.middlewares import UpdateMiddleware
 from bot.session import configure_session
+from bot.telegram_sender import telegram_sender
 from handlers import build_router
 from service.app import DigService
-from service.outbox import telegram_sender
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +65,27 @@ class BotRuntime:
         self.updates.install(self.dispatcher)
         self.dispatcher.include_router(build_router(album_latency))
         self._polling: asyncio.Task[Any] | None = None
+        self._warm_up: asyncio.Task[None] | None = None
 
     async def start_service(self) -> None:
         await self.service.start()
-        # The loaded models are millions of long-lived objects; once frozen, full garbage
-        # collections skip them. Unfrozen, one took ~0.5 s under load, holding the GIL and so
-        # stalling the event loop (measured by benchmarks/bench_load.py).
-        gc.freeze()
         await self.service.start_background(telegram_sender(self.bot))
         self.metrics.start_logging(METRICS_LOG_SECONDS)
+        # In the background: the bot answers (/start, /help) while the models warm up.
+        self._warm_up = asyncio.create_task(self._warm_up_and_freeze())
+
+    async def _warm_up_and_freeze(self) -> None:
+        await self.service.warm_up()
+        # The loaded models are millions of long-lived objects; once frozen, full garbage
+        # collections skip them. Unfrozen, one took ~0.5 s under load, holding the GIL and so
+        # stalling the event loop (measured by benchmarks/bench_load.py). After the warm-up, so
+        # that what the analyzers load lazily is frozen too.
+        gc.freeze()
+
+    async def warmed_up(self) -> None:
+        """Until the warm-up is over (benchmarks measure from there)."""
+        if self._warm_up is not None:
+            await self._warm_up
 
     async def start_polling(self) -> None:
         """Register the commands and start long polling in the background."""
@@ -108,6 +120,8 @@ class BotRuntime:
             if late:
                 log.warning("cancelled %d updates still running after %.0fs", len(late), grace)
                 await asyncio.wait(late)
+        if self._warm_up is not None:
+            await asyncio.gather(self._warm_up, return_exceptions=True)
         await self.metrics.stop_logging()
         await self.service.stop_background()
         await self.bot.session.close()

@@ -22,7 +22,7 @@ async def analyze_profile(
     await status.show(texts.WORKING_PROFILE.format(username=username))
     async with ChatActionSender.upload_photo(bot=bot, chat_id=chat_id):
         report = await service.profile_report(username, user_id=user_id, progress=status.progress)
-    await send_report(bot, chat_id, report, profile_keyboard(username, user_id))
+    await send_report(bot, chat_id, report, profile_keyboard(username, user_id), status)
 
 
 async def analyze_command(

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import numpy as np
@@ -85,6 +86,22 @@ def unreadable_notes(fetched: FetchedProfile) -> list[str]:
             "yours, download the profile again with instaloader."
         )
     return [f"{bad} of {bad + read} posts could not be read, so this report is about {read}."]
+
+
+WARM_UP_CAPTION = "Morning coffee with friends before work, then a long run #coffee #running"
+
+
+def warm_up(pipeline: Pipeline) -> PhotoAnalysis:
+    """A made-up photo and caption through every analyzer (blocking), so that what they load
+    lazily (langdetect's language profiles and the like) is loaded now, not in a person's first
+    report; returns the photo's analysis to draw a chart with."""
+    ramp = np.linspace(0, 255, 320, dtype=np.uint8)
+    pixels = np.stack(np.broadcast_arrays(ramp[None, :], ramp[:, None], ramp[::-1, None]), axis=-1)
+    text = PostText(WARM_UP_CAPTION, ("coffee", "running"))
+    context = pipeline.analyze_image(DecodedImage(pixels, (320, 320), "PNG"), text)
+    post = PostInput("warmup", datetime(2026, 1, 1, tzinfo=UTC), 10, 1, text, False, [context])
+    pipeline.analyze_profile(ProfileInput("warmup", 100, 100, [post]))
+    return pipeline.photo_analysis(context)
 
 
 class AnalysisService:

@@ -29,11 +29,13 @@ from service.analysis import (
     _no_progress,
     thumbnail,
     unreadable_notes,
+    warm_up,
 )
 from service.outbox import Outbox, Sender
 from service.people import People
 from service.photo_memory import KeptPhoto, PhotoMemory
 from service.records import save_profile_analysis, save_upload_analysis
+from service.render import ChartRenderer, profile_jobs
 from service.scheduler import ReportScheduler
 from service.serialize import album_json, photo_json, profile_json
 from service.subscriptions import Subscriptions
@@ -96,8 +98,12 @@ class DigService:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = utc_now,
         analyzers: LoadedAnalyzers | None = None,
+        chart_processes: int | None = None,
     ) -> None:
-        """`analyzers` already loaded may be shared (tests, benchmarks); else start() loads them."""
+        """`analyzers` already loaded may be shared (tests, benchmarks); else start() loads them.
+
+        Charts are drawn in `chart_processes` processes (default: one per worker thread); 0
+        draws them in the worker threads (the command line, which makes one report)."""
         self.settings = settings
         self._loaded = analyzers
         self.now = now
@@ -105,6 +111,8 @@ class DigService:
         self.executor = ThreadPoolExecutor(
             settings.analysis.worker_count, thread_name_prefix="digbot-worker"
         )
+        processes = settings.analysis.worker_count if chart_processes is None else chart_processes
+        self.charts = ChartRenderer(processes, self.executor)
         self.source = source or make_source(settings)
         self.people = People(self.db, now)
         self.subscriptions = Subscriptions(self.db, settings.subscriptions.max_per_person, now)
@@ -121,7 +129,14 @@ class DigService:
 
     async def start(self) -> None:
         """Migrate the database and load every analyzer (in a worker: it takes a while)."""
+        started = time.perf_counter()
         await self.db.migrate()
+        log.info(
+            "database ready (%s) in %.2f s",
+            self.db.engine.dialect.name,
+            time.perf_counter() - started,
+        )
+        started = time.perf_counter()
         loaded = self._loaded
         if loaded is None:
             loaded = await asyncio.get_running_loop().run_in_executor(self.executor, load_analyzers)
@@ -137,10 +152,25 @@ class DigService:
             clock=self._clock,
         )
         log.info(
-            "analyzers ready: %s; not available: %s",
+            "analyzers ready in %.2f s: %s; not available: %s",
+            time.perf_counter() - started,
             ", ".join(self._model_versions) or "none",
-            self._analysis.pipeline.unavailable or "none",
+            ", ".join(self._analysis.pipeline.unavailable) or "none",
         )
+
+    async def warm_up(self) -> None:
+        """Every analyzer once on a made-up post, and the chart processes started with a chart
+        each, before the first person's report (call after start()). The bot then calls
+        gc.freeze(): the ~100,000 objects loaded lazily (langdetect, matplotlib's fonts, …) stay
+        out of full collections, one of which took 0.8 s under load, stalling the event loop
+        (benchmarks/bench_load.py)."""
+        started = time.perf_counter()
+        photo = await asyncio.get_running_loop().run_in_executor(
+            self.executor, warm_up, self.analysis.pipeline
+        )
+        jobs = [("warm-up", charts.selfie_card, (photo,))] * max(1, self.charts.processes)
+        await self.charts.render(jobs)
+        log.info("warmed up in %.2f s", time.perf_counter() - started)
 
     async def start_background(self, send: Sender) -> None:
         """Start the report scheduler and the outbox's delivery loop (after start())."""
@@ -166,6 +196,7 @@ class DigService:
     async def close(self) -> None:
         await self.stop_background()
         await asyncio.to_thread(self.executor.shutdown, wait=True, cancel_futures=True)
+        await asyncio.to_thread(self.charts.close)
         await self.db.close()
 
     @property
@@ -173,11 +204,6 @@ class DigService:
         if self._analysis is None:
             raise RuntimeError("DigService.start() has not run")
         return self._analysis
-
-    async def _render(self, *jobs: tuple[str, Callable[[], bytes]]) -> list[tuple[str, bytes]]:
-        loop = asyncio.get_running_loop()
-        pngs = await asyncio.gather(*(loop.run_in_executor(self.executor, job) for _, job in jobs))
-        return [(name, png) for (name, _), png in zip(jobs, pngs, strict=True)]
 
     async def profile_report(
         self, username: str, *, user_id: int | None, progress: Progress = _no_progress
@@ -215,7 +241,7 @@ class DigService:
                 now=self.now(),
             )
             hide = self.settings.privacy.hide_sensitive_for_others
-            pngs = await self._render(*charts.profile_chart_jobs(analysis, hide_sensitive=hide))
+            pngs = await self.charts.render(profile_jobs(analysis, hide))
         return Report(text.profile_summary(analysis, hide_sensitive=hide), pngs, report, notes)
 
     async def photo_report(self, data: bytes, *, user_id: int | None) -> Report:
@@ -230,7 +256,7 @@ class DigService:
                 model_versions=self._model_versions,
                 now=self.now(),
             )
-            pngs = await self._render(("selfie", lambda: charts.selfie_card(photo)))
+            pngs = await self.charts.render([("selfie", charts.selfie_card, (photo,))])
             offer = await self._keep_for_explaining(user_id, photo)
         return Report(text.photo_summary(photo), pngs, result, explain=offer)
 
@@ -247,7 +273,7 @@ class DigService:
                 model_versions=self._model_versions,
                 now=self.now(),
             )
-            pngs = await self._render(("album", lambda: charts.album_chart(album)))
+            pngs = await self.charts.render([("album", charts.album_chart, (album,))])
             best = album.ranking[0] if album.ranking else None
             offer = (
                 await self._keep_for_explaining(user_id, album.photos[best], position=best + 1)
@@ -288,8 +314,8 @@ class DigService:
         """
         async with self.admission.slot(user_id):
             why = await self.analysis.explain_style(kept.image, kept.style)
-            [(_, jpeg)] = await self._render(
-                ("why", lambda: charts.style_heatmap_chart(kept.image.pixels, kept.style, why))
+            [(_, jpeg)] = await self.charts.render(
+                [("why", charts.style_heatmap_chart, (kept.image.pixels, kept.style, why))]
             )
         return jpeg
 

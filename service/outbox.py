@@ -24,17 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNetworkError,
-    TelegramNotFound,
-)
-from aiogram.types import BufferedInputFile
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,31 +49,6 @@ class Sender(Protocol):
     async def __call__(self, chat_id: int, text: str, photo: bytes | None) -> None:
         """Send one message (a photo with `text` as its caption when `photo` is given)."""
         ...
-
-
-def telegram_sender(bot: Bot) -> Sender:
-    """A Sender over an aiogram Bot, its errors mapped to Blocked / TryLater / Refused."""
-
-    async def send(chat_id: int, text: str, photo: bytes | None) -> None:
-        try:
-            if photo is None:
-                await bot.send_message(chat_id, text)
-            else:
-                file = BufferedInputFile(photo, "report.png")
-                await bot.send_photo(chat_id, file, caption=text or None)
-        except TelegramForbiddenError as error:
-            raise Blocked(str(error)) from error
-        except (
-            TelegramBadRequest,
-            TelegramNotFound,
-            TelegramEntityTooLarge,
-            TelegramMigrateToChat,
-        ) as error:  # this message can never go through as it is: do not let it hold the queue
-            raise Refused(str(error)) from error
-        except (TelegramAPIError, TelegramNetworkError) as error:
-            raise TryLater(str(error)) from error
-
-    return send
 
 
 @dataclass(frozen=True)

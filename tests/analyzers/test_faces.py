@@ -113,7 +113,7 @@ def test_group_photo_finds_several_faces(analyzer: FacesAnalyzer) -> None:
 def test_without_fer_faces_come_without_emotions(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setitem(sys.modules, "fer.fer", None)  # `from fer.fer import FER` now fails
+    monkeypatch.setitem(sys.modules, "fer", None)  # find_spec("fer") now finds no package
     with caplog.at_level(logging.WARNING, logger="analyzers.faces"):
         analyzer = FacesAnalyzer()
     assert not analyzer.emotions_available

@@ -63,7 +63,7 @@ def test_large_jpeg_is_decoded_at_reduced_scale_and_downscaled() -> None:
     data = encode(Image.new("RGB", (10000, 10000), (10, 200, 30)), "JPEG", quality=70)
     with pytest.warns(Image.DecompressionBombWarning):  # Pillow's own global net, left in place
         decoded = decode_image(data)
-    assert decoded.pixels.shape == (1024, 1024, 3)
+    assert decoded.pixels.shape == (1080, 1080, 3)
     assert decoded.original_size == (10000, 10000)
     assert abs(int(decoded.pixels[500, 500, 1]) - 200) < 5
 
@@ -74,7 +74,18 @@ def test_max_pixels_bounds_the_decoded_size() -> None:
         decode_image(data, max_pixels=5_000_000)
     assert info.value.kind == "too_large"
     assert "5 megapixels" in info.value.user_message
-    assert decode_image(data, max_pixels=6_000_000).pixels.shape == (683, 1024, 3)
+    assert decode_image(data, max_pixels=6_000_000).pixels.shape == (720, 1080, 3)
+
+
+def test_an_instagram_sized_photo_is_decoded_as_it_is_not_resampled() -> None:
+    """Instagram's square and landscape photos are 1080 px wide: decoding one must cost a
+    decode, not a resize as well."""
+    rng = np.random.default_rng(3)
+    for height in (1080, 608):
+        photo = Image.fromarray(rng.integers(0, 256, (height, 1080, 3), dtype=np.uint8))
+        data = encode(photo, "JPEG", quality=90)
+        plain = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+        assert np.array_equal(decode_image(data).pixels, plain)
 
 
 def png_declaring(width: int, height: int) -> bytes:
