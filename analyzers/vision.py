@@ -44,6 +44,27 @@ def crop_for_backbone(pixels: np.ndarray) -> np.ndarray:
     return np.asarray(crop, dtype=np.float32)
 
 
+PAD_COLOUR = (124, 116, 104)
+"""torchvision's ImageNet mean pixel: zero after the graph's normalisation."""
+
+
+def pad_for_backbone(pixels: np.ndarray) -> np.ndarray:
+    """The whole photo, longer side 224 (PIL bilinear), centred on a 224x224 square of the
+    ImageNet mean colour -> float32 (224, 224, 3). Unlike the centre crop, nothing at the
+    sides of a non-square photo is cut."""
+    if pixels.ndim != 3 or pixels.shape[2] != 3 or pixels.dtype != np.uint8:
+        raise ValueError(f"expected RGB uint8 (H, W, 3), got {pixels.dtype} {pixels.shape}")
+    h, w = pixels.shape[:2]
+    if h < 1 or w < 1:
+        raise ValueError("empty image")
+    scale = CROP / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    resized = Image.fromarray(pixels).resize(size, Image.Resampling.BILINEAR)
+    square = Image.new("RGB", (CROP, CROP), PAD_COLOUR)
+    square.paste(resized, ((CROP - size[0]) // 2, (CROP - size[1]) // 2))
+    return np.asarray(square, dtype=np.float32)
+
+
 class VisionModel:
     """The TFLite graph, one interpreter per thread (interpreters are not thread-safe)."""
 
