@@ -17,7 +17,13 @@ import numpy as np
 from PIL import Image
 
 from analyzers.imagenet import imagenet_names
-from analyzers.types import STYLE_IDS, AnalyzerUnavailable, DecodedImage, PhotoContext, VisionOutput
+from analyzers.types import (
+    STYLE_OUTCOMES,
+    AnalyzerUnavailable,
+    DecodedImage,
+    PhotoContext,
+    VisionOutput,
+)
 
 MODEL_PATH = Path(__file__).parent / "models" / "vision.tflite"
 RESIZE_TO = 256
@@ -93,7 +99,7 @@ class VisionModel:
         """Output names of (embedding, imagenet, style), told apart by their widths."""
         by_width = {int(d["shape"][-1]): name for name, d in outputs.items()}
         try:
-            return by_width[1280], by_width[1000], by_width[len(STYLE_IDS)]
+            return by_width[1280], by_width[1000], by_width[len(STYLE_OUTCOMES)]
         except KeyError as exc:
             raise AnalyzerUnavailable(f"vision model has unexpected outputs {by_width}") from exc
 
@@ -148,5 +154,5 @@ class VisionAnalyzer:
         return VisionOutput(
             embedding=emb.astype(np.float32),
             imagenet_top=[(self._names[i], float(probs[i])) for i in top],
-            style_probabilities={s: float(p) for s, p in zip(STYLE_IDS, style, strict=True)},
+            style_probabilities={s: float(p) for s, p in zip(STYLE_OUTCOMES, style, strict=True)},
         )

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import time
 import zlib
+from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
@@ -30,12 +31,16 @@ from PIL import Image, ImageEnhance
 from analyzers.vision import crop_for_backbone, pad_for_backbone
 from training.vision.backbone import build_backbone
 from training.vision.dataset import list_items
-from training.vision.embed import load_rgb
 from training.vision.paths import VAR_DIR
 
 CUT = "features.15.add"
 VIEWS = ("centre", "pad", "aug1", "aug2")
 BATCH = 32
+
+
+def load_rgb(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
 
 
 def view_path(view: str) -> str:
