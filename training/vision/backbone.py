@@ -110,14 +110,17 @@ def build_backbone(state: dict[str, np.ndarray] | None = None) -> keras.Model:
 
 
 TAIL_FROM = 16
-"""The last inverted-residual block; `embed_views.py` caches the activations before it."""
+"""The tail starts at the third 160-channel block (features.16), then the last block
+(features.17, 160 -> 320) and the 1x1 conv to 1,280 (features.18); `embed_views.py` caches
+the activations before it."""
 TAIL_INPUT = (7, 7, 160)
 
 
 def _tail(b: _Builder, x: Any) -> list[Any]:
-    """features.16 (the last block), features.17 (1x1 conv to 1,280), pooling, classifier."""
-    x = b.inverted_residual(x, f"features.{TAIL_FROM}", TAIL_INPUT[2], 320, 1, 6)
-    x = b.conv_bn_relu(x, f"features.{TAIL_FROM + 1}", 1280, 1, 1)
+    """features.16 and .17 (the last two blocks), .18 (1x1 conv to 1,280), pool, classifier."""
+    x = b.inverted_residual(x, f"features.{TAIL_FROM}", TAIL_INPUT[2], TAIL_INPUT[2], 1, 6)
+    x = b.inverted_residual(x, f"features.{TAIL_FROM + 1}", TAIL_INPUT[2], 320, 1, 6)
+    x = b.conv_bn_relu(x, f"features.{TAIL_FROM + 2}", 1280, 1, 1)
     embedding = keras.layers.GlobalAveragePooling2D(name="embedding")(x)
     dense = keras.layers.Dense(1000, name="classifier.1")
     logits = dense(embedding)  # dropout is the identity at inference
@@ -140,7 +143,7 @@ def build_tail(state: dict[str, np.ndarray] | None = None) -> keras.Model:
     inputs = keras.Input(TAIL_INPUT, name="features15")
     outputs = _tail(b, inputs)
     model = keras.Model(inputs, outputs, name="mobilenet_v2_tail")
-    prefixes = tuple(f"features.{i}." for i in (TAIL_FROM, TAIL_FROM + 1)) + ("classifier.",)
+    prefixes = tuple(f"features.{i}." for i in range(TAIL_FROM, TAIL_FROM + 3)) + ("classifier.",)
     _assign(b, expected=sum(1 for k in state if k.startswith(prefixes) and "num_batches" not in k))
     return model
 

@@ -3,7 +3,7 @@
     uv run python -m training.vision.embed_views [--views centre,pad,aug1,aug2]
 
 For each view, writes var/vision/views_<view>.npy: float16 (N, 7, 7, 160), the output of
-`features.15` (the input of the last inverted residual block, `features.16`), in the order of
+`features.15` (the input of the last two inverted-residual blocks), in the order of
 `dataset.list_items()`; `tail.py` runs the rest of the network on it (so the frozen embedding,
 the ImageNet logits and a fine-tuned last block all come from the same cache). Views:
 
