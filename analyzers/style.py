@@ -95,8 +95,6 @@ def text_styles(text: PostText | None) -> list[tuple[str, str]]:
     return [(s, w) for s, vocab in STYLE_WORDS.items() for w in sorted(words & vocab)]
 
 
-
-
 def head_to_classes(style_probabilities: dict[str, float]) -> np.ndarray:
     """The vision model's style probabilities folded back to CLASSES (the two moods summed)."""
     mood = sum(style_probabilities[s] for s in MOOD_STYLE_IDS)

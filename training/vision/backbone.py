@@ -143,7 +143,7 @@ def build_tail(state: dict[str, np.ndarray] | None = None) -> keras.Model:
     inputs = keras.Input(TAIL_INPUT, name="features15")
     outputs = _tail(b, inputs)
     model = keras.Model(inputs, outputs, name="mobilenet_v2_tail")
-    prefixes = tuple(f"features.{i}." for i in range(TAIL_FROM, TAIL_FROM + 3)) + ("classifier.",)
+    prefixes = (*(f"features.{i}." for i in range(TAIL_FROM, TAIL_FROM + 3)), "classifier.")
     _assign(b, expected=sum(1 for k in state if k.startswith(prefixes) and "num_batches" not in k))
     return model
 

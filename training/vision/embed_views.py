@@ -115,7 +115,9 @@ def main() -> None:
         start = time.perf_counter()
         for first in range(0, len(items), BATCH):
             chunk = items[first : first + BATCH]
-            crops = np.stack([make_view(view, load_rgb(i.path), first + k) for k, i in enumerate(chunk)])
+            crops = np.stack(
+                [make_view(view, load_rgb(i.path), first + k) for k, i in enumerate(chunk)]
+            )
             out[first : first + len(chunk)] = trunk(crops)
             done = first + len(chunk)
             if done % (BATCH * 40) < BATCH or done == len(items):

@@ -139,8 +139,11 @@ def run(cand: Candidate, data: Data, protocol: str) -> None:
         val_truth.append(fitted.val_truth)
         val_pred.append(fitted.val_predicted)
         params.append((fitted.c, fitted.temperature, fitted.tau))
-        print(f"  {cand.name} {protocol} fold {k + 1}/{len(folds)}: C {fitted.c}, tau "
-              f"{fitted.tau} ({time.perf_counter() - start:.0f} s)", flush=True)
+        print(
+            f"  {cand.name} {protocol} fold {k + 1}/{len(folds)}: C {fitted.c}, tau "
+            f"{fitted.tau} ({time.perf_counter() - start:.0f} s)",
+            flush=True,
+        )
     tested = np.logical_or.reduce(folds)
     np.savez(
         VAR_DIR / f"run_{cand.name}_{protocol}.npz",

@@ -29,9 +29,9 @@ from training.vision.backbone import WEIGHTS_FILE, build_backbone
 from training.vision.dataset import list_items
 from training.vision.embed_views import load_rgb
 from training.vision.heads import Head
+from training.vision.paths import MODELS_DIR, VAR_DIR
 from training.vision.ship import load_shipped_head
 from training.vision.splits import random_test_mask
-from training.vision.paths import MODELS_DIR, VAR_DIR
 from training.vision.tail import load_embeddings
 from training.vision.torch_legacy import load_state_dict
 
@@ -139,8 +139,10 @@ def main() -> None:
     fn = serving_function(backbone, head)
     rows, labels, _, _ = measure_subset()
     predicted = np.asarray(head.classes)[head.logits(reference(rows, view)[0]).argmax(1)]
-    print(f"export cost on {len(rows)} random-split test photos ({view} view), against the "
-          "float32 cached embeddings")
+    print(
+        f"export cost on {len(rows)} random-split test photos ({view} view), against the "
+        "float32 cached embeddings"
+    )
     print(
         f"  float32 head on cached features: accuracy {(predicted == labels).mean():.4f}, "
         f"macro-F1 {f1_score(labels, predicted, average='macro'):.4f}"

@@ -1,10 +1,10 @@
 """The style head: a logistic regression on the embedding, its temperature and `other` threshold.
 
-The head is a multinomial logistic regression on the embedding's whitened principal components
-(classes weighted by inverse frequency; the projection and the temperature are folded into the
-weights so the TFLite graph needs one matmul). Its classes are the 11 subject styles, the mood class and,
-for the candidates that learn it, `other`. A photo is `other` when no non-`other` class reaches
-the threshold tau (PREREGISTRATION.md).
+The head is a multinomial logistic regression on the embedding's whitened principal
+components (classes weighted by inverse frequency; the projection and the temperature are
+folded into the weights so the TFLite graph needs one matmul). Its classes are the 11 subject
+styles, the mood class and, for the candidates that learn it, `other`. A photo is `other` when
+no non-`other` class reaches the threshold tau (PREREGISTRATION.md).
 """
 
 from __future__ import annotations
@@ -124,5 +124,7 @@ def subject_macro_f1(truth: np.ndarray, predicted: np.ndarray, with_other: bool 
 
 def choose_tau(probs: np.ndarray, labels: np.ndarray, classes: tuple[str, ...]) -> float:
     """The tau of TAU_GRID with the best macro-F1 over the subject styles + `other`."""
-    scores = [subject_macro_f1(labels, decide(probs, classes, t), with_other=True) for t in TAU_GRID]
+    scores = [
+        subject_macro_f1(labels, decide(probs, classes, t), with_other=True) for t in TAU_GRID
+    ]
     return TAU_GRID[int(np.argmax(scores))]

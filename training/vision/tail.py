@@ -47,12 +47,16 @@ def main() -> None:
     samples = np.stack([crop_for_backbone(p) for p in sample_images().values()])
     whole = embed(build_backbone(), samples)[0]
     split = run_tail(tail, Trunk()(samples).astype(np.float32))
-    print(f"trunk (float16 cache) + tail vs whole backbone: max |embedding diff| "
-          f"{np.abs(whole - split).max():.2e}")
+    print(
+        f"trunk (float16 cache) + tail vs whole backbone: max |embedding diff| "
+        f"{np.abs(whole - split).max():.2e}"
+    )
     for view in VIEWS:
         source = Path(view_path(view))
         target = embedding_path(view)
-        if not source.exists() or (target.exists() and target.stat().st_mtime > source.stat().st_mtime):
+        if not source.exists() or (
+            target.exists() and target.stat().st_mtime > source.stat().st_mtime
+        ):
             continue
         np.save(target, run_tail(tail, np.load(source, mmap_mode="r")).astype(np.float32))
         print(f"wrote {target}")
