@@ -2,9 +2,11 @@
 
 The model (`models/vision.tflite`, built by `training/vision/export.py`) is torchvision's
 ImageNet MobileNetV2 converted to Keras, plus the ImageNet classifier and the image-only style
-head, in one graph. Input: RGB pixels 0..255, resized and centre-cropped as torchvision does
-(`crop_for_backbone`); the graph normalises them itself. Outputs: the 1,280-number embedding,
-the 1,000 ImageNet probabilities and the 13 style probabilities.
+head, in one graph. Input: RGB pixels 0..255, 224x224: the whole photo padded to a square
+(`prepare_for_backbone`; `crop_for_backbone` is torchvision's centre crop, used for the
+reference numbers); the graph normalises them itself. Outputs: the 1,280-number embedding, the
+1,000 ImageNet probabilities and the 14 calibrated style probabilities (STYLE_OUTCOMES: the 13
+styles and `other`).
 """
 
 from __future__ import annotations
@@ -69,6 +71,13 @@ def pad_for_backbone(pixels: np.ndarray) -> np.ndarray:
     square = Image.new("RGB", (CROP, CROP), PAD_COLOUR)
     square.paste(resized, ((CROP - size[0]) // 2, (CROP - size[1]) // 2))
     return np.asarray(square, dtype=np.float32)
+
+
+def prepare_for_backbone(pixels: np.ndarray) -> np.ndarray:
+    """The served view: the whole photo padded to a square (`pad_for_backbone`). Chosen over
+    the centre crop in issue 19 by the pre-registered rule (training/vision/PREREGISTRATION.md):
+    held out by source, macro-F1 0.581 padded vs 0.545 cropped (VISION.md)."""
+    return pad_for_backbone(pixels)
 
 
 class VisionModel:
@@ -143,7 +152,7 @@ class VisionAnalyzer:
         """One forward pass over several photos (a little faster per photo than one by one)."""
         if not images:
             return []
-        crops = np.stack([crop_for_backbone(image.pixels) for image in images])
+        crops = np.stack([prepare_for_backbone(image.pixels) for image in images])
         embs, imagenet, styles = self.model.run(crops)
         return [self._output(e, p, s) for e, p, s in zip(embs, imagenet, styles, strict=True)]
 

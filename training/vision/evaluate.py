@@ -81,7 +81,24 @@ def scores(run: dict[str, np.ndarray], labels: np.ndarray) -> dict[str, float]:
         if len(run["val_truth"])
         else np.nan,
         "val_other_p": vp,
+        "ece": calibration_error(run, labels),
     }
+
+
+def calibration_error(run: dict[str, np.ndarray], labels: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error of the most probable class (all test photos, 10 bins): the
+    mean gap between how sure the head says it is and how often it is right."""
+    tested = run["tested"]
+    probs = run["probs"][tested]
+    right = run["classes"][probs.argmax(1)] == labels[tested]
+    top = probs.max(1)
+    edges = np.minimum((top * bins).astype(int), bins - 1)
+    gaps = [
+        abs(top[edges == b].mean() - right[edges == b].mean()) * (edges == b).mean()
+        for b in range(bins)
+        if (edges == b).any()
+    ]
+    return float(np.sum(gaps))
 
 
 def pick(table: dict[str, dict[str, float]]) -> str:
@@ -98,14 +115,14 @@ def print_candidates(protocol: str, table: dict[str, dict[str, float]]) -> None:
     print(
         "| candidate | macro-F1, 11 styles | 9 styles held out by source | 11 styles, `other` "
         "photos counted | `other` P | `other` R | selection score (inner validation) | "
-        "inner `other` P |"
+        "inner `other` P | calibration error |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, s in table.items():  # "X argmax": exploratory, see argmax_variant
         print(
             f"| {name} | {s['f1_11']:.3f} | {s['f1_9']:.3f} | {s['f1_11_all']:.3f} | "
             f"{s['other_p']:.2f} | {s['other_r']:.2f} | {s['val_f1_11']:.3f} | "
-            f"{s['val_other_p']:.2f} |"
+            f"{s['val_other_p']:.2f} | {s['ece']:.3f} |"
         )
 
 
