@@ -25,7 +25,7 @@ from analyzers.types import (
     PostText,
     StyleResult,
 )
-from analyzers.vision import VisionAnalyzer
+from analyzers.vision import VisionAnalyzer, pad_for_backbone, prepare_for_backbone
 
 SUBSET_FILE = Path(__file__).parent / "reference" / "style_subset.json"
 
@@ -74,6 +74,12 @@ def test_scores_cover_every_outcome(vision: VisionAnalyzer, style: StyleAnalyzer
     result = analyze(vision, style, photo_of(skdata.rocket()))
     assert set(result.scores) == set(STYLE_OUTCOMES)
     assert sum(result.scores.values()) == pytest.approx(1.0)
+
+
+def test_the_head_was_fitted_for_the_served_view() -> None:
+    pixels = np.asarray(skdata.rocket())
+    assert json.loads(RULES_PATH.read_text())["view"] == "pad"
+    np.testing.assert_array_equal(prepare_for_backbone(pixels), pad_for_backbone(pixels))
 
 
 def rules_with(tmp_path: Path, **changes: float) -> Path:
