@@ -25,7 +25,7 @@ from analyzers.style import HEAD_CLASSES, SUBJECT_STYLES
 from analyzers.types import OTHER_STYLE
 from training.vision.dataset import list_items
 from training.vision.experiment import CANDIDATES
-from training.vision.heads import CLASSES, subject_macro_f1
+from training.vision.heads import CLASSES, TAU_GRID, decide, subject_macro_f1
 from training.vision.paths import MODELS_DIR, VAR_DIR
 
 BASELINE = "B"
@@ -158,6 +158,20 @@ def print_per_source(
             print(f"| {source} | {label} | {int(rows.sum())} | " + " | ".join(cells) + " |")
 
 
+def print_threshold_sweep(run: dict[str, np.ndarray], labels: np.ndarray) -> None:
+    """Exploratory, on the held-out predictions (so never used to choose tau): what `other`
+    precision / recall and the 11-style macro-F1 would be at other thresholds."""
+    tested = run["tested"]
+    truth, probs, classes = labels[tested], run["probs"][tested], tuple(run["classes"])
+    print("\n| tau | `other` P | `other` R | macro-F1, 11 styles |\n|---|---|---|---|")
+    for tau in TAU_GRID[::2]:
+        predicted = decide(probs, classes, tau)
+        p, r = other_pr(truth, predicted)
+        styled = truth != OTHER_STYLE
+        f1 = subject_macro_f1(truth[styled], predicted[styled])
+        print(f"| {tau:.2f} | {p:.2f} | {r:.2f} | {f1:.3f} |")
+
+
 def draw_confusion(run: dict[str, np.ndarray], labels: np.ndarray, title: str, out: Path) -> None:
     tested = run["tested"]
     cm = confusion_matrix(labels[tested], run["predicted"][tested], labels=list(CLASSES))
@@ -211,6 +225,8 @@ def main() -> None:
         if protocol == "loso":
             print("\n#### `loso`: each held-out source, share given its true label")
             print_per_source(pair, labels, sources)
+            print(f"\n#### `loso`: {shipped} at other thresholds (exploratory, test folds)")
+            print_threshold_sweep(runs[shipped], labels)
         out = MODELS_DIR / f"vision_confusion_{protocol}.png"
         title = f"{shipped} on `{protocol}` (counts; colour = row share)"
         draw_confusion(runs[shipped], labels, title, out)
