@@ -71,15 +71,10 @@ STYLE_WORDS: dict[str, frozenset[str]] = {
 }
 
 
-def face_cue_from_boxes(
-    boxes: list[tuple[int, int, int, int]], height: int, width: int
-) -> np.ndarray:
-    """(2,): area share of the largest face in the frame, and the number of faces (capped at 3)
-    over 3. Both 0 without faces."""
-    if not boxes:
-        return np.zeros(2, np.float32)
-    largest = max(w * h for _, _, w, h in boxes)
-    return np.array([largest / float(max(1, height * width)), min(len(boxes), 3) / 3.0], np.float32)
+def largest_face_share(boxes: list[tuple[int, int, int, int]], height: int, width: int) -> float:
+    """Area share of the largest face in the frame (0 without faces)."""
+    largest = max((w * h for _, _, w, h in boxes), default=0)
+    return largest / float(max(1, height * width))
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -131,7 +126,7 @@ class StyleAnalyzer:
         image = photo.image
         faces = photo.results.get("faces")
         boxes = [f.box for f in faces.faces] if isinstance(faces, FacesResult) else []
-        face_share = float(face_cue_from_boxes(boxes, image.height, image.width)[0])
+        face_share = largest_face_share(boxes, image.height, image.width)
         logits = np.log(np.clip(head_to_classes(vision.style_probabilities), 1e-9, 1.0))
         evidence: list[str] = []
         if face_share >= DOMINANT_FACE_AREA:

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from skimage import data as skdata
 
-from analyzers.style import MOOD, RULES_PATH, StyleAnalyzer, face_cue_from_boxes, text_styles
+from analyzers.style import MOOD, RULES_PATH, StyleAnalyzer, largest_face_share, text_styles
 from analyzers.types import (
     MOOD_STYLE_IDS,
     OTHER_STYLE,
@@ -150,10 +150,9 @@ def test_text_styles_reads_hashtags_and_caption() -> None:
     assert text_styles(None) == []
 
 
-def test_face_cue() -> None:
-    assert face_cue_from_boxes([], 100, 100).tolist() == [0.0, 0.0]
-    share, count = face_cue_from_boxes([(0, 0, 50, 50), (60, 60, 10, 10)], 100, 100)
-    assert share == pytest.approx(0.25) and count == pytest.approx(2 / 3)
+def test_largest_face_share() -> None:
+    assert largest_face_share([], 100, 100) == 0.0
+    assert largest_face_share([(0, 0, 50, 50), (60, 60, 10, 10)], 100, 100) == pytest.approx(0.25)
 
 
 def _data_dir() -> Path:
