@@ -1,9 +1,9 @@
 """What made a photo its style: an occlusion heat map from the image-only style head.
 
-A grey square slides over the backbone's 224x224 centre crop (GRID x GRID positions, run in
-batches of BATCH crops); where hiding a region lowers the style's log-odds most, the map is
-hottest. The map is drawn back onto the photo's own pixels; the parts outside the centre crop
-(which the model never sees) are 0.
+A grey square slides over the backbone's 224x224 input, the whole photo padded to a square
+(GRID x GRID positions, run in batches of BATCH crops); where hiding a region lowers the
+style's log-odds most, the map is hottest. The map is drawn back onto the photo's own pixels
+(the padding falls off the edges).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from analyzers.types import STYLE_IDS, DecodedImage
-from analyzers.vision import CROP, RESIZE_TO, VisionAnalyzer, VisionModel, crop_for_backbone
+from analyzers.vision import CROP, VisionAnalyzer, VisionModel, prepare_for_backbone
 
 GRID = 7
 PATCH = 64
@@ -34,7 +34,8 @@ class StyleExplanation:
     report's answer came from other cues (faces, hashtags, ImageNet labels) and the map says
     little."""
     seen: tuple[int, int, int]
-    """(top, left, side) of the square of the photo the backbone sees; the rest is not looked at."""
+    """(top, left, side) of the square of the photo the backbone sees; the rest is not looked at.
+    With the padded view that is the whole photo: (0, 0, longer side)."""
 
 
 def backbone_of(analyzers: Iterable[object]) -> VisionModel | None:
@@ -57,7 +58,7 @@ def explain_style(
     if style not in STYLE_IDS:
         raise ValueError(f"unknown style {style!r}")
     model = VisionModel() if model is None else model
-    crop = crop_for_backbone(image.pixels)
+    crop = prepare_for_backbone(image.pixels)
     centres = np.linspace(PATCH // 2, CROP - PATCH // 2, GRID).astype(int)
     batch = [crop]
     for cy in centres:
@@ -74,9 +75,8 @@ def explain_style(
     drop = np.clip(odds[0] - odds[1:], 0.0, None).reshape(GRID, GRID)
     if drop.max() > 0:
         drop /= drop.max()
-    seen = seen_square(image.height, image.width)
-    heat = _onto_photo(drop.astype(np.float32), seen, image)
-    return StyleExplanation(heat, float(shares[0]), seen)
+    heat = _onto_photo(drop.astype(np.float32), backbone_square(image.height, image.width), image)
+    return StyleExplanation(heat, float(shares[0]), (0, 0, max(image.height, image.width)))
 
 
 def _log_odds(p: np.ndarray) -> np.ndarray:
@@ -87,17 +87,18 @@ def _log_odds(p: np.ndarray) -> np.ndarray:
     return np.asarray(np.log(p / (1 - p)))
 
 
-def seen_square(height: int, width: int) -> tuple[int, int, int]:
-    """(top, left, side) of the centre crop `crop_for_backbone` takes, in the photo's pixels."""
-    scale = RESIZE_TO / min(height, width)
-    side = min(height, width, max(1, round(CROP / scale)))
+def backbone_square(height: int, width: int) -> tuple[int, int, int]:
+    """(top, left, side) in the photo's pixels of the square `prepare_for_backbone` feeds the
+    model: the photo centred on a square of its longer side (top or left < 0: padding)."""
+    side = max(height, width)
     return (height - side) // 2, (width - side) // 2, side
 
 
-def _onto_photo(grid: np.ndarray, seen: tuple[int, int, int], image: DecodedImage) -> np.ndarray:
-    """Stretch the crop's map over the part of the photo that the centre crop covers."""
-    top, left, side = seen
+def _onto_photo(grid: np.ndarray, square: tuple[int, int, int], image: DecodedImage) -> np.ndarray:
+    """Stretch the input's map over its square and keep the part that lies on the photo."""
+    top, left, side = square
     patch = Image.fromarray(grid).resize((side, side), Image.Resampling.BILINEAR)
-    out = np.zeros((image.height, image.width), np.float32)
-    out[top : top + side, left : left + side] = np.clip(np.asarray(patch), 0.0, 1.0)
-    return out
+    patch_values = np.clip(np.asarray(patch), 0.0, 1.0)
+    return np.ascontiguousarray(
+        patch_values[-top : -top + image.height, -left : -left + image.width], np.float32
+    )

@@ -31,6 +31,10 @@ STYLE_IDS: tuple[str, ...] = (
 
 MOOD_STYLE_IDS: frozenset[str] = frozenset({"depressed", "lonely"})
 """Styles that describe a photo's mood, not its subject: shown only above a high confidence."""
+OTHER_STYLE = "other"
+"""The outcome of a photo that fits none of STYLE_IDS: a `StyleResult.top`, not a style."""
+STYLE_OUTCOMES: tuple[str, ...] = (*STYLE_IDS, OTHER_STYLE)
+"""What the vision model's style output and `StyleResult.scores` cover, in this order."""
 
 TRAIT_IDS: tuple[str, ...] = (
     "openness",
@@ -102,14 +106,15 @@ class VisionOutput:
     imagenet_top: list[tuple[str, float]]
     """The top ImageNet labels with their probabilities, best first."""
     style_probabilities: dict[str, float]
-    """The image-only style head: style id -> probability (sums to 1)."""
+    """The image-only, calibrated style head: STYLE_OUTCOMES id -> probability (sums to 1)."""
 
 
 @dataclass(frozen=True)
 class StyleResult:
     scores: dict[str, float]
-    """Style id -> probability, over all of STYLE_IDS, summing to 1."""
+    """Style id -> probability, over STYLE_OUTCOMES (the styles and `other`), summing to 1."""
     top: str
+    """The best style, or OTHER_STYLE when no style reaches the model's threshold."""
     confidence: float
     evidence: list[str] = field(default_factory=list)
     """Short human words for why (ImageNet labels, hashtags, 'one face close to the camera')."""

@@ -2,9 +2,11 @@
 
 The model (`models/vision.tflite`, built by `training/vision/export.py`) is torchvision's
 ImageNet MobileNetV2 converted to Keras, plus the ImageNet classifier and the image-only style
-head, in one graph. Input: RGB pixels 0..255, resized and centre-cropped as torchvision does
-(`crop_for_backbone`); the graph normalises them itself. Outputs: the 1,280-number embedding,
-the 1,000 ImageNet probabilities and the 13 style probabilities.
+head, in one graph. Input: RGB pixels 0..255, 224x224: the whole photo padded to a square
+(`prepare_for_backbone`; `crop_for_backbone` is torchvision's centre crop, used for the
+reference numbers); the graph normalises them itself. Outputs: the 1,280-number embedding, the
+1,000 ImageNet probabilities and the 14 calibrated style probabilities (STYLE_OUTCOMES: the 13
+styles and `other`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from PIL import Image
 
 from analyzers.imagenet import imagenet_names
 from analyzers.tflite import new_interpreter
-from analyzers.types import STYLE_IDS, AnalyzerUnavailable, DecodedImage, PhotoContext, VisionOutput
+from analyzers.types import (
+    STYLE_OUTCOMES,
+    AnalyzerUnavailable,
+    DecodedImage,
+    PhotoContext,
+    VisionOutput,
+)
 
 MODEL_PATH = Path(__file__).parent / "models" / "vision.tflite"
 RESIZE_TO = 256
@@ -45,6 +53,34 @@ def crop_for_backbone(pixels: np.ndarray) -> np.ndarray:
     return np.asarray(crop, dtype=np.float32)
 
 
+PAD_COLOUR = (124, 116, 104)
+"""torchvision's ImageNet mean pixel: zero after the graph's normalisation."""
+
+
+def pad_for_backbone(pixels: np.ndarray) -> np.ndarray:
+    """The whole photo, longer side 224 (PIL bilinear), centred on a 224x224 square of the
+    ImageNet mean colour -> float32 (224, 224, 3). Unlike the centre crop, nothing at the
+    sides of a non-square photo is cut."""
+    if pixels.ndim != 3 or pixels.shape[2] != 3 or pixels.dtype != np.uint8:
+        raise ValueError(f"expected RGB uint8 (H, W, 3), got {pixels.dtype} {pixels.shape}")
+    h, w = pixels.shape[:2]
+    if h < 1 or w < 1:
+        raise ValueError("empty image")
+    scale = CROP / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    resized = Image.fromarray(pixels).resize(size, Image.Resampling.BILINEAR)
+    square = Image.new("RGB", (CROP, CROP), PAD_COLOUR)
+    square.paste(resized, ((CROP - size[0]) // 2, (CROP - size[1]) // 2))
+    return np.asarray(square, dtype=np.float32)
+
+
+def prepare_for_backbone(pixels: np.ndarray) -> np.ndarray:
+    """The served view: the whole photo padded to a square (`pad_for_backbone`). Chosen over
+    the centre crop in issue 19 by the pre-registered rule (training/vision/PREREGISTRATION.md):
+    held out by source, macro-F1 0.581 padded vs 0.545 cropped (VISION.md)."""
+    return pad_for_backbone(pixels)
+
+
 class VisionModel:
     """The TFLite graph through LiteRT, one interpreter per thread (they are not thread-safe)."""
 
@@ -63,7 +99,7 @@ class VisionModel:
         """Output names of (embedding, imagenet, style), told apart by their widths."""
         by_width = {int(d["shape"][-1]): name for name, d in outputs.items()}
         try:
-            return by_width[1280], by_width[1000], by_width[len(STYLE_IDS)]
+            return by_width[1280], by_width[1000], by_width[len(STYLE_OUTCOMES)]
         except KeyError as exc:
             raise AnalyzerUnavailable(f"vision model has unexpected outputs {by_width}") from exc
 
@@ -107,7 +143,7 @@ class VisionAnalyzer:
         """One forward pass over several photos (a little faster per photo than one by one)."""
         if not images:
             return []
-        crops = np.stack([crop_for_backbone(image.pixels) for image in images])
+        crops = np.stack([prepare_for_backbone(image.pixels) for image in images])
         embs, imagenet, styles = self.model.run(crops)
         return [self._output(e, p, s) for e, p, s in zip(embs, imagenet, styles, strict=True)]
 
@@ -118,5 +154,5 @@ class VisionAnalyzer:
         return VisionOutput(
             embedding=emb.astype(np.float32),
             imagenet_top=[(self._names[i], float(probs[i])) for i in top],
-            style_probabilities={s: float(p) for s, p in zip(STYLE_IDS, style, strict=True)},
+            style_probabilities={s: float(p) for s, p in zip(STYLE_OUTCOMES, style, strict=True)},
         )

@@ -5,7 +5,7 @@
 The photos are scikit-image / scikit-learn samples encoded as JPEG in memory (sizes 300x451 to
 640x427). "decode" is analyzers.images.decode_image; "vision" the TFLite backbone with its
 heads; "faces" the faces analyzer (mediapipe + fer + pose), left out when it cannot load;
-"style" the combiner. Single: each photo through every step, one after another. Batched:
+"style" the style analyzer. Single: each photo through every step, one after another. Batched:
 decode all, one `analyze_batch` call per batch for the backbone, then faces and style per
 photo. Interpreters use one thread each (as in the service's worker pool). Peak memory is the
 process's maximum resident set size. The machine is shared: expect noise of 10-20%.

@@ -16,6 +16,7 @@ STYLE_NAMES: dict[str, str] = {
     "architecture": "Architecture",
     "food": "Food",
     "illustration": "Illustration",
+    "other": "Other (fits none of the styles)",
 }
 
 TRAIT_NAMES: dict[str, str] = {

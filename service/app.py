@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.pipeline import LoadedAnalyzers, Pipeline, load_analyzers
-from analyzers.types import AlbumAnalysis, PhotoAnalysis
+from analyzers.types import OTHER_STYLE, AlbumAnalysis, PhotoAnalysis
 from bot.settings import Settings
 from instagram.directory import DirectorySource, load_profile_folder
 from instagram.errors import LoginRequired, RateLimited, SourceUnavailable
@@ -292,9 +292,10 @@ class DigService:
     async def _keep_for_explaining(
         self, user_id: int | None, photo: PhotoAnalysis, position: int | None = None
     ) -> ExplainOffer | None:
-        """Keep a downsized copy of the photo in memory for a while, if a heat map can be drawn."""
+        """Keep a downsized copy of the photo in memory for a while, if a heat map can be drawn
+        (not for `other`: there is no style to explain)."""
         style = photo.style
-        if user_id is None or style is None or not self.photos.enabled:
+        if user_id is None or style is None or style.top == OTHER_STYLE or not self.photos.enabled:
             return None
         if self.analysis.backbone is None:
             return None

@@ -1,5 +1,5 @@
-"""The occlusion heat map: its geometry matches the backbone's crop, it agrees with the vision
-analyzer, and running it in small batches changes nothing."""
+"""The occlusion heat map: its geometry matches the backbone's padded input, it agrees with the
+vision analyzer, and running it in small batches changes nothing."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from skimage import data as skdata
 
 from analyzers import explain
-from analyzers.explain import backbone_of, explain_style, seen_square
+from analyzers.explain import backbone_of, backbone_square, explain_style
 from analyzers.types import DecodedImage
-from analyzers.vision import VisionAnalyzer, crop_for_backbone
+from analyzers.vision import CROP, PAD_COLOUR, VisionAnalyzer, prepare_for_backbone
 
 
 def decoded(pixels: np.ndarray) -> DecodedImage:
@@ -23,16 +23,17 @@ def vision() -> VisionAnalyzer:
 
 
 @pytest.mark.parametrize("shape", [(400, 600), (600, 400), (512, 512), (300, 451)])
-def test_seen_square_is_what_the_backbone_crops(shape: tuple[int, int]) -> None:
+def test_backbone_square_is_what_the_backbone_sees(shape: tuple[int, int]) -> None:
     height, width = shape
-    top, left, side = seen_square(height, width)
-    pixels = np.zeros((height, width, 3), np.uint8)
-    pixels[top : top + side, left : left + side] = 255
-    crop = crop_for_backbone(pixels)
-    assert crop[2:-2, 2:-2].min() > 250  # all of the crop comes from inside the square...
-    pixels[:] = 255
-    pixels[top + 3 : top + side - 3, left + 3 : left + side - 3] = 0
-    assert crop_for_backbone(pixels)[4:-4, 4:-4].max() < 5  # ...and it fills the square
+    top, left, side = backbone_square(height, width)
+    pixels = np.full((height, width, 3), 255, np.uint8)
+    seen = prepare_for_backbone(pixels)
+    scale = CROP / side
+    y0, y1 = round(-top * scale), round((-top + height) * scale)
+    x0, x1 = round(-left * scale), round((-left + width) * scale)
+    assert seen[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2].min() > 250  # the photo is where it says...
+    seen[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2] = PAD_COLOUR
+    assert np.abs(seen - np.array(PAD_COLOUR)).max() < 1  # ...and the rest is padding
 
 
 def test_explanation_agrees_with_the_vision_analyzer(vision: VisionAnalyzer) -> None:
@@ -67,10 +68,11 @@ def test_no_backbone_among_other_analyzers() -> None:
 
 
 def test_a_confident_photo_still_gets_a_graded_map(vision: VisionAnalyzer) -> None:
-    # The head is 99.9% sure of Chelsea the cat: measured in probability, hiding any one patch
-    # barely matters and the map was mostly one hot spot (48% of the seen pixels above 0.2);
-    # in log-odds the cat's face shows (97%).
+    # The head is sure of Chelsea the cat (99.9% before issue 19; 93% since the head is
+    # calibrated and knows `other`): measured in probability, hiding any one patch barely
+    # mattered and the map was mostly one hot spot (48% of the seen pixels above 0.2); in
+    # log-odds the cat's face shows.
     why = explain_style(decoded(skdata.chelsea()), "cute_animals", backbone_of([vision]))
     top, left, side = why.seen
-    assert why.probability > 0.99
+    assert why.probability > 0.9
     assert (why.heat[top : top + side, left : left + side] > 0.2).mean() > 0.6

@@ -4,6 +4,7 @@ torchvision-layout reference numbers, batching, threads and broken artifacts."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -11,8 +12,8 @@ import numpy as np
 import pytest
 from skimage import data as skdata
 
-from analyzers.types import STYLE_IDS, AnalyzerUnavailable, DecodedImage, PhotoContext
-from analyzers.vision import MODEL_PATH, VisionAnalyzer, crop_for_backbone
+from analyzers.types import STYLE_OUTCOMES, AnalyzerUnavailable, DecodedImage, PhotoContext
+from analyzers.vision import MODEL_PATH, VisionAnalyzer, crop_for_backbone, pad_for_backbone
 
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "backbone.json").read_text())
 LOG_PROB_TOLERANCE = 0.15
@@ -49,17 +50,31 @@ def test_crop_matches_torchvision_geometry() -> None:
     assert abs((bright.min() + bright.max()) / 2 - 111.5) <= 1
 
 
+def test_pad_keeps_the_whole_photo() -> None:
+    # 300x200 (w x h) -> 224x149, centred on a mean-colour square: both side edges survive.
+    pixels = np.zeros((200, 300, 3), np.uint8)
+    pixels[:, :10] = pixels[:, -10:] = 255
+    padded = pad_for_backbone(pixels)
+    assert padded.shape == (224, 224, 3) and padded.dtype == np.float32
+    assert padded[112, 2, 0] > 128 and padded[112, 221, 0] > 128
+    assert padded[0, 112].tolist() == [124, 116, 104]  # padding: the ImageNet mean colour
+    assert padded[112, 112].tolist() == [0, 0, 0]
+    assert crop_for_backbone(pixels)[112, 2, 0] == 0  # the centre crop cut the edges off
+
+
+@pytest.mark.parametrize("prepare", [crop_for_backbone, pad_for_backbone])
 @pytest.mark.parametrize("shape", [(1, 1, 3), (1, 2000, 3), (3000, 7, 3)])
-def test_extreme_shapes_are_cropped(shape: tuple[int, int, int]) -> None:
-    assert crop_for_backbone(np.full(shape, 90, np.uint8)).shape == (224, 224, 3)
+def test_extreme_shapes_are_cropped(shape: tuple[int, int, int], prepare: Callable) -> None:
+    assert prepare(np.full(shape, 90, np.uint8)).shape == (224, 224, 3)
 
 
 @pytest.mark.parametrize(
     "bad", [np.zeros((10, 10), np.uint8), np.zeros((10, 10, 4), np.uint8), np.zeros((10, 10, 3))]
 )
-def test_non_rgb_uint8_is_rejected(bad: np.ndarray) -> None:
+@pytest.mark.parametrize("prepare", [crop_for_backbone, pad_for_backbone])
+def test_non_rgb_uint8_is_rejected(bad: np.ndarray, prepare: Callable) -> None:
     with pytest.raises(ValueError):
-        crop_for_backbone(bad)
+        prepare(bad)
 
 
 @pytest.mark.parametrize("name", list(REFERENCE))
@@ -71,7 +86,7 @@ def test_tflite_reproduces_reference(vision: VisionAnalyzer, name: str) -> None:
     assert set(np.argsort(probs[0])[::-1][:3]) <= set(ref["top5"])
     log_probs = np.log(np.maximum(probs[0][:10], 1e-30))
     np.testing.assert_allclose(log_probs, ref["log_probs_0_10"], atol=LOG_PROB_TOLERANCE)
-    assert emb.shape == (1, 1280) and style.shape == (1, len(STYLE_IDS))
+    assert emb.shape == (1, 1280) and style.shape == (1, len(STYLE_OUTCOMES))
 
 
 def test_output_types(vision: VisionAnalyzer) -> None:
@@ -82,7 +97,7 @@ def test_output_types(vision: VisionAnalyzer) -> None:
     assert [p for _, p in out.imagenet_top] == sorted(
         (p for _, p in out.imagenet_top), reverse=True
     )
-    assert set(out.style_probabilities) == set(STYLE_IDS)
+    assert set(out.style_probabilities) == set(STYLE_OUTCOMES)
     assert sum(out.style_probabilities.values()) == pytest.approx(1.0, abs=1e-5)
 
 

@@ -10,7 +10,7 @@ from report_html_check import html_errors
 
 from analyzers.types import (
     EMOTION_IDS,
-    STYLE_IDS,
+    STYLE_OUTCOMES,
     TRAIT_IDS,
     AlbumAnalysis,
     FacesResult,
@@ -33,7 +33,7 @@ def assert_valid(message: str) -> None:
 
 
 def test_names_cover_every_id() -> None:
-    assert set(text.STYLE_NAMES) == set(STYLE_IDS)
+    assert set(text.STYLE_NAMES) == set(STYLE_OUTCOMES)
     assert set(text.TRAIT_NAMES) == set(TRAIT_IDS)
     assert set(EMOTION_NAMES) == set(EMOTION_IDS)
 

@@ -99,20 +99,52 @@ def build_backbone(state: dict[str, np.ndarray] | None = None) -> keras.Model:
     inp, index = 32, 1
     for t, c, n, s in BLOCKS:
         for r in range(n):
+            if index == TAIL_FROM:
+                break
             x = b.inverted_residual(x, f"features.{index}", inp, c, s if r == 0 else 1, t)
             inp, index = c, index + 1
-    x = b.conv_bn_relu(x, f"features.{index}", 1280, 1, 1)
+    outputs = _tail(b, x)
+    model = keras.Model(pixels, outputs, name="mobilenet_v2_torchvision")
+    _assign(b, expected=sum(1 for k in state if not k.endswith("num_batches_tracked")))
+    return model
+
+
+TAIL_FROM = 16
+"""The tail starts at the third 160-channel block (features.16), then the last block
+(features.17, 160 -> 320) and the 1x1 conv to 1,280 (features.18); `embed_views.py` caches
+the activations before it."""
+TAIL_INPUT = (7, 7, 160)
+
+
+def _tail(b: _Builder, x: Any) -> list[Any]:
+    """features.16 and .17 (the last two blocks), .18 (1x1 conv to 1,280), pool, classifier."""
+    x = b.inverted_residual(x, f"features.{TAIL_FROM}", TAIL_INPUT[2], TAIL_INPUT[2], 1, 6)
+    x = b.inverted_residual(x, f"features.{TAIL_FROM + 1}", TAIL_INPUT[2], 320, 1, 6)
+    x = b.conv_bn_relu(x, f"features.{TAIL_FROM + 2}", 1280, 1, 1)
     embedding = keras.layers.GlobalAveragePooling2D(name="embedding")(x)
     dense = keras.layers.Dense(1000, name="classifier.1")
     logits = dense(embedding)  # dropout is the identity at inference
-    b.assignments.append((dense, [state["classifier.1.weight"].T, state["classifier.1.bias"]]))
-    model = keras.Model(pixels, [embedding, logits], name="mobilenet_v2_torchvision")
+    b.assignments.append((dense, [b.state["classifier.1.weight"].T, b.state["classifier.1.bias"]]))
+    return [embedding, logits]
+
+
+def _assign(b: _Builder, expected: int) -> None:
     for layer, weights in b.assignments:
         layer.set_weights(weights)
     used = sum(len(w) for _, w in b.assignments)
-    expected = sum(1 for k in state if not k.endswith("num_batches_tracked"))
     if used != expected:
-        raise ValueError(f"converted {used} tensors but the state dict has {expected}")
+        raise ValueError(f"converted {used} tensors but {expected} were expected")
+
+
+def build_tail(state: dict[str, np.ndarray] | None = None) -> keras.Model:
+    """The network after `features.15`: activations (N, 7, 7, 160) -> (embedding, logits)."""
+    state = load_state_dict(WEIGHTS_FILE) if state is None else state
+    b = _Builder(state)
+    inputs = keras.Input(TAIL_INPUT, name="features15")
+    outputs = _tail(b, inputs)
+    model = keras.Model(inputs, outputs, name="mobilenet_v2_tail")
+    prefixes = (*(f"features.{i}." for i in range(TAIL_FROM, TAIL_FROM + 3)), "classifier.")
+    _assign(b, expected=sum(1 for k in state if k.startswith(prefixes) and "num_batches" not in k))
     return model
 
 

@@ -113,6 +113,12 @@ _FOLDERS: dict[str, dict[str, tuple[str, str]]] = {
     "food101_more": {"*": ("food", "food101_more")},
     "sports6": {"*": ("sports", "sports6")},
     "sky_sunrise": {"*": ("colorful_sky", "sky_sunrise")},
+    "sky_sunsets": {"*": ("colorful_sky", "sky_sunsets")},
+    "night_pexels": {"*": ("night_view", "night_pexels")},
+    "other_instagram": {
+        kind: (OTHER, f"other_{kind}")
+        for kind in ("clothing", "grocery", "family_group", "receipt", "screenshot")
+    },
     "day_dusk_night": {"*": ("night_view", "day_dusk_night")},
     "amos_night": {"*": ("night_view", "amos_night")},
     "night_more": {"*": ("night_view", "night_more")},

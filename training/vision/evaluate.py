@@ -1,219 +1,236 @@
-"""Print the model card's tables and draw its confusion matrices.
+"""Print the model card's tables from the saved runs and draw the confusion matrices.
 
-    uv run python -m training.vision.evaluate
+    uv run python -m training.vision.evaluate [--shipped A3]
 
-For both protocols (splits.py), on test photos that no training step saw: baselines (majority
-class, the ImageNet-label map alone), the frozen backbone + linear head alone (the vision
-model's image-only style output), the combiner variants, and the shipped path (full combiner
-+ the mood gate of analyzers/style.py). The face cue comes from the faces analyzer's
-detectors (faces_cue.py). No test photo has hashtags, so the figures are for the path without
-text: the hashtag/caption cue is not measured here.
-Writes var/vision/metrics.json and analyzers/models/vision_confusion_<protocol>.png.
+Reads var/vision/run_<candidate>_<protocol>.npz (`experiment.py`), prints, per protocol, every
+candidate's macro-F1s and `other` precision / recall, the selection score (pooled inner
+validation, PREREGISTRATION.md) and the candidate the rule picks; then per-style and
+per-source tables of the shipped candidate beside the baseline B, and draws
+analyzers/models/vision_confusion_<protocol>.png.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
+import argparse
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-from analyzers.style import HEAD_CLASSES, MOOD, TEXT_BONUS
-from analyzers.types import STYLE_IDS
-from training.vision.dataset import OTHER
-from training.vision.embed import load_features
-from training.vision.faces_cue import load_face_cues
-from training.vision.model import (
-    MOOD_THRESHOLD,
-    Combiner,
-    Head,
-    class_ids,
-    features,
-    imagenet_evidence_from_logits,
-)
+from analyzers.style import HEAD_CLASSES, SUBJECT_STYLES
+from analyzers.types import OTHER_STYLE
+from training.vision.dataset import list_items
+from training.vision.experiment import CANDIDATES
+from training.vision.heads import CLASSES, TAU_GRID, decide, subject_macro_f1
 from training.vision.paths import MODELS_DIR, VAR_DIR
-from training.vision.splits import PROTOCOLS, test_mask
-from training.vision.train import VARIANTS, combiner_path, head_path
 
-LABELS = [c if c != MOOD else "sad_mood (depressed/lonely)" for c in HEAD_CLASSES]
-
-
-def load_combiner_proba(protocol: str, variant: str, x: np.ndarray) -> np.ndarray:
-    return Combiner.load(combiner_path(protocol, variant)).proba(x)
-
-
-def gate_mood(probs: np.ndarray) -> np.ndarray:
-    """The shipped rule: the mood class wins only at or above MOOD_THRESHOLD."""
-    pred = probs[:, :-1].argmax(1)
-    return np.where(probs[:, -1] >= MOOD_THRESHOLD, len(HEAD_CLASSES) - 1, pred)
+BASELINE = "B"
+SINGLE_SOURCE = ("party", "studying")
+MULTI_SOURCE = tuple(s for s in SUBJECT_STYLES if s not in SINGLE_SOURCE)
+OTHER_PRECISION_FLOOR = 0.8
+TIE = 0.005
+EXPLORATORY = " argmax"
 
 
-def with_text_cue(probs: np.ndarray, named: np.ndarray) -> np.ndarray:
-    """The shipped path when each photo's hashtags name one style (`named`, class ids): its
-    log-odds go up by TEXT_BONUS, as in StyleAnalyzer, before the mood gate."""
-    logits = np.log(np.clip(probs, 1e-12, 1.0))
-    logits[np.arange(len(named)), named] += TEXT_BONUS
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return gate_mood(shifted / shifted.sum(axis=1, keepdims=True))
+def load_run(name: str, protocol: str) -> dict[str, np.ndarray] | None:
+    path = VAR_DIR / f"run_{name}_{protocol}.npz"
+    if not path.exists():
+        return None
+    with np.load(path) as f:
+        return {k: f[k] for k in f.files}
 
 
-def text_cue_sensitivity(probs: np.ndarray, y: np.ndarray) -> dict[str, dict[str, float]]:
-    """Simulated, not measured (no labelled photo has a caption): the shipped path if every
-    photo's hashtags named its true style, or one wrong style drawn at random (seeded)."""
-    wrong = (y + np.random.default_rng(0).integers(1, len(HEAD_CLASSES), len(y))) % len(
-        HEAD_CLASSES
+def other_pr(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, float]:
+    p, r, _, _ = precision_recall_fscore_support(
+        truth, predicted, labels=[OTHER_STYLE], zero_division=0
     )
+    return float(p[0]), float(r[0])
+
+
+def argmax_variant(run: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Exploratory, not pre-registered and never picked: the same fitted head answering the
+    most probable of its classes, `other` included, with no threshold."""
+    predicted = run["classes"][run["probs"].argmax(1)]
+    empty = np.array([], dtype=str)
+    return {**run, "predicted": predicted, "val_truth": empty, "val_predicted": empty}
+
+
+def scores(run: dict[str, np.ndarray], labels: np.ndarray) -> dict[str, float]:
+    tested = run["tested"]
+    truth, pred = labels[tested], run["predicted"][tested]
+    styled = truth != OTHER_STYLE
+    f1_9 = precision_recall_fscore_support(
+        truth[styled], pred[styled], labels=list(MULTI_SOURCE), zero_division=0
+    )[2].mean()
+    p, r = other_pr(truth, pred)
+    vp = other_pr(run["val_truth"], run["val_predicted"])[0] if len(run["val_truth"]) else np.nan
     return {
-        "hashtag names the true style": summary(y, with_text_cue(probs, y)),
-        "hashtag names a wrong style": summary(y, with_text_cue(probs, wrong)),
+        "f1_11": subject_macro_f1(truth[styled], pred[styled]),
+        "f1_9": float(f1_9),
+        "f1_11_all": subject_macro_f1(truth, pred),
+        "other_p": p,
+        "other_r": r,
+        "val_f1_11": subject_macro_f1(
+            run["val_truth"][run["val_truth"] != OTHER_STYLE],
+            run["val_predicted"][run["val_truth"] != OTHER_STYLE],
+        )
+        if len(run["val_truth"])
+        else np.nan,
+        "val_other_p": vp,
+        "ece": calibration_error(run, labels),
     }
 
 
-def imagenet_map_prediction(evidence: np.ndarray, majority: int) -> np.ndarray:
-    cols = [STYLE_IDS.index(c) for c in HEAD_CLASSES[:-1]]
-    ev = evidence[:, cols]
-    return np.where(ev.max(1) > 0, ev.argmax(1), majority)
-
-
-def summary(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
-    non_mood = list(range(len(HEAD_CLASSES) - 1))
-    return {
-        "accuracy": float((pred == y).mean()),
-        "macro_f1": float(f1_score(y, pred, labels=range(len(HEAD_CLASSES)), average="macro")),
-        "macro_f1_without_mood": float(f1_score(y, pred, labels=non_mood, average="macro")),
-    }
-
-
-def per_class(y: np.ndarray, pred: np.ndarray) -> list[dict[str, float | str | int]]:
-    p, r, f, s = precision_recall_fscore_support(
-        y, pred, labels=range(len(HEAD_CLASSES)), zero_division=0
-    )
-    return [
-        {"style": name, "precision": float(a), "recall": float(b), "f1": float(c), "n": int(d)}
-        for name, a, b, c, d in zip(LABELS, p, r, f, s, strict=True)
+def calibration_error(run: dict[str, np.ndarray], labels: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error of the most probable class (all test photos, 10 bins): the
+    mean gap between how sure the head says it is and how often it is right."""
+    tested = run["tested"]
+    probs = run["probs"][tested]
+    right = run["classes"][probs.argmax(1)] == labels[tested]
+    top = probs.max(1)
+    edges = np.minimum((top * bins).astype(int), bins - 1)
+    gaps = [
+        abs(top[edges == b].mean() - right[edges == b].mean()) * (edges == b).mean()
+        for b in range(bins)
+        if (edges == b).any()
     ]
+    return float(np.sum(gaps))
 
 
-def draw_confusion(y: np.ndarray, preds: dict[str, np.ndarray], title: str, out: str) -> None:
-    fig, axes = plt.subplots(1, len(preds), figsize=(8 * len(preds), 7.5))
-    for ax, (name, pred) in zip(np.atleast_1d(axes), preds.items(), strict=True):
-        cm = confusion_matrix(y, pred, labels=range(len(HEAD_CLASSES)))
-        norm = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
-        ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
-        for (i, j), v in np.ndenumerate(cm):
-            if v:
+def pick(table: dict[str, dict[str, float]]) -> str:
+    """The pre-registered rule: best inner-validation score among candidates whose inner
+    `other` precision reaches the floor (else among all); within TIE, the earlier (cheaper)."""
+    cands = [n for n in table if n != BASELINE and not n.endswith(EXPLORATORY)]
+    eligible = [n for n in cands if table[n]["val_other_p"] >= OTHER_PRECISION_FLOOR] or cands
+    best = max(table[n]["val_f1_11"] for n in eligible)
+    return next(n for n in eligible if table[n]["val_f1_11"] >= best - TIE)
+
+
+def print_candidates(protocol: str, table: dict[str, dict[str, float]]) -> None:
+    print(f"\n### Protocol `{protocol}`: every candidate\n")
+    print(
+        "| candidate | macro-F1, 11 styles | 9 styles held out by source | 11 styles, `other` "
+        "photos counted | `other` P | `other` R | selection score (inner validation) | "
+        "inner `other` P | calibration error |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, s in table.items():  # "X argmax": exploratory, see argmax_variant
+        print(
+            f"| {name} | {s['f1_11']:.3f} | {s['f1_9']:.3f} | {s['f1_11_all']:.3f} | "
+            f"{s['other_p']:.2f} | {s['other_r']:.2f} | {s['val_f1_11']:.3f} | "
+            f"{s['val_other_p']:.2f} | {s['ece']:.3f} |"
+        )
+
+
+def print_per_style(runs: dict[str, dict[str, np.ndarray]], labels: np.ndarray) -> None:
+    names = list(runs)
+    print("\n| class | n | " + " | ".join(f"{n} P | {n} R | {n} F1" for n in names) + " |")
+    print("|---|---|" + "---|---|---|" * len(names))
+    tested = runs[names[0]]["tested"]
+    for cls in (*HEAD_CLASSES, OTHER_STYLE):
+        n = int((labels[tested] == cls).sum())
+        cells = []
+        for name in names:
+            p, r, f, _ = precision_recall_fscore_support(
+                labels[tested], runs[name]["predicted"][tested], labels=[cls], zero_division=0
+            )
+            cells.append(f"{p[0]:.2f} | {r[0]:.2f} | {f[0]:.2f}")
+        print(f"| {cls} | {n} | " + " | ".join(cells) + " |")
+
+
+def print_per_source(
+    runs: dict[str, dict[str, np.ndarray]], labels: np.ndarray, sources: np.ndarray
+) -> None:
+    """Share of each held-out source's photos given their true label (recall per source)."""
+    names = list(runs)
+    print("\n| held-out source | label | n | " + " | ".join(names) + " |")
+    print("|---|---|---|" + "---|" * len(names))
+    for source in np.unique(sources):
+        for label in np.unique(labels[sources == source]):
+            rows = (sources == source) & (labels == label) & runs[names[0]]["tested"]
+            if label in (*SINGLE_SOURCE, "sad_mood") or not rows.any():
+                continue
+            cells = [f"{(runs[n]['predicted'][rows] == label).mean():.2f}" for n in names]
+            print(f"| {source} | {label} | {int(rows.sum())} | " + " | ".join(cells) + " |")
+
+
+def print_threshold_sweep(run: dict[str, np.ndarray], labels: np.ndarray) -> None:
+    """Exploratory, on the held-out predictions (so never used to choose tau): what `other`
+    precision / recall and the 11-style macro-F1 would be at other thresholds."""
+    tested = run["tested"]
+    truth, probs, classes = labels[tested], run["probs"][tested], tuple(run["classes"])
+    print("\n| tau | `other` P | `other` R | macro-F1, 11 styles |\n|---|---|---|---|")
+    for tau in TAU_GRID[::2]:
+        predicted = decide(probs, classes, tau)
+        p, r = other_pr(truth, predicted)
+        styled = truth != OTHER_STYLE
+        f1 = subject_macro_f1(truth[styled], predicted[styled])
+        print(f"| {tau:.2f} | {p:.2f} | {r:.2f} | {f1:.3f} |")
+
+
+def draw_confusion(run: dict[str, np.ndarray], labels: np.ndarray, title: str, out: Path) -> None:
+    tested = run["tested"]
+    cm = confusion_matrix(labels[tested], run["predicted"][tested], labels=list(CLASSES))
+    norm = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+    fig, ax = plt.subplots(figsize=(9, 8))
+    ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
+    for i in range(len(CLASSES)):
+        for j in range(len(CLASSES)):
+            if cm[i, j]:
                 colour = "white" if norm[i, j] > 0.5 else "black"
-                ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color=colour)
-        ticks = range(len(HEAD_CLASSES))
-        short = [label.split(" ")[0] for label in LABELS]
-        ax.set_xticks(ticks, short, rotation=60, ha="right", fontsize=8)
-        ax.set_yticks(ticks, short, fontsize=8)
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("true")
-        ax.set_title(f"{title}: {name}", fontsize=10)
+                ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=7, color=colour)
+    ax.set_xticks(range(len(CLASSES)), CLASSES, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(len(CLASSES)), CLASSES, fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(out, dpi=90)
     plt.close(fig)
 
 
-def evaluate_protocol(
-    f: dict[str, np.ndarray], evidence: np.ndarray, faces: np.ndarray, protocol: str
-) -> dict[str, Any]:
-    labels = f["labels"]
-    test = test_mask(protocol, labels, f["sources"])
-    train = ~test & (labels != OTHER)
-    styled = test & (labels != OTHER)
-    y = class_ids(labels[styled])
-    counts = np.bincount(class_ids(labels[train]), minlength=len(HEAD_CLASSES))
-    majority = int(counts.argmax())
-    head = Head.load(head_path(protocol))
-    head_probs = head.proba(f["embeddings"][styled])
-    x = features(head_probs, evidence[styled], f["stats"][styled], faces[styled])
-    preds = {
-        "majority class": np.full(len(y), majority),
-        "ImageNet-label map alone": imagenet_map_prediction(evidence[styled], majority),
-        "backbone + linear head (image-only model)": head_probs.argmax(1),
-    }
-    for variant in VARIANTS:
-        preds[f"combiner: {variant}"] = load_combiner_proba(protocol, variant, x).argmax(1)
-    shipped_probs = load_combiner_proba(protocol, "full", x)
-    shipped_name = "shipped: full combiner + mood gate"
-    preds[shipped_name] = gate_mood(shipped_probs)
-    compared = {
-        "linear head alone": preds["backbone + linear head (image-only model)"],
-        "shipped path": preds[shipped_name],
-    }
-    draw_confusion(
-        y,
-        compared,
-        protocol,
-        str(MODELS_DIR / f"vision_confusion_{protocol}.png"),
-    )
-    other = test & (labels == OTHER)
-    other_probs = load_combiner_proba(
-        protocol,
-        "full",
-        features(
-            head.proba(f["embeddings"][other]), evidence[other], f["stats"][other], faces[other]
-        ),
-    )
-    mood_pred = preds[shipped_name] == len(HEAD_CLASSES) - 1
-    return {
-        "train_photos": int(train.sum()),
-        "test_photos": int(styled.sum()),
-        "methods": {name: summary(y, pred) for name, pred in preds.items()},
-        "text_cue_simulated": text_cue_sensitivity(shipped_probs, y),
-        "per_class_head": per_class(y, preds["backbone + linear head (image-only model)"]),
-        "per_class_shipped": per_class(y, preds[shipped_name]),
-        "other_photos": int(other.sum()),
-        "other_confident_share": float((other_probs[:, :-1].max(1) >= 0.5).mean()),
-        "mood_predicted": int(mood_pred.sum()),
-        "mood_predicted_correct": int((mood_pred & (y == len(HEAD_CLASSES) - 1)).sum()),
-    }
-
-
-def print_tables(protocol: str, m: dict[str, Any]) -> None:
-    print(f"\n### Protocol `{protocol}`: {m['train_photos']} training, {m['test_photos']} test")
-    print("\n| method | accuracy | macro-F1 (12) | macro-F1 without mood (11) |\n|---|---|---|---|")
-    for name, s in m["methods"].items():
-        acc, f1, f1m = s["accuracy"], s["macro_f1"], s["macro_f1_without_mood"]
-        print(f"| {name} | {acc:.3f} | {f1:.3f} | {f1m:.3f} |")
-    print(
-        f"\nSimulated text cue (+{TEXT_BONUS:g} log-odds; no labelled photo has hashtags):\n"
-        "\n| every photo's hashtag ... | accuracy | macro-F1 (12) | macro-F1 without mood (11) |"
-        "\n|---|---|---|---|"
-    )
-    for name, s in m["text_cue_simulated"].items():
-        acc, f1, f1m = s["accuracy"], s["macro_f1"], s["macro_f1_without_mood"]
-        print(f"| {name} | {acc:.3f} | {f1:.3f} | {f1m:.3f} |")
-    print("\n| style | n | head P | head R | head F1 | shipped P | shipped R | shipped F1 |")
-    print("|---|---|---|---|---|---|---|---|")
-    for h, s in zip(m["per_class_head"], m["per_class_shipped"], strict=True):
-        print(
-            f"| {h['style']} | {h['n']} | {h['precision']:.2f} | {h['recall']:.2f} | "
-            f"{h['f1']:.2f} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} |"
-        )
-    print(
-        f"\n'other' test photos (no style): {m['other_photos']}; the shipped path gives "
-        f"{m['other_confident_share']:.0%} of them a style with probability >= 0.5. "
-        f"Mood reported on {m['mood_predicted']} test photos, {m['mood_predicted_correct']} "
-        "of them from sad_mood."
-    )
-
-
 def main() -> None:
-    f = load_features()
-    evidence = imagenet_evidence_from_logits(f["logits"])
-    faces = load_face_cues(f["paths"])
-    metrics = {p: evaluate_protocol(f, evidence, faces, p) for p in PROTOCOLS}
-    for protocol, m in metrics.items():
-        print_tables(protocol, m)
-    (VAR_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shipped", help="override the rule's pick (the card must say so)")
+    args = parser.parse_args()
+    items = list_items()
+    labels = np.array([i.label for i in items])
+    sources = np.array([i.source for i in items])
+    for protocol in ("loso", "random"):
+        runs = {n: r for n in CANDIDATES if (r := load_run(n, protocol)) is not None}
+        if BASELINE not in runs or len(runs) < 2:
+            print(f"\n(protocol {protocol}: runs missing, skipped)")
+            continue
+        table = {n: scores(r, labels) for n, r in runs.items()}
+        table.update(
+            {
+                f"{n}{EXPLORATORY}": scores(argmax_variant(r), labels)
+                for n, r in runs.items()
+                if OTHER_STYLE in r["classes"]
+            }
+        )
+        print_candidates(protocol, table)
+        if protocol == "loso":
+            shipped = args.shipped or pick(table)
+            print(f"\nThe pre-registered rule picks {pick(table)}; shipped: {shipped}.")
+        if shipped not in runs:
+            continue
+        pair = {BASELINE: runs[BASELINE], shipped: runs[shipped]}
+        print(f"\n#### `{protocol}`: per class, baseline {BASELINE} beside shipped {shipped}")
+        print_per_style(pair, labels)
+        if protocol == "loso":
+            print("\n#### `loso`: each held-out source, share given its true label")
+            print_per_source(pair, labels, sources)
+            print(f"\n#### `loso`: {shipped} at other thresholds (exploratory, test folds)")
+            print_threshold_sweep(runs[shipped], labels)
+        out = MODELS_DIR / f"vision_confusion_{protocol}.png"
+        title = f"{shipped} on `{protocol}` (counts; colour = row share)"
+        draw_confusion(runs[shipped], labels, title, out)
+        print(f"\nwrote {out}")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 
     uv run python -m training.vision.export
 
-Builds float32, float16 and dynamic-range int8 variants under var/vision/, compares each with
-the float32 Keras model on a fixed subset of the random test split (embedding error, ImageNet
-top-1 agreement, style-head accuracy and macro-F1), prints the table, and copies the chosen
-variant (CHOSEN) to analyzers/models/vision.tflite.
+The style head is `ship.py`'s (temperature folded in); its 13 classes map onto the model's 14
+style outputs (STYLE_OUTCOMES: the mood class split evenly over depressed and lonely, `other`
+last). Builds float32, float16 and dynamic-range int8 variants under var/vision/, compares each
+with the float32 cached embeddings on a fixed subset of the random test split (embedding error,
+ImageNet top-1 agreement, style-head accuracy and macro-F1 by argmax over the head's classes),
+prints the table, and copies the chosen variant (CHOSEN) to analyzers/models/vision.tflite.
 """
 
 from __future__ import annotations
@@ -20,15 +22,18 @@ import numpy as np
 import tensorflow as tf
 from sklearn.metrics import f1_score
 
-from analyzers.style import HEAD_CLASSES, MOOD
-from analyzers.types import STYLE_IDS
-from analyzers.vision import VisionModel, crop_for_backbone
-from training.vision.backbone import build_backbone
-from training.vision.embed import load_features, load_rgb
-from training.vision.model import Head, class_ids
+from analyzers.style import CLASSES, MOOD, head_to_classes
+from analyzers.types import STYLE_OUTCOMES
+from analyzers.vision import VisionModel, crop_for_backbone, pad_for_backbone
+from training.vision.backbone import WEIGHTS_FILE, build_backbone
+from training.vision.dataset import list_items
+from training.vision.embed_views import load_rgb
+from training.vision.heads import Head
 from training.vision.paths import MODELS_DIR, VAR_DIR
+from training.vision.ship import load_shipped_head
 from training.vision.splits import random_test_mask
-from training.vision.train import head_path
+from training.vision.tail import load_embeddings
+from training.vision.torch_legacy import load_state_dict
 
 VARIANTS = ("float32", "float16", "int8_dynamic")
 MEASURE_BATCH = 1
@@ -39,16 +44,18 @@ SUBSET_STEP = 6
 
 
 def head_to_styles() -> np.ndarray:
-    """(12, 13): each head class to its style; the mood class split evenly over the two moods."""
-    matrix = np.zeros((len(HEAD_CLASSES), len(STYLE_IDS)), np.float32)
-    for i, c in enumerate(HEAD_CLASSES):
+    """(13, 14): each head class to its outcome; the mood class split evenly over the moods."""
+    matrix = np.zeros((len(CLASSES), len(STYLE_OUTCOMES)), np.float32)
+    for i, c in enumerate(CLASSES):
         targets = ("depressed", "lonely") if c == MOOD else (c,)
         for t in targets:
-            matrix[i, STYLE_IDS.index(t)] = 1.0 / len(targets)
+            matrix[i, STYLE_OUTCOMES.index(t)] = 1.0 / len(targets)
     return matrix
 
 
 def serving_function(backbone: keras.Model, head: Head) -> tf.types.experimental.ConcreteFunction:
+    if head.classes != CLASSES:
+        raise ValueError(f"the head predicts {head.classes}, not {CLASSES}")
     weights = tf.constant(head.weights)
     bias = tf.constant(head.bias)
     to_styles = tf.constant(head_to_styles())
@@ -86,49 +93,59 @@ def measure(
         probs.append(p)
         styles.append(s)
     emb, prob, style = np.concatenate(embs), np.concatenate(probs), np.concatenate(styles)
-    head = fold_styles(style)
-    y = class_ids(labels)
+    folded = [head_to_classes(dict(zip(STYLE_OUTCOMES, row, strict=True))) for row in style]
+    predicted = np.asarray(CLASSES)[np.argmax(folded, axis=1)]
     return {
         "max_abs_embedding_error": float(np.abs(emb - ref_emb).max()),
         "imagenet_top1_agreement": float((prob.argmax(1) == ref_top1).mean()),
-        "style_accuracy": float((head.argmax(1) == y).mean()),
-        "style_macro_f1": float(f1_score(y, head.argmax(1), average="macro")),
+        "style_accuracy": float((predicted == labels).mean()),
+        "style_macro_f1": float(f1_score(labels, predicted, average="macro")),
     }
 
 
-def fold_styles(style: np.ndarray) -> np.ndarray:
-    """(N, 13) style probabilities -> (N, 12) HEAD_CLASSES (moods summed)."""
-    cols = [STYLE_IDS.index(c) for c in HEAD_CLASSES[:-1]]
-    mood = style[:, STYLE_IDS.index("depressed")] + style[:, STYLE_IDS.index("lonely")]
-    return np.concatenate([style[:, cols], mood[:, None]], axis=1)
+def measure_subset() -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """Every SUBSET_STEP-th photo of the random test split: (rows, labels, paths, view)."""
+    items = list_items()
+    labels = np.array([i.label for i in items])
+    sources = np.array([i.source for i in items])
+    rows = np.flatnonzero(random_test_mask(labels, sources))[::SUBSET_STEP]
+    paths = np.array([str(i.path) for i in items])
+    return rows, labels[rows], paths[rows], load_shipped_head()[1]
+
+
+def reference(rows: np.ndarray, view: str) -> tuple[np.ndarray, np.ndarray]:
+    """The float32 embeddings of the cache and their ImageNet top-1."""
+    emb = load_embeddings(view)[rows]
+    state = load_state_dict(WEIGHTS_FILE)
+    logits = emb @ state["classifier.1.weight"].T + state["classifier.1.bias"]
+    return emb, logits.argmax(1)
 
 
 def measure_variant(variant: str) -> None:
     """Print one variant's cost on the fixed subset (run in its own process, see main)."""
-    f = load_features()
-    test = random_test_mask(f["labels"], f["sources"]) & (f["labels"] != "other")
-    subset = np.flatnonzero(test)[::SUBSET_STEP]
-    crops = np.stack([crop_for_backbone(load_rgb(Path(p))) for p in f["paths"][subset]])
-    ref_emb, ref_top1 = f["embeddings"][subset], f["logits"][subset].argmax(1)
+    rows, labels, paths, view = measure_subset()
+    prepare = pad_for_backbone if view == "pad" else crop_for_backbone
+    crops = np.stack([prepare(load_rgb(Path(p))) for p in paths])
+    ref_emb, ref_top1 = reference(rows, view)
     path = VAR_DIR / f"vision_{variant}.tflite"
-    m = measure(path, crops, ref_emb, ref_top1, f["labels"][subset])
+    m = measure(path, crops, ref_emb, ref_top1, labels)
     size = path.stat().st_size / 2**20
     print(f"  {variant:13s} {size:5.2f} MiB " + ", ".join(f"{k} {v:.4g}" for k, v in m.items()))
 
 
 def main() -> None:
-    f = load_features()
-    head = Head.load(head_path("random"))
+    head, view = load_shipped_head()
     backbone = build_backbone()  # keep a reference: the function only holds its variables weakly
     fn = serving_function(backbone, head)
-    test = random_test_mask(f["labels"], f["sources"]) & (f["labels"] != "other")
-    subset = np.flatnonzero(test)[::SUBSET_STEP]
-    y = class_ids(f["labels"][subset])
-    ref_style = head.proba(f["embeddings"][subset]).argmax(1)
-    print(f"export cost on {len(subset)} random-split test photos, against the float32 features")
+    rows, labels, _, _ = measure_subset()
+    predicted = np.asarray(head.classes)[head.logits(reference(rows, view)[0]).argmax(1)]
     print(
-        f"  float32 head on cached features: accuracy {(ref_style == y).mean():.4f}, "
-        f"macro-F1 {f1_score(y, ref_style, average='macro'):.4f}"
+        f"export cost on {len(rows)} random-split test photos ({view} view), against the "
+        "float32 cached embeddings"
+    )
+    print(
+        f"  float32 head on cached features: accuracy {(predicted == labels).mean():.4f}, "
+        f"macro-F1 {f1_score(labels, predicted, average='macro'):.4f}"
     )
     for variant in VARIANTS:
         (VAR_DIR / f"vision_{variant}.tflite").write_bytes(convert(fn, variant))

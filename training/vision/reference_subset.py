@@ -2,7 +2,7 @@
 
     uv run python -m training.vision.reference_subset
 
-Every STEP-th photo of the random test split (photos with a style label), run through the
+Every STEP-th photo of the random test split (styled and `other` photos), run through the
 shipped run-time path (VisionAnalyzer + StyleAnalyzer, no faces result, no text). Writes
 tests/analyzers/reference/style_subset.json: paths relative to $DIGBOT_DATA, true classes,
 predicted top styles, and the subset's accuracy.
@@ -18,8 +18,7 @@ from PIL import Image
 from analyzers.style import MOOD, StyleAnalyzer
 from analyzers.types import MOOD_STYLE_IDS, DecodedImage, PhotoContext
 from analyzers.vision import VisionAnalyzer
-from training.vision.dataset import OTHER
-from training.vision.embed import load_features
+from training.vision.dataset import list_items
 from training.vision.paths import DATA, REFERENCE_DIR
 from training.vision.splits import random_test_mask
 
@@ -37,11 +36,12 @@ def run_path(vision: VisionAnalyzer, style: StyleAnalyzer, path: str) -> str:
 
 
 def main() -> None:
-    f = load_features()
-    labels = f["labels"]
-    test = np.flatnonzero(random_test_mask(labels, f["sources"]) & (labels != OTHER))[::STEP]
+    items = list_items()
+    labels = np.array([i.label for i in items])
+    sources = np.array([i.source for i in items])
+    test = np.flatnonzero(random_test_mask(labels, sources))[::STEP]
     vision, style = VisionAnalyzer(), StyleAnalyzer()
-    rel = [str(np.str_(p)).removeprefix(str(DATA) + "/") for p in f["paths"][test]]
+    rel = [str(items[k].path.relative_to(DATA)) for k in test]
     predicted = [run_path(vision, style, str(DATA / r)) for r in rel]
     truth = [str(t) for t in labels[test]]
     accuracy = float(np.mean([p == t for p, t in zip(predicted, truth, strict=True)]))

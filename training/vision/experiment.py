@@ -1,0 +1,173 @@
+"""Run the pre-registered candidates on the `loso` and `random` protocols (PREREGISTRATION.md).
+
+    uv run python -m training.vision.experiment [--candidates B,A1,A2,A3] [--protocols loso,random]
+
+For every candidate and protocol, saves var/vision/run_<candidate>_<protocol>.npz: the outer
+test predictions of every photo (loso: each photo is tested once; random: the test split),
+the pooled inner-validation truths and predictions (what the selection rule scores), and each
+fold's C, temperature and tau. `evaluate.py` prints the tables from these files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from analyzers.style import HEAD_CLASSES
+from analyzers.types import OTHER_STYLE
+from training.vision.dataset import list_items
+from training.vision.heads import (
+    C_GRID,
+    CLASSES,
+    Head,
+    choose_tau,
+    decide,
+    fit_head,
+    fit_temperature,
+    softmax,
+    subject_macro_f1,
+)
+from training.vision.loso import fold_groups, inner_validation
+from training.vision.paths import VAR_DIR
+from training.vision.splits import random_test_mask
+from training.vision.tail import load_embeddings, load_paths
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    test_view: str
+    train_views: tuple[str, ...]
+    learns_other: bool
+    """False for the baseline: trained without `other` photos, always answers a style."""
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return CLASSES if self.learns_other else HEAD_CLASSES
+
+
+CANDIDATES = {
+    c.name: c
+    for c in (
+        Candidate("B", "centre", ("centre",), learns_other=False),
+        Candidate("A1", "centre", ("centre",), learns_other=True),
+        Candidate("A2", "pad", ("pad",), learns_other=True),
+        Candidate("A3", "pad", ("pad", "aug1", "aug2"), learns_other=True),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Data:
+    labels: np.ndarray
+    sources: np.ndarray
+    groups: np.ndarray
+    embeddings: dict[str, np.ndarray]
+
+
+def load_data(views: set[str]) -> Data:
+    items = list_items()
+    if not np.array_equal(load_paths(), [str(i.path) for i in items]):
+        raise RuntimeError("the cached views are for another list of photos: rerun embed_views")
+    labels = np.array([i.label for i in items])
+    sources = np.array([i.source for i in items])
+    embeddings = {v: load_embeddings(v) for v in sorted(views)}
+    return Data(labels, sources, fold_groups(labels, sources), embeddings)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    head: Head
+    """Temperature already folded in."""
+    tau: float
+    c: float
+    temperature: float
+    val_truth: np.ndarray
+    val_predicted: np.ndarray
+
+
+def training_rows(cand: Candidate, data: Data, rows: np.ndarray) -> np.ndarray:
+    if not cand.learns_other:
+        rows = rows[data.labels[rows] != OTHER_STYLE]
+    return rows
+
+
+def fit(cand: Candidate, data: Data, rows: np.ndarray, seed: int) -> Fitted:
+    """C, T and tau from one inner by-group split of `rows`, then the head on all of `rows`."""
+    rows = training_rows(cand, data, rows)
+    val_mask = inner_validation(data.labels[rows], data.groups[rows], seed)
+    inner, val = rows[~val_mask], rows[val_mask]
+    x_val, y_val = data.embeddings[cand.test_view][val], data.labels[val]
+    heads = {c: _fit(cand, data, inner, c) for c in C_GRID}
+    argmax = {c: np.asarray(cand.classes)[h.logits(x_val).argmax(1)] for c, h in heads.items()}
+    scores = {c: subject_macro_f1(y_val, p, cand.learns_other) for c, p in argmax.items()}
+    c = max(scores, key=scores.__getitem__)
+    logits = heads[c].logits(x_val)
+    if cand.learns_other:
+        t = fit_temperature(logits, y_val, cand.classes)
+        tau = choose_tau(softmax(logits / t), y_val, cand.classes)
+    else:
+        t, tau = 1.0, 0.0
+    val_pred = decide(softmax(logits / t), cand.classes, tau)
+    return Fitted(_fit(cand, data, rows, c).scaled(t), tau, c, t, y_val, val_pred)
+
+
+def _fit(cand: Candidate, data: Data, rows: np.ndarray, c: float) -> Head:
+    x = np.concatenate([data.embeddings[v][rows] for v in cand.train_views])
+    y = np.tile(data.labels[rows], len(cand.train_views))
+    return fit_head(x, y, c, cand.classes)
+
+
+def run(cand: Candidate, data: Data, protocol: str) -> None:
+    n = len(data.labels)
+    if protocol == "loso":
+        folds = [data.groups == g for g in np.unique(data.groups)]
+    else:
+        folds = [random_test_mask(data.labels, data.sources)]
+    predicted = np.full(n, "", dtype=object)
+    probs = np.zeros((n, len(cand.classes)), np.float32)
+    val_truth, val_pred, params = [], [], []
+    start = time.perf_counter()
+    for k, test in enumerate(folds):
+        fitted = fit(cand, data, np.flatnonzero(~test), seed=k)
+        p = softmax(fitted.head.logits(data.embeddings[cand.test_view][test]))
+        probs[test] = p
+        predicted[test] = decide(p, cand.classes, fitted.tau)
+        val_truth.append(fitted.val_truth)
+        val_pred.append(fitted.val_predicted)
+        params.append((fitted.c, fitted.temperature, fitted.tau))
+        print(
+            f"  {cand.name} {protocol} fold {k + 1}/{len(folds)}: C {fitted.c}, tau "
+            f"{fitted.tau} ({time.perf_counter() - start:.0f} s)",
+            flush=True,
+        )
+    tested = np.logical_or.reduce(folds)
+    np.savez(
+        VAR_DIR / f"run_{cand.name}_{protocol}.npz",
+        tested=tested,
+        predicted=predicted.astype(str),
+        probs=probs,
+        classes=np.array(cand.classes),
+        val_truth=np.concatenate(val_truth),
+        val_predicted=np.concatenate(val_pred).astype(str),
+        params=np.array(params),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--candidates", default=",".join(CANDIDATES))
+    parser.add_argument("--protocols", default="loso,random")
+    args = parser.parse_args()
+    cands = [CANDIDATES[c] for c in args.candidates.split(",")]
+    data = load_data({v for c in cands for v in (c.test_view, *c.train_views)})
+    for cand in cands:
+        for protocol in args.protocols.split(","):
+            run(cand, data, protocol)
+
+
+if __name__ == "__main__":
+    main()

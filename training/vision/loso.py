@@ -1,0 +1,41 @@
+"""Fold groups of the leave-one-source-out protocol and the inner by-group validation split.
+
+See PREREGISTRATION.md: a photo whose label has several sources belongs to its source's group;
+party, studying and sad_mood (one source each) are spread over RANDOM_GROUPS seeded random
+groups. Each group is held out once (outer fold); hyperparameters come from one inner split of
+the training groups, never from the held-out group.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SEED = 0
+RANDOM_GROUPS = 5
+INNER_VALIDATION_SHARE = 1 / 3
+
+
+def fold_groups(labels: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """The outer-fold group of every photo: its source, or `random:k` for single-source labels."""
+    rng = np.random.default_rng(SEED)
+    groups = sources.astype(object).copy()
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(np.unique(sources[members])) == 1:
+            ks = rng.permutation(len(members)) % RANDOM_GROUPS
+            groups[members] = [f"random:{k}" for k in ks]
+    return groups.astype(str)
+
+
+def inner_validation(labels: np.ndarray, groups: np.ndarray, seed: int) -> np.ndarray:
+    """A seeded third of the groups as inner validation (True), by group; a group goes back to
+    the training part if its removal would leave one of its labels without training photos."""
+    rng = np.random.default_rng(seed)
+    unique = np.unique(groups)
+    chosen = set(unique[rng.random(len(unique)) < INNER_VALIDATION_SHARE])
+    for group in sorted(chosen):
+        val = np.isin(groups, sorted(chosen))
+        in_group = groups == group
+        if any(not (~val & (labels == lab)).any() for lab in np.unique(labels[in_group])):
+            chosen.discard(group)
+    return np.isin(groups, sorted(chosen))
