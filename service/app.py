@@ -209,7 +209,9 @@ class DigService:
             )
             hide = self.settings.privacy.hide_sensitive_for_others
             pngs = await self._render(*charts.profile_chart_jobs(analysis, hide_sensitive=hide))
-        return Report(text.profile_summary(analysis, hide_sensitive=hide), pngs, report)
+        summary = text.profile_summary(analysis, hide_sensitive=hide)
+        details = text.profile_details(analysis, hide_sensitive=hide)
+        return Report(summary, pngs, report, [details] if details else [])
 
     async def photo_report(self, data: bytes, *, user_id: int | None) -> Report:
         async with self.admission.slot(user_id):
