@@ -70,11 +70,7 @@ BUTTON_EXPIRED = "This button has expired. Send the command again."
 WHY_BUTTON = "🔍 Why {style}?"
 WHY_ALBUM_BUTTON = "🔍 Why is photo {position} {style}?"
 WHY_WORKING = "Drawing where the model looked…"
-WHY_CAPTION = (
-    "🔍 <b>Where the model looked for {style}</b>: the brighter, the more hiding that part "
-    "lowered its {style} score. It shows what the image-only style model reacts to, not the "
-    "faces, captions or hashtags the report also weighs."
-)
+WHY_CAPTION = "🔍 <b>Where the model looked for {style}</b>: the brighter, the more it mattered."
 PHOTO_GONE = (
     "I no longer keep that photo — I hold a copy only for a few minutes. Send it again and press "
     "the button under the new report."

@@ -39,6 +39,11 @@ def percent(share: float, decimals: int = 0) -> str:
     return f"{share * 100:,.{decimals}f}%"
 
 
+def share_words(share: float) -> str:
+    """0.3 -> '30%', 0.001 -> 'under 1%' (never a bare '0%' for something that is not none)."""
+    return "under 1%" if 0 < share < 0.005 else percent(share)
+
+
 def axis_number(value: float, _position: object = None) -> str:
     """A matplotlib tick formatter: 500000 -> '500,000' (FuncFormatter's signature)."""
     return number(value)
