@@ -21,7 +21,7 @@ from typing import ClassVar
 import numpy as np
 from PIL import Image
 
-from analyzers.imagenet import imagenet_names, style_class_matrix
+from analyzers.imagenet import imagenet_names, looks_like, style_class_matrix
 from analyzers.types import (
     MOOD_STYLE_IDS,
     STYLE_IDS,
@@ -241,7 +241,7 @@ class StyleAnalyzer:
         evidence += [f"#{w}" if w in tags else f"'{w}' in the caption" for _, w in named]
         scores = self._scores(_softmax(logits), face_share, named, evidence)
         top = max(scores, key=scores.__getitem__)
-        evidence[:0] = [f"looks like: {n}" for n, p in vision.imagenet_top[:3] if p >= 0.1]
+        evidence[:0] = [f"looks like {w}" for w in looks_like(vision.imagenet_top[:3])]
         return StyleResult(scores=scores, top=top, confidence=scores[top], evidence=evidence)
 
     def _scores(
