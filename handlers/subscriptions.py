@@ -8,14 +8,13 @@ from aiogram.types import CallbackQuery, Message
 
 from handlers import texts
 from handlers.keyboards import SubscribeCB, UnsubscribeCB, subscription_keyboard
-from instagram.usernames import parse_username
 from service.app import DigService
 
 
 async def subscribe(
     bot: Bot, chat_id: int, user_id: int, raw_username: str, period: str, service: DigService
 ) -> None:
-    username = parse_username(raw_username)
+    username = await service.canonical_username(raw_username)
     changed = await service.subscribe(user_id, username, period)
     template = texts.SUBSCRIBED if changed else texts.ALREADY_SUBSCRIBED
     await bot.send_message(chat_id, template.format(period=period, username=username))
@@ -24,7 +23,7 @@ async def subscribe(
 async def unsubscribe(
     bot: Bot, chat_id: int, user_id: int, raw_username: str, service: DigService
 ) -> None:
-    username = parse_username(raw_username)
+    username = await service.canonical_username(raw_username)
     stopped = await service.unsubscribe(user_id, username)
     template = texts.UNSUBSCRIBED if stopped else texts.NOT_SUBSCRIBED
     await bot.send_message(chat_id, template.format(username=username))
