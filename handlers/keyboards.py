@@ -15,6 +15,10 @@ class UnsubscribeCB(CallbackData, prefix="unsub"):
     username: str
 
 
+class WhatChangedCB(CallbackData, prefix="chg"):
+    username: str
+
+
 class AnalyzeCB(CallbackData, prefix="an"):
     username: str
 
@@ -69,13 +73,19 @@ def subscription_keyboard(username: str, period: str) -> InlineKeyboardMarkup:
         inline_keyboard=[
             [
                 InlineKeyboardButton(
+                    text="🔎 What changed?",
+                    callback_data=WhatChangedCB(username=username).pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
                     text=f"Make it {other}",
                     callback_data=SubscribeCB(username=username, period=other).pack(),
                 ),
                 InlineKeyboardButton(
                     text="Stop", callback_data=UnsubscribeCB(username=username).pack()
                 ),
-            ]
+            ],
         ]
     )
 

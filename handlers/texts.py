@@ -91,5 +91,13 @@ UNSUBSCRIBED = "Stopped: no more reports on @{username}."
 NOT_SUBSCRIBED = "You do not follow @{username}. /subscriptions lists what you follow."
 NO_SUBSCRIPTIONS = "You follow no profile yet. Try <code>/subscribe natgeo weekly</code>."
 SUBSCRIPTIONS_HEADER = "<b>You follow</b>"
+SUBSCRIPTION_LINE = "@{username} — {period}{next_check}"
+NEXT_CHECK = ", next check {when:%a %d %b %H:%M} UTC"
+CHECKING_NOW = "Looking for changes…"
+NOTHING_NEW = "Nothing new on @{username} since {since:%d %b %Y, %H:%M} UTC."
+FIRST_LOOK = (
+    "I have just taken my first look at @{username}: from now on I can tell you what changes."
+)
+NOT_FETCHED_NOW = "I could not read @{username} just now. Please try again later."
 SUBSCRIBE_USAGE = "Usage: <code>/subscribe username [daily|weekly]</code>"
 UNSUBSCRIBE_USAGE = "Usage: <code>/unsubscribe username</code>"
