@@ -241,7 +241,7 @@ def interests_in_post(post: PostInput) -> dict[str, list[str]]:
     for style in _photo_styles(post):
         habit = STYLE_HABITS.get(style.top)
         if habit is not None and style.confidence >= MIN_STYLE_CONFIDENCE:
-            found.setdefault(habit, []).append(f"a {style.top.replace('_', ' ')} photo")
+            found.setdefault(habit, []).append(f"photo style: {style.top.replace('_', ' ')}")
     return found
 
 

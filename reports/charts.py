@@ -160,11 +160,12 @@ def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Fiv
     if not traits:
         raise ValueError("no personality trait carries measured signal")
     fig = theme.new_figure(0.42 + 0.09 * len(traits))
-    words = f"From {fmt.count(result.words, 'word')} of captions. " if result.words else ""
+    words = f"From {fmt.count(result.words, 'word')} of captions." if result.words else ""
     theme.set_title(
         fig,
         title,
-        f"{words}{unreadable_note(result)} {PERSONALITY_CAVEAT} Dark line: a typical writer.",
+        " ".join(part for part in (words, unreadable_note(result), PERSONALITY_CAVEAT) if part)
+        + " Dark line: a typical writer.",
         subtitle_lines=3,
     )
     ax = fig.add_subplot()
@@ -208,7 +209,7 @@ def habits_chart(result: HabitsResult, title: str = "Posting habits") -> bytes:
         peaks = set(peak_hours(hours, min_posts=fmt.MIN_PEAK_POSTS))
         colours = [theme.HIGHLIGHT if hour in peaks else theme.ACCENT for hour in range(24)]
         bottom.bar(range(24), hours, color=colours, width=0.8)
-        bottom.set_xticks(range(0, 24, 3), [fmt.hour(hour) for hour in range(0, 24, 3)])
+        bottom.set_xticks(range(0, 24, 6), [fmt.hour(hour) for hour in range(0, 24, 6)])
         bottom.set_xlim(-0.6, 23.6)
         bottom.yaxis.get_major_locator().set_params(integer=True)
         theme.style_axes(bottom, grid_axis="y")
@@ -251,8 +252,8 @@ def _scatter_posts(
 
 def _median_title(ax: Axes, values: Sequence[float], unit: str) -> None:
     """The panel's name with its median, above the panel where no data point can hide it."""
-    median = fmt.count(statistics.median(values), unit)
-    theme.panel_title(ax, f"{unit.capitalize()}s per post · dashed: median {median}")
+    median = fmt.number(statistics.median(values))
+    theme.panel_title(ax, f"{unit.capitalize()}s · median {median} (dashed)")
 
 
 def _top_style(post: PostAnalysis) -> str | None:
@@ -344,14 +345,18 @@ def _thumbnail(pixels: np.ndarray) -> np.ndarray:
     return pixels[top : top + side : step, left : left + side : step]
 
 
+SELFIE_ASPECT = 1.25
+"""The selfie card is a little taller than wide (a phone screen is taller still)."""
+
+
 def selfie_card(photo: PhotoAnalysis, title: str = "Selfie report") -> bytes:
     """The photo with every face box (the main one highlighted and named by its emotion), the
     main face's emotion bars beside it, and below the top-3 styles and the popularity score
     with its band."""
-    fig = theme.new_figure(theme.SQUARE)
+    fig = theme.new_figure(SELFIE_ASPECT)
     theme.set_title(fig, title)
     # Two sub-figures, so the bottom panels' labels never squeeze the photo's column.
-    top, bottom = cast(np.ndarray, fig.subfigures(2, 1, height_ratios=[1.75, 1]))
+    top, bottom = cast(np.ndarray, fig.subfigures(2, 1, height_ratios=[1.5, 1]))
     photo_ax, emotions_ax = top.subplots(1, 2, width_ratios=[1.7, 1])
     style_ax, popularity_ax = bottom.subplots(1, 2, width_ratios=[1.2, 1])
     _draw_photo(photo_ax, photo.image.pixels)
@@ -431,7 +436,7 @@ def _popularity_gauge(ax: Axes, photo: PhotoAnalysis) -> None:
     ax.set_ylim(0, 1)
     ax.set_yticks([])
     ax.set_xticks([0, 1], ["low", "high"])
-    theme.label(ax, x=theme.wrap(_sentence_case(fmt.popularity_words(result)), 30, 3))
+    theme.label(ax, x=theme.wrap(_sentence_case(fmt.popularity_words(result)), 20, 4))
     theme.style_axes(ax, grid_axis=None)
     ax.spines["left"].set_visible(False)
 
@@ -500,7 +505,7 @@ def _mark_group(ax: Axes, letter: str, colour: str) -> None:
 HEATMAP_MARGIN_PX = 30
 JPEG_QUALITY = 90
 HEATMAP_TITLE_PX = 110
-HEATMAP_NOTE_WIDTH = 90
+HEATMAP_NOTE_WIDTH = 68
 """Characters per line of the notes under a heat map."""
 HEATMAP_ASPECTS = (0.5, 1.5)
 """The photo panel follows the photo's height/width within these bounds (letterboxed beyond)."""
@@ -509,7 +514,7 @@ _UNSEEN_VEIL = (1.0, 1.0, 1.0, 0.6)
 
 def heatmap_legend_px(note_lines: int) -> int:
     """Height of the band under the photo: the colour bar and `note_lines` lines of notes."""
-    return 145 + 30 * note_lines
+    return 170 + 40 * note_lines
 
 
 def _note_lines(notes: Sequence[str]) -> list[str]:
@@ -565,15 +570,15 @@ def heatmap_overlay(
     ax.imshow(mappable.to_rgba(values), extent=extent, interpolation="bilinear")
     if seen is not None and height != width:
         _veil_unseen(ax, seen, width, height)
-    bar_y = (legend_px - 62) / fig_h
-    bar = fig.add_axes((0.25, bar_y, 0.5, 18 / fig_h))
+    bar_y = (legend_px - 80) / fig_h
+    bar = fig.add_axes((0.25, bar_y, 0.5, 22 / fig_h))
     colourbar = fig.colorbar(mappable, cax=bar, orientation="horizontal", ticks=[0, 1])
     colourbar.ax.set_xticklabels(["low", "high"], fontsize=theme.SMALL_SIZE, family=theme.FONT)
     colourbar.outline.set_visible(False)
     bar.set_title(theme.plain(legend), fontsize=theme.LABEL_SIZE, family=theme.FONT)
     fig.text(
         0.5,
-        bar_y - 38 / fig_h,
+        bar_y - 50 / fig_h,
         theme.plain("\n".join(lines)),
         ha="center",
         va="top",

@@ -273,7 +273,7 @@ def _habits_text(result: HabitsResult | None, unavailable: bool) -> str:
     lines = []
     for habit in sorted(result.habits, key=lambda h: -h.strength):
         strength = _band(habit.strength, ("weak", "moderate", "strong"))
-        evidence = f": {_e('; '.join(habit.evidence[:2]))}" if habit.evidence else ""
+        evidence = f": {_e(habit.evidence[0])}" if habit.evidence else ""
         lines.append(f"• {_e(humanize(habit.name))} ({strength}){evidence}")
     if hours := fmt.hours_sentence(result.posting_hours):
         lines.append(hours)
