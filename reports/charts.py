@@ -420,7 +420,8 @@ def _style_top3(ax: Axes, style: StyleResult | None, missing: str) -> None:
 
 
 def _popularity_gauge(ax: Axes, photo: PhotoAnalysis) -> None:
-    """The score as a big number over a marker on a 0..1 line, its band shaded around it."""
+    """A marker on a low..high line, its band shaded around it, and the words for it; a band
+    too wide to mean anything gets no marker, only the words saying so."""
     result = photo.popularity
     if result is None:
         theme.panel_title(ax, "Popularity")
@@ -429,7 +430,7 @@ def _popularity_gauge(ax: Axes, photo: PhotoAnalysis) -> None:
     theme.panel_title(ax, "Popularity")
     low, high = result.band
     ax.axhline(0.5, color=theme.GREY, lw=1)
-    if high - low < fmt.WIDE_BAND:  # a band over most of the scale is not drawn as a value
+    if not fmt.too_wide(result):  # a band over most of the scale is not drawn as a value
         ax.axvspan(low, high, ymin=0.3, ymax=0.7, color=theme.SKY, alpha=0.45, lw=0)
         ax.plot([result.score], [0.5], marker="D", color=theme.ACCENT, markersize=12)
     ax.set_xlim(0, 1)

@@ -82,10 +82,15 @@ def in_ten(share: float) -> int:
     return min(9, max(1, round(share * 10)))
 
 
+def too_wide(result: PopularityResult) -> bool:
+    """Whether the score's band covers so much of the scale that the score says nothing."""
+    low, high = result.band
+    return high - low >= WIDE_BAND
+
+
 def popularity_words(result: PopularityResult) -> str:
     """What a popularity score means, or plainly that one photo cannot tell."""
-    low, high = result.band
-    if high - low >= WIDE_BAND:
+    if too_wide(result):
         return "can't tell from one photo how it will do"
     against = "this account's posts" if result.basis == "personal" else "typical posts"
     return f"likely to do better than about {in_ten(result.score)} in 10 of {against}"
@@ -93,7 +98,6 @@ def popularity_words(result: PopularityResult) -> str:
 
 def popularity_short(result: PopularityResult) -> str:
     """The chart's few words: 'beats ~6 in 10', or "can't tell"."""
-    low, high = result.band
-    if high - low >= WIDE_BAND:
+    if too_wide(result):
         return "can't tell"
     return f"beats ~{in_ten(result.score)} in 10"

@@ -370,14 +370,24 @@ def _popularity_text(result: PopularityResult | None) -> str:
 # --- album -----------------------------------------------------------------------------------
 
 
+ALBUM_CLOSE_CALL = (
+    "A close call: no single photo shows how a post will do, so this order is a best guess."
+)
+
+
 def album_summary(a: AlbumAnalysis) -> str:
     """The album ranking, best first, each with its short why; near-duplicates named."""
     if not a.photos:
         return "🖼 No photos to rank."
     lines = [f"🖼 <b>{len(a.photos)} photos, best first</b>"]
+    scores = [p.popularity for p in a.photos if p.popularity is not None]
+    uncertain = bool(scores) and all(fmt.too_wide(p) for p in scores)
+    if uncertain:  # said once, not "(can't tell)" after every photo
+        lines.append(f"<i>{ALBUM_CLOSE_CALL}</i>")
     for rank, index in enumerate(a.ranking, start=1):
         photo = a.photos[index]
-        score = f" ({fmt.popularity_short(photo.popularity)})" if photo.popularity else ""
+        shown = photo.popularity is not None and not uncertain
+        score = f" ({fmt.popularity_short(photo.popularity)})" if shown and photo.popularity else ""
         why = a.reasons.get(index)
         lines.append(f"{rank}. <b>Photo {index + 1}</b>{score}" + (f": {_e(why)}" if why else ""))
     parts = ["\n".join(lines)]

@@ -227,3 +227,14 @@ def test_a_typical_writer_is_shown_beside_each_score(
     message = both(replace(profile, personality=shown))
     assert_valid(message)
     assert f"<b>{text.trait_name('openness')}</b> 78 (typical 70):" in message
+
+
+def test_an_album_of_uncertain_scores_says_so_once(sample_album: AlbumAnalysis) -> None:
+    wide = [
+        replace(p, popularity=replace(p.popularity, band=(0.1, 0.9))) if p.popularity else p
+        for p in sample_album.photos
+    ]
+    message = text.album_summary(replace(sample_album, photos=wide))
+    assert_valid(message)
+    assert message.count(text.ALBUM_CLOSE_CALL) == 1
+    assert "can't tell" not in message and "beats" not in message
