@@ -172,7 +172,6 @@ async def test_phone_size_walk_through(
         await walk.bot_says("Most liked", wait_ms=180_000)
         profile_shot = await walk.shot("profile-charts", top_of="photos")
         await walk.shot("profile-summary", top_of="A typical post")
-        await walk.shot("profile-details")
         await walk.send(username)  # the account's name finds the same profile
         await page.locator(".msg.bot", has_text="Most liked").nth(1).wait_for(timeout=180_000)
         await walk.shot("profile-by-username")
