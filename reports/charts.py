@@ -449,7 +449,7 @@ def _sentence_case(text: str) -> str:
 def album_chart(album: AlbumAnalysis, title: str = "Your photos, best first") -> bytes:
     """Thumbnails in rank order with rank and score; near-duplicates share a lettered frame."""
     order = list(album.ranking) + [i for i in range(len(album.photos)) if i not in album.ranking]
-    columns = 1 if len(order) <= 1 else 2 if len(order) <= 4 else 3 if len(order) <= 9 else 4
+    columns = 1 if len(order) <= 1 else 2 if len(order) in (2, 4) else 3 if len(order) <= 9 else 4
     rows = max(1, math.ceil(len(order) / columns))
     duplicates = [group for group in album.groups if len(group) > 1]
     note = "Same letter and frame colour: near-duplicates." if duplicates else None
