@@ -124,12 +124,11 @@ def _unavailable_lines(unavailable: Mapping[str, str], hidden: Collection[str] =
 # --- profile ---------------------------------------------------------------------------------
 
 
-def profile_summary(
-    a: ProfileAnalysis, *, own_profile: bool = False, hide_sensitive: bool = False
-) -> str:
+def profile_summary(a: ProfileAnalysis, *, own_profile: bool = False) -> str:
     """The first answer for a profile, three or four lines: who, what the account posts, how
-    it does, and one fact that stands out. profile_details has the rest."""
-    lines = [_profile_header(a, own_profile), _posts_line(a, hide_sensitive)]
+    it does, and one fact that stands out; never a mood style or personality (so nothing to
+    hide for `hide_sensitive`). profile_details has the rest."""
+    lines = [_profile_header(a, own_profile), _posts_line(a)]
     if a.posts:
         lines.append(_typical_post_line(a.posts, a.followers, own_profile))
     lines.append(_surprise(a))
@@ -161,17 +160,14 @@ def _profile_header(a: ProfileAnalysis, own_profile: bool) -> str:
     return first_line
 
 
-def _posts_line(a: ProfileAnalysis, hide_sensitive: bool) -> str:
+def _posts_line(a: ProfileAnalysis) -> str:
     """What the account posts: its main styles and the span of the analysed posts."""
     if not a.posts:
         return "No posts to analyse yet."
     oldest, newest = min(p.taken_at for p in a.posts), max(p.taken_at for p in a.posts)
     span = f"{fmt.count(len(a.posts), 'post')} from {_date(oldest)} to {_date(newest)}"
-    subjects = [
-        (s, v)
-        for s, v in a.style_shares.items()
-        if v > 0 and not (s in MOOD_STYLE_IDS and hide_sensitive) and s not in MOOD_STYLE_IDS
-    ]
+    # Subjects only: a mood style is never the headline (the details name it, with its note).
+    subjects = [(s, v) for s, v in a.style_shares.items() if v > 0 and s not in MOOD_STYLE_IDS]
     named = [f"{_e(style_name(s).lower())} ({_pct(v)})" for s, v in fmt.runners_up(subjects, 2)]
     if not named:
         return f"{_sentence(span)}"

@@ -218,7 +218,7 @@ class DigService:
             )
             hide = self.settings.privacy.hide_sensitive_for_others
             pngs = await self._render(*charts.profile_chart_jobs(analysis, hide_sensitive=hide))
-        summary = text.profile_summary(analysis, hide_sensitive=hide)
+        summary = text.profile_summary(analysis)
         details = text.profile_details(analysis, hide_sensitive=hide)
         return Report(summary, pngs, report, [details] if details else [])
 

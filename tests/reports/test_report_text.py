@@ -32,13 +32,14 @@ def assert_valid(message: str) -> None:
     assert len(message) <= 4096
 
 
-def both(profile: ProfileAnalysis, **options: bool) -> str:
+def both(
+    profile: ProfileAnalysis, *, own_profile: bool = False, hide_sensitive: bool = False
+) -> str:
     """The profile's two messages, summary then details."""
-    hide = options.get("hide_sensitive", False)
     return (
-        text.profile_summary(profile, **options)
+        text.profile_summary(profile, own_profile=own_profile)
         + "\n\n"
-        + text.profile_details(profile, hide_sensitive=hide)
+        + text.profile_details(profile, hide_sensitive=hide_sensitive)
     )
 
 
