@@ -18,6 +18,7 @@ from bot.metrics import runtime_metrics
 from bot.middlewares import UpdateMiddleware
 from bot.session import configure_session
 from handlers import build_router
+from handlers.keyboards import change_report_keyboard
 from service.app import DigService
 from service.outbox import telegram_sender
 
@@ -72,7 +73,7 @@ class BotRuntime:
         # collections skip them. Unfrozen, one took ~0.5 s under load, holding the GIL and so
         # stalling the event loop (measured by benchmarks/bench_load.py).
         gc.freeze()
-        await self.service.start_background(telegram_sender(self.bot))
+        await self.service.start_background(telegram_sender(self.bot, change_report_keyboard))
         self.metrics.start_logging(METRICS_LOG_SECONDS)
 
     async def start_polling(self) -> None:

@@ -67,16 +67,22 @@ def profile_keyboard(username: str) -> InlineKeyboardMarkup:
     )
 
 
+def _what_changed_button(username: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text="🔎 What changed?", callback_data=WhatChangedCB(username=username).pack()
+    )
+
+
+def change_report_keyboard(username: str) -> InlineKeyboardMarkup:
+    """Under a change report (sent by the outbox): ask again later without waiting."""
+    return InlineKeyboardMarkup(inline_keyboard=[[_what_changed_button(username)]])
+
+
 def subscription_keyboard(username: str, period: str) -> InlineKeyboardMarkup:
     other = "weekly" if period == "daily" else "daily"
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text="🔎 What changed?",
-                    callback_data=WhatChangedCB(username=username).pack(),
-                )
-            ],
+            [_what_changed_button(username)],
             [
                 InlineKeyboardButton(
                     text=f"Make it {other}",

@@ -34,7 +34,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramNotFound,
 )
-from aiogram.types import BufferedInputFile
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,21 +57,28 @@ class Refused(Exception):
 
 
 class Sender(Protocol):
-    async def __call__(self, chat_id: int, text: str, photo: bytes | None) -> None:
-        """Send one message (a photo with `text` as its caption when `photo` is given)."""
+    async def __call__(
+        self, chat_id: int, text: str, photo: bytes | None, about: str | None = None
+    ) -> None:
+        """Send one message (a photo with `text` as its caption when `photo` is given); `about`:
+        the profile a change report is about, for the buttons under it."""
         ...
 
 
-def telegram_sender(bot: Bot) -> Sender:
-    """A Sender over an aiogram Bot, its errors mapped to Blocked / TryLater / Refused."""
+def telegram_sender(
+    bot: Bot, buttons: Callable[[str], InlineKeyboardMarkup] | None = None
+) -> Sender:
+    """A Sender over an aiogram Bot, its errors mapped to Blocked / TryLater / Refused;
+    `buttons(username)` is the keyboard under a message about a profile (a change report)."""
 
-    async def send(chat_id: int, text: str, photo: bytes | None) -> None:
+    async def send(chat_id: int, text: str, photo: bytes | None, about: str | None = None) -> None:
+        markup = buttons(about) if about is not None and buttons is not None else None
         try:
             if photo is None:
-                await bot.send_message(chat_id, text)
+                await bot.send_message(chat_id, text, reply_markup=markup)
             else:
                 file = BufferedInputFile(photo, "report.png")
-                await bot.send_photo(chat_id, file, caption=text or None)
+                await bot.send_photo(chat_id, file, caption=text or None, reply_markup=markup)
         except TelegramForbiddenError as error:
             raise Blocked(str(error)) from error
         except (
@@ -91,6 +98,8 @@ def telegram_sender(bot: Bot) -> Sender:
 class Outgoing:
     text: str
     photo: bytes | None = None
+    about: str | None = None
+    """The profile a change report is about (its "What changed?" button), None otherwise."""
 
 
 def enqueue(
@@ -108,6 +117,7 @@ def enqueue(
                 chat_id=chat_id,
                 text=message.text,
                 photo=message.photo,
+                about=message.about,
                 created_at=now,
                 attempts=0,
             )
@@ -195,7 +205,7 @@ class Outbox:
                 if row is None or row.sent_at is not None or row.user_id in blocked:
                     continue
                 try:
-                    await send(row.chat_id, row.text, row.photo)
+                    await send(row.chat_id, row.text, row.photo, row.about)
                 except TryLater as error:
                     log.warning("outbox: Telegram not taking messages (%s); will retry", error)
                     self.outcomes["later"] += 1

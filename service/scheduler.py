@@ -431,7 +431,7 @@ class ReportRuns:
             quiet_days = self.service.settings.subscriptions.quiet_days
             since = snapshot.last_report_at or snapshot.taken_at
             if quiet_days and now - since >= timedelta(days=quiet_days):
-                return [Outgoing(quiet_text(fetched.username, since))]
+                return [Outgoing(quiet_text(fetched.username, since), about=fetched.username)]
             return []
         posts = _trend_posts(fetched, analysed)
         title = f"@{fetched.username}: likes and comments"
@@ -439,7 +439,8 @@ class ReportRuns:
             self.service.executor, charts.engagement_chart, posts, fetched.followers, title
         )
         hide = self.service.settings.privacy.hide_sensitive_for_others
-        return [Outgoing(title, chart), Outgoing(change_text(changes, hide_sensitive=hide))]
+        report = change_text(changes, hide_sensitive=hide)
+        return [Outgoing(title, chart), Outgoing(report, about=fetched.username)]
 
     async def _store(
         self,
