@@ -91,14 +91,13 @@ def _order(scores: list[float], groups: list[list[int]]) -> list[int]:
 
 
 def _why(i: int, result: PopularityResult, group: list[int], best: int) -> str:
-    band = f"score {result.score:.2f} ({result.band[0]:.2f}–{result.band[1]:.2f})"
+    """The reasons behind a photo's place; its score is the report's to word (reports/)."""
     if i != best:
-        return f"{band}; a near-duplicate of photo {best + 1}, which ranks above it"
-    lead = f"best of {len(group)} similar photos; " if len(group) > 1 else ""
+        return f"a near-duplicate of photo {best + 1}, which ranks above it"
+    lead = f"best of {len(group)} similar photos" if len(group) > 1 else ""
     point = result.reasons_for[0] if result.reasons_for else None
     weak = result.reasons_against[0] if result.reasons_against else None
-    detail = "; ".join(x for x in (point, f"but {weak}" if weak else None) if x)
-    return f"{lead}{band}" + (f": {detail}" if detail else "")
+    return "; ".join(x for x in (lead, point, f"but {weak}" if weak else None) if x)
 
 
 _KINDS: dict[str, type] = {"vision": VisionOutput, "style": StyleResult, "faces": FacesResult}

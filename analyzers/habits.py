@@ -241,7 +241,7 @@ def interests_in_post(post: PostInput) -> dict[str, list[str]]:
     for style in _photo_styles(post):
         habit = STYLE_HABITS.get(style.top)
         if habit is not None and style.confidence >= MIN_STYLE_CONFIDENCE:
-            found.setdefault(habit, []).append(f"photo style {style.top} ({style.confidence:.2f})")
+            found.setdefault(habit, []).append(f"photo style: {style.top.replace('_', ' ')}")
     return found
 
 
@@ -351,7 +351,7 @@ def rhythm_habits(stats: RhythmStats) -> list[Habit]:
     ):
         if share >= MIN_HOUR_SHARE and _posts_of(share, stats) >= 3:
             text = f"{_posts_of(share, stats)} of {n} posts between {window} ({zone})"
-            habits.append(Habit(name, share, [text, _hour_peaks(stats)]))
+            habits.append(Habit(name, share, [e for e in (text, _hour_peaks(stats)) if e]))
     weekend = stats.weekend_share
     if weekend >= MIN_WEEKEND_SHARE:
         text = f"{_posts_of(weekend, stats)} of {n} posts on Saturday or Sunday ({zone})"
@@ -369,9 +369,23 @@ def rhythm_habits(stats: RhythmStats) -> list[Habit]:
     return habits
 
 
+def peak_hours(hours: Sequence[int], top: int = 3, min_posts: int = 2) -> list[int]:
+    """The hours that stand out, in clock order: at most `top`, each with at least `min_posts`
+    posts, and none picked over an hour with as many posts (a tie at the cut drops the tie)."""
+    ranked = sorted(
+        (h for h in range(len(hours)) if hours[h] >= min_posts), key=lambda h: -hours[h]
+    )
+    cut = hours[ranked[top]] if len(ranked) > top else 0
+    return sorted(h for h in ranked[:top] if hours[h] > cut)
+
+
 def _hour_peaks(stats: RhythmStats) -> str:
-    top = sorted(range(24), key=lambda h: (-stats.hours[h], h))[:3]
-    return "busiest hours: " + ", ".join(f"{h:02d}h ({stats.hours[h]})" for h in top)
+    top = peak_hours(stats.hours)
+    if not top:
+        return ""
+    return f"busiest hours ({stats.zone}): " + ", ".join(
+        f"{h:02d}:00 ({stats.hours[h]} posts)" for h in top
+    )
 
 
 # --- the analyzer ------------------------------------------------------------------------------

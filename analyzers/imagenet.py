@@ -231,3 +231,32 @@ def style_class_matrix() -> np.ndarray:
         for name in _STYLE_NAMES.get(style, ()):
             matrix[index[name], j] = 1.0  # a KeyError here is a typo in the lists above
     return matrix
+
+
+PLAIN_WORDS_PATH = Path(__file__).parent / "models" / "imagenet_plain_words.json"
+_PLAIN_RANGES = (((151, 268), "a dog"), ((281, 285), "a cat"))
+"""Breed blocks named by what they are: 'a dog', not 'Bernese Mountain Dog'."""
+
+
+@cache
+def plain_words() -> dict[str, str]:
+    """ImageNet class name -> the plain words shown to people (the reviewed list in
+    imagenet_plain_words.json, plus the dog and cat breed blocks). A class not in it is never
+    shown: raw class names ("seat belt", "Windsor tie") read as nonsense under a selfie."""
+    reviewed = json.loads(PLAIN_WORDS_PATH.read_text(encoding="utf-8"))
+    names = imagenet_names()
+    words = {name: word for name, word in reviewed.items() if not name.startswith("_")}
+    for (first, last), word in _PLAIN_RANGES:
+        words.update(dict.fromkeys(names[first : last + 1], word))
+    return words
+
+
+def looks_like(top: list[tuple[str, float]], min_probability: float = 0.1) -> list[str]:
+    """The plain words of the confident top ImageNet classes, each once, in order."""
+    words = plain_words()
+    seen: list[str] = []
+    for name, probability in top:
+        word = words.get(name)
+        if probability >= min_probability and word is not None and word not in seen:
+            seen.append(word)
+    return seen

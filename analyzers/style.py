@@ -19,6 +19,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from analyzers.imagenet import looks_like
 from analyzers.types import (
     MOOD_STYLE_IDS,
     OTHER_STYLE,
@@ -145,7 +146,7 @@ class StyleAnalyzer:
         if scores[best] < self._rules.other_threshold:
             top = OTHER_STYLE
             evidence.append(f"fits none of the styles: the closest, {best}, is {scores[best]:.0%}")
-        evidence[:0] = [f"looks like: {n}" for n, p in vision.imagenet_top[:3] if p >= 0.1]
+        evidence[:0] = [f"looks like {w}" for w in looks_like(vision.imagenet_top[:3])]
         return StyleResult(scores=scores, top=top, confidence=scores[top], evidence=evidence)
 
     def _scores(

@@ -113,7 +113,7 @@ def _print_report(report: Report, as_json: bool, out: Path | None) -> None:
         return
     print(_plain(report.text))
     for note in report.notes:
-        print(note)
+        print(_plain(note))
     for written_path in written:
         print(f"chart: {written_path}")
 

@@ -19,6 +19,7 @@ from bot.middlewares import UpdateMiddleware
 from bot.session import configure_session
 from bot.telegram_sender import telegram_sender
 from handlers import build_router
+from handlers.keyboards import change_report_keyboard
 from service.app import DigService
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class BotRuntime:
 
     async def start_service(self) -> None:
         await self.service.start()
-        await self.service.start_background(telegram_sender(self.bot))
+        await self.service.start_background(telegram_sender(self.bot, change_report_keyboard))
         self.metrics.start_logging(METRICS_LOG_SECONDS)
         # In the background: the bot answers (/start, /help) while the models warm up.
         self._warm_up = asyncio.create_task(self._warm_up_and_freeze())

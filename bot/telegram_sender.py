@@ -6,6 +6,8 @@ nothing) never imports aiogram: its types take seconds of pydantic schema buildi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramAPIError,
@@ -16,21 +18,25 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramNotFound,
 )
-from aiogram.types import BufferedInputFile
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from service.outbox import Blocked, Refused, Sender, TryLater
 
 
-def telegram_sender(bot: Bot) -> Sender:
-    """A Sender over an aiogram Bot, its errors mapped to Blocked / TryLater / Refused."""
+def telegram_sender(
+    bot: Bot, buttons: Callable[[str], InlineKeyboardMarkup] | None = None
+) -> Sender:
+    """A Sender over an aiogram Bot, its errors mapped to Blocked / TryLater / Refused;
+    `buttons(username)` is the keyboard under a message about a profile (a change report)."""
 
-    async def send(chat_id: int, text: str, photo: bytes | None) -> None:
+    async def send(chat_id: int, text: str, photo: bytes | None, about: str | None = None) -> None:
+        markup = buttons(about) if about is not None and buttons is not None else None
         try:
             if photo is None:
-                await bot.send_message(chat_id, text)
+                await bot.send_message(chat_id, text, reply_markup=markup)
             else:
                 file = BufferedInputFile(photo, "report.png")
-                await bot.send_photo(chat_id, file, caption=text or None)
+                await bot.send_photo(chat_id, file, caption=text or None, reply_markup=markup)
         except TelegramForbiddenError as error:
             raise Blocked(str(error)) from error
         except (

@@ -21,6 +21,10 @@ class UnsubscribeCB(CallbackData, prefix="unsub"):
     owner: int
 
 
+class WhatChangedCB(CallbackData, prefix="chg"):
+    username: str
+
+
 class AnalyzeCB(CallbackData, prefix="an"):
     username: str
     owner: int
@@ -77,10 +81,22 @@ def profile_keyboard(username: str, owner: int) -> InlineKeyboardMarkup:
     )
 
 
+def _what_changed_button(username: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text="🔎 What changed?", callback_data=WhatChangedCB(username=username).pack()
+    )
+
+
+def change_report_keyboard(username: str) -> InlineKeyboardMarkup:
+    """Under a change report (sent by the outbox): ask again later without waiting."""
+    return InlineKeyboardMarkup(inline_keyboard=[[_what_changed_button(username)]])
+
+
 def subscription_keyboard(username: str, period: str, owner: int) -> InlineKeyboardMarkup:
     other = "weekly" if period == "daily" else "daily"
     return InlineKeyboardMarkup(
         inline_keyboard=[
+            [_what_changed_button(username)],
             [
                 InlineKeyboardButton(
                     text=f"Make it {other}",
@@ -90,7 +106,7 @@ def subscription_keyboard(username: str, period: str, owner: int) -> InlineKeybo
                     text="Stop",
                     callback_data=UnsubscribeCB(username=username, owner=owner).pack(),
                 ),
-            ]
+            ],
         ]
     )
 

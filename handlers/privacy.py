@@ -42,6 +42,10 @@ async def forget_answer(
     await query.answer()
     if query.message is None:
         return
+    # The question is answered: its Yes/Cancel buttons have done their job.
+    await bot.edit_message_reply_markup(
+        chat_id=query.message.chat.id, message_id=query.message.message_id, reply_markup=None
+    )
     if not callback_data.confirm:
         await bot.send_message(query.message.chat.id, texts.FORGET_CANCELLED)
         return

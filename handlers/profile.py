@@ -17,7 +17,7 @@ from service.app import DigService
 async def analyze_profile(
     bot: Bot, chat_id: int, user_id: int, raw_username: str, service: DigService
 ) -> None:
-    username = parse_username(raw_username)
+    username = await service.canonical_username(parse_username(raw_username))
     status = StatusMessage(bot, chat_id)
     await status.show(texts.WORKING_PROFILE.format(username=username))
     async with ChatActionSender.upload_photo(bot=bot, chat_id=chat_id):

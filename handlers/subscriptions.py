@@ -7,15 +7,21 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from handlers import texts
-from handlers.keyboards import SubscribeCB, UnsubscribeCB, subscription_keyboard
-from instagram.usernames import parse_username
+from handlers.keyboards import (
+    SubscribeCB,
+    UnsubscribeCB,
+    WhatChangedCB,
+    subscription_keyboard,
+)
+from service import what_changed
 from service.app import DigService
+from service.what_changed import ChangeCheck
 
 
 async def subscribe(
     bot: Bot, chat_id: int, user_id: int, raw_username: str, period: str, service: DigService
 ) -> None:
-    username = parse_username(raw_username)
+    username = await service.canonical_username(raw_username)
     changed = await service.subscribe(user_id, username, period)
     template = texts.SUBSCRIBED if changed else texts.ALREADY_SUBSCRIBED
     await bot.send_message(chat_id, template.format(period=period, username=username))
@@ -24,26 +30,45 @@ async def subscribe(
 async def unsubscribe(
     bot: Bot, chat_id: int, user_id: int, raw_username: str, service: DigService
 ) -> None:
-    username = parse_username(raw_username)
+    username = await service.canonical_username(raw_username)
     stopped = await service.unsubscribe(user_id, username)
     template = texts.UNSUBSCRIBED if stopped else texts.NOT_SUBSCRIBED
     await bot.send_message(chat_id, template.format(username=username))
 
 
 async def send_subscriptions(bot: Bot, chat_id: int, user_id: int, service: DigService) -> None:
+    """One message per followed profile, with its buttons; the header is the first one's top
+    line, not a bubble of its own."""
     views = await service.subscriptions.list(user_id)
     if not views:
         await bot.send_message(chat_id, texts.NO_SUBSCRIPTIONS)
         return
-    await bot.send_message(chat_id, texts.SUBSCRIPTIONS_HEADER)
-    for view in views:
+    for number, view in enumerate(views):
         next_run = service.next_report_time(view.username, view.period)
-        when = f", next check {next_run:%a %d %b %H:%M} UTC" if next_run else ""
+        line = texts.SUBSCRIPTION_LINE.format(
+            username=view.username,
+            period=view.period,
+            next_check=texts.NEXT_CHECK.format(when=next_run) if next_run else "",
+        )
         await bot.send_message(
             chat_id,
-            f"@{view.username} — {view.period}{when}",
+            f"{texts.SUBSCRIPTIONS_HEADER}\n{line}" if number == 0 else line,
             reply_markup=subscription_keyboard(view.username, view.period, user_id),
         )
+
+
+def check_text(check: ChangeCheck) -> str | None:
+    """What to say after "What changed?" (None: the report itself is on its way)."""
+    name = check.username
+    if check.outcome == "reported":
+        return None
+    if check.outcome == "nothing_new" and check.since is not None:
+        return texts.NOTHING_NEW.format(username=name, since=check.since)
+    if check.outcome in ("first_look", "nothing_new"):
+        return texts.FIRST_LOOK.format(username=name)
+    if check.outcome == "not_fetched":
+        return texts.NOT_FETCHED_NOW.format(username=name)
+    return texts.NOT_SUBSCRIBED.format(username=name)
 
 
 async def subscribe_command(
@@ -96,6 +121,22 @@ async def unsubscribe_button(
         await unsubscribe(bot, query.message.chat.id, user_id, callback_data.username, service)
 
 
+async def what_changed_button(
+    query: CallbackQuery,
+    callback_data: WhatChangedCB,
+    bot: Bot,
+    service: DigService,
+    user_id: int,
+) -> None:
+    """The change report of this subscription now, through the outbox (see service.what_changed)."""
+    await query.answer(texts.CHECKING_NOW)
+    if query.message is None:
+        return
+    check = await what_changed.check_now(service, user_id, callback_data.username)
+    if (reply := check_text(check)) is not None:
+        await bot.send_message(query.message.chat.id, reply)
+
+
 def make_router() -> Router:
     router = Router(name="subscriptions")
     router.message.register(subscribe_command, Command("subscribe"))
@@ -103,4 +144,5 @@ def make_router() -> Router:
     router.message.register(subscriptions_command, Command("subscriptions"))
     router.callback_query.register(subscribe_button, SubscribeCB.filter())
     router.callback_query.register(unsubscribe_button, UnsubscribeCB.filter())
+    router.callback_query.register(what_changed_button, WhatChangedCB.filter())
     return router

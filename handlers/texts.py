@@ -71,11 +71,7 @@ NOT_YOUR_BUTTON = "This button belongs to someone else. Send the command yoursel
 WHY_BUTTON = "🔍 Why {style}?"
 WHY_ALBUM_BUTTON = "🔍 Why is photo {position} {style}?"
 WHY_WORKING = "Drawing where the model looked…"
-WHY_CAPTION = (
-    "🔍 <b>Where the model looked for {style}</b>: the brighter, the more hiding that part "
-    "lowered its {style} score. It shows what the image-only style model reacts to, not the "
-    "faces, captions or hashtags the report also weighs."
-)
+WHY_CAPTION = "🔍 <b>Where the model looked for {style}</b>: the brighter, the more it mattered."
 PHOTO_GONE = (
     "I no longer keep that photo — I hold a copy only for a few minutes. Send it again and press "
     "the button under the new report."
@@ -96,5 +92,13 @@ UNSUBSCRIBED = "Stopped: no more reports on @{username}."
 NOT_SUBSCRIBED = "You do not follow @{username}. /subscriptions lists what you follow."
 NO_SUBSCRIPTIONS = "You follow no profile yet. Try <code>/subscribe natgeo weekly</code>."
 SUBSCRIPTIONS_HEADER = "<b>You follow</b>"
+SUBSCRIPTION_LINE = "@{username} — {period}{next_check}"
+NEXT_CHECK = ", next check {when:%a %d %b %H:%M} UTC"
+CHECKING_NOW = "Looking for changes…"
+NOTHING_NEW = "Nothing new on @{username} since {since:%d %b %Y, %H:%M} UTC."
+FIRST_LOOK = (
+    "I have just taken my first look at @{username}: from now on I can tell you what changes."
+)
+NOT_FETCHED_NOW = "I could not read @{username} just now. Please try again later."
 SUBSCRIBE_USAGE = "Usage: <code>/subscribe username [daily|weekly]</code>"
 UNSUBSCRIBE_USAGE = "Usage: <code>/unsubscribe username</code>"

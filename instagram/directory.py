@@ -208,11 +208,22 @@ def load_profile_folder(path: Path, max_posts: int) -> FetchedProfile:
     )
 
 
+def folder_username(path: Path) -> str:
+    """The username of the profile in a folder, as load_profile_folder finds it (the profile
+    file, else the newest post's owner, else the folder's name), reading at most one post."""
+    try:
+        return load_profile_folder(path, max_posts=1).username
+    except ProfileNotFound:
+        return path.name.lower()
+
+
 class DirectorySource:
     """A ProfileSource over `<root>/<username>/` folders (e.g. `instaloader --dirname-pattern`)."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._usernames: dict[Path, str] = {}
+        """Profile folder -> the username its files give (folder_username), once per folder."""
 
     def _profile_folder(self, username: str) -> Path:
         name = parse_username(username)
@@ -222,6 +233,8 @@ class DirectorySource:
         folder = root / name
         if not folder.is_dir():  # a folder named as typed ('SpaceX'): match case-insensitively
             folder = next((p for p in root.iterdir() if p.name.lower() == name), folder)
+        if not folder.is_dir():  # the profile's own username, saved in a folder named otherwise
+            folder = self._folder_of_username(root, name) or folder
         folder = folder.resolve()
         # parse_username already forbids separators and '..'; this also catches symlinks.
         if folder == root or not folder.is_relative_to(root):
@@ -229,6 +242,32 @@ class DirectorySource:
         if not folder.is_dir():
             raise ProfileNotFound(f"no folder for {name} under {root}")
         return folder
+
+    def _username_of(self, folder: Path) -> str:
+        """The profile's own username as its files say (folder_username), read once per folder."""
+        known = self._usernames.get(folder)
+        if known is None:
+            known = self._usernames[folder] = folder_username(folder)
+        return known
+
+    def _folder_of_username(self, root: Path, username: str) -> Path | None:
+        """The folder whose profile calls itself `username` ('spacex' in 'spacex_sample/')."""
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            if self._username_of(folder) == username:
+                return folder
+        return None
+
+    def _canonical(self, username: str) -> str:
+        try:
+            return self._username_of(self._profile_folder(username))
+        except ProfileNotFound:
+            return parse_username(username)
+
+    async def canonical_username(self, username: str) -> str:
+        """The username the profile calls itself, for the folder name or the username typed:
+        one account, one name in every answer and record. An unknown name comes back as typed
+        (lower-cased), so that fetching it raises the usual error."""
+        return await asyncio.to_thread(self._canonical, username)
 
     def _read(self, username: str, max_posts: int) -> FetchedProfile:
         profile = load_profile_folder(self._profile_folder(username), max_posts)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from instagram.models import FetchedProfile
 
@@ -15,3 +15,11 @@ class ProfileSource(Protocol):
         ProfilePrivate, LoginRequired, RateLimited, SourceUnavailable) on failure.
         """
         ...
+
+
+@runtime_checkable
+class ResolvesNames(Protocol):
+    """A source where one profile answers to more than one name (a folder named otherwise
+    than the account): it says which name is the profile's own."""
+
+    async def canonical_username(self, username: str) -> str: ...

@@ -211,6 +211,7 @@ class PersonApi:
             rev=self.state.rev,
             typing=bool(chat and chat.typing),
             blocked=bool(chat and chat.blocked),
+            bot_connected=self.state.bot_connected,
         )
 
     async def press(self, request: web.Request) -> web.Response:

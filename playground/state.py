@@ -127,6 +127,12 @@ class CallbackRecord:
 
 
 class State:
+    @property
+    def bot_connected(self) -> bool:
+        """Whether a bot has asked for updates yet (polling or a webhook): until then, the page
+        says the bot is starting, and messages wait for it."""
+        return self.polls > 0 or bool(self.webhook_url)
+
     def __init__(self, bot_user: dict[str, Any]) -> None:
         self.bot_user = bot_user
         self.chats: dict[int, Chat] = {}

@@ -23,13 +23,13 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.projections.polar import PolarAxes
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+from scipy.ndimage import gaussian_filter
 
 from analyzers.explain import StyleExplanation
+from analyzers.habits import peak_hours
 from analyzers.types import (
     MOOD_STYLE_IDS,
-    TRAIT_IDS,
     AlbumAnalysis,
     Face,
     HabitsResult,
@@ -39,29 +39,36 @@ from analyzers.types import (
     ProfileAnalysis,
     StyleResult,
 )
+from reports import format as fmt
 from reports import theme
 from reports.names import (
     MOOD_LABEL,
     PERSONALITY_CAVEAT,
-    WEAK_TRAIT_NOTE,
     emotion_name,
     humanize,
     style_name,
     trait_name,
 )
+from reports.text import readable_traits, unreadable_note
 
 MAX_STYLE_COLOURS = 6
 """The engagement chart colours this many styles; the rest are 'Other' (grey)."""
 MAX_HABIT_BARS = 8
 """The habits chart shows at most this many of the strongest habits (the text lists them all)."""
 THUMBNAIL_PX = 360
+_HEAT_RAMP = np.linspace(0, 1, 256)
 _HEAT_OVERLAY = ListedColormap(
     np.column_stack(
-        [colormaps[theme.HEAT_CMAP](np.linspace(0, 1, 256))[:, :3], np.linspace(0, 0.75, 256)]
+        [
+            colormaps[theme.HEAT_CMAP](0.35 + 0.65 * _HEAT_RAMP)[:, :3],
+            0.8 * np.clip((_HEAT_RAMP - 0.25) / 0.75, 0, 1) ** 1.5,
+        ]
     )
 )
-"""The heat colour map fading to transparent when cold, so the photo shows through (and the
-colour bar, drawn on white, shows exactly what the overlay does)."""
+"""The heat colour map: fully see-through in the coldest quarter and fading in above it, from
+red to yellow (the dark purples of the low end tinted the whole photo murky), so the photo
+shows untouched where the model did not look; the colour bar, drawn on white, shows exactly
+what the overlay does."""
 
 
 def _style_label(style_id: str) -> str:
@@ -85,8 +92,10 @@ def _hbars(
     *,
     colours: Sequence[str] | None = None,
     hatched: Sequence[bool] | None = None,
+    min_rows: int = 3,
 ) -> None:
-    """Horizontal bars of shares in 0..1, first item on top, each labelled with its percent."""
+    """Horizontal bars of shares in 0..1, first item on top, each labelled with its percent;
+    fewer than `min_rows` bars keep a bar's usual thickness instead of filling the panel."""
     positions = np.arange(len(items))
     values = [value for _, value in items]
     bars = ax.barh(
@@ -100,15 +109,14 @@ def _hbars(
         if is_hatched:
             bar.set_hatch("//")
     ax.set_yticks(positions, [theme.plain(name) for name, _ in items])
-    # First item on top; a few bars keep a bar's usual thickness instead of filling the panel.
-    ax.set_ylim(max(len(items), 3) - 0.5, -0.5)
+    ax.set_ylim(max(len(items), min_rows) - 0.5, -0.5)
     ax.set_xlim(0, max(max(values, default=0.0) * 1.22, 0.05))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     for bar, value in zip(bars, values, strict=True):
         ax.text(
             bar.get_width(),
             bar.get_y() + bar.get_height() / 2,
-            f" {value:.0%}",
+            f" {fmt.percent(value)}",
             va="center",
             fontsize=theme.TICK_SIZE,
             color=theme.INK,
@@ -141,76 +149,56 @@ def style_mix_chart(shares: dict[str, float], title: str, *, hide_sensitive: boo
 
 
 def big_five_chart(result: PersonalityResult, title: str = "Personality (Big Five)") -> bytes:
-    """A radar of the five trait scores with a typical writer's ring and the confidence stated.
+    """Bars of the traits with measured signal (0..100), a tick where a typical writer lands,
+    and one line naming the traits posts cannot tell.
 
-    Raises ValueError when the result has no scores: say why in text instead of drawing.
+    Raises ValueError when the result has no scores or no readable trait: say why in text.
     """
     if result.scores is None:
         raise ValueError(f"no personality scores to draw ({result.reason or 'no reason given'})")
-    missing = [trait for trait in TRAIT_IDS if trait not in result.scores]
-    if missing:
-        raise ValueError(f"personality scores lack {', '.join(missing)}")
-    scores = [float(np.clip(result.scores[trait], 0.0, 1.0)) for trait in TRAIT_IDS]
-    fig = theme.new_figure(theme.LANDSCAPE)
-    words = f" (from {result.words:,} words of captions)" if result.words else ""
-    weak = f" {WEAK_TRAIT_NOTE}" if result.weak_traits else ""
+    traits = readable_traits(result)
+    if not traits:
+        raise ValueError("no personality trait carries measured signal")
+    fig = theme.new_figure(0.42 + 0.09 * len(traits))
+    words = f"From {fmt.count(result.words, 'word')} of captions." if result.words else ""
     theme.set_title(
         fig,
         title,
-        f"Confidence: {result.confidence:.0%}{words}. {PERSONALITY_CAVEAT} "
-        f"Dashed: a typical writer.{weak}",
+        " ".join(part for part in (words, unreadable_note(result), PERSONALITY_CAVEAT) if part)
+        + " Dark line: a typical writer.",
         subtitle_lines=3,
     )
-    ax = cast(PolarAxes, fig.add_subplot(projection="polar"))
-    angles = np.linspace(0, 2 * math.pi, len(TRAIT_IDS), endpoint=False)
-    closed_angles = np.append(angles, angles[0])
-    ax.set_theta_offset(math.pi / 2)
-    ax.set_theta_direction(-1)
-    typical = [(result.typical or {}).get(trait, 0.5) for trait in TRAIT_IDS]
-    ax.plot(closed_angles, [*typical, typical[0]], color=theme.GREY, linestyle="--", lw=1.2)
-    ax.plot(closed_angles, [*scores, scores[0]], color=theme.ACCENT, lw=2.5)
-    # The fill grows more solid with confidence: a faint shape for a faint signal.
-    ax.fill(
-        closed_angles,
-        [*scores, scores[0]],
-        color=theme.ACCENT,
-        alpha=0.1 + 0.4 * float(np.clip(result.confidence, 0, 1)),
-    )
-    ax.scatter(angles, scores, color=theme.ACCENT, s=40, zorder=3)
-    ax.set_ylim(0, 1)
-    ax.set_yticks([0.25, 0.5, 0.75], ["", "", ""])
-    ax.set_rlabel_position(36)
-    labels = [
-        f"{trait_name(t)}{'*' if t in result.weak_traits else ''}\n{round(s * 100)}"
-        for t, s in zip(TRAIT_IDS, scores, strict=True)
-    ]
-    ax.set_xticks(angles, labels, fontsize=theme.LABEL_SIZE, color=theme.INK)
-    ax.tick_params(axis="x", pad=10)
-    for tick_label, angle, trait in zip(ax.get_xticklabels(), angles, TRAIT_IDS, strict=True):
-        if trait in result.weak_traits:
-            tick_label.set_color(theme.MUTED)
-        # Anchor each label on the side facing away from the circle so none runs into it.
-        side = math.sin(angle)
-        tick_label.set_horizontalalignment(
-            "left" if side > 0.1 else "right" if side < -0.1 else "center"
-        )
-        tick_label.set_verticalalignment("bottom" if math.cos(angle) > 0.9 else "center")
-    ax.spines["polar"].set_color(theme.GREY)
-    ax.grid(color="#DDDDDD")
+    ax = fig.add_subplot()
+    scores = [float(np.clip(result.scores[t], 0.0, 1.0)) * 100 for t in traits]
+    positions = np.arange(len(traits))
+    ax.barh(positions, scores, height=0.6, color=theme.ACCENT)
+    typical = result.typical or {}
+    for position, trait, score in zip(positions, traits, scores, strict=True):
+        ax.text(score, position, f" {score:.0f}", va="center", fontsize=theme.TICK_SIZE)
+        mark = typical.get(trait, 0.5) * 100
+        ax.plot([mark, mark], [position - 0.42, position + 0.42], color=theme.INK, lw=2.5)
+    ax.set_yticks(positions, [trait_name(t) for t in traits])
+    ax.set_ylim(max(len(traits), 2) - 0.5, -0.5)
+    ax.set_xlim(0, 112)
+    ax.set_xticks([0, 50, 100], ["low 0", "50", "100 high"])
+    theme.style_axes(ax, grid_axis="x")
     return theme.to_png(fig)
 
 
 def habits_chart(result: HabitsResult, title: str = "Posting habits") -> bytes:
-    """Habit strengths as bars, and the posting-hour histogram as a second panel."""
-    fig = theme.new_figure(theme.SQUARE)
-    theme.set_title(fig, title)
-    top, bottom = fig.subplots(2, 1, height_ratios=[1.15, 1])
-    theme.panel_title(top, "How strong each habit is")
+    """Habit strengths as bars, and the posting-hour histogram (UTC) as a second panel; the
+    figure is as tall as its bars need, so a profile with two habits leaves no empty half."""
     habits = sorted(result.habits, key=lambda habit: -habit.strength)[:MAX_HABIT_BARS]
+    rows = max(len(habits), 1)
+    fig = theme.new_figure(0.5 + 0.075 * rows)
+    theme.set_title(fig, title)
+    top, bottom = fig.subplots(2, 1, height_ratios=[0.25 + 0.3 * rows, 1.6])
+    theme.panel_title(top, "How strong each habit is")
     if habits:
         _hbars(
             top,
             [(theme.wrap(humanize(h.name), 24), float(np.clip(h.strength, 0, 1))) for h in habits],
+            min_rows=1,
         )
         top.set_xlim(0, 1.12)
     else:
@@ -218,14 +206,14 @@ def habits_chart(result: HabitsResult, title: str = "Posting habits") -> bytes:
     theme.panel_title(bottom, "When posts go up")
     hours = list(result.posting_hours)
     if len(hours) == 24 and sum(hours) > 0:
-        peak = max(hours) if max(hours) > statistics.median(hours) else None
-        colours = [theme.HIGHLIGHT if count == peak else theme.ACCENT for count in hours]
+        peaks = set(peak_hours(hours, min_posts=fmt.MIN_PEAK_POSTS))
+        colours = [theme.HIGHLIGHT if hour in peaks else theme.ACCENT for hour in range(24)]
         bottom.bar(range(24), hours, color=colours, width=0.8)
-        bottom.set_xticks(range(0, 24, 3), [f"{hour:02d}:00" for hour in range(0, 24, 3)])
+        bottom.set_xticks(range(0, 24, 6), [fmt.hour(hour) for hour in range(0, 24, 6)])
         bottom.set_xlim(-0.6, 23.6)
         bottom.yaxis.get_major_locator().set_params(integer=True)
         theme.style_axes(bottom, grid_axis="y")
-        theme.label(bottom, x="Hour of day (local time)", y="Posts")
+        theme.label(bottom, x=fmt.HOUR_LABEL, y="Posts")
     else:
         theme.empty_panel(bottom, "No posting times known")
     return theme.to_png(fig)
@@ -250,33 +238,22 @@ def _scatter_posts(
             [values[i] for i in chosen],
             c=[colours.get(_top_style(posts[i]), theme.GREY) for i in chosen],
             marker=marker,
-            s=70 if is_video else 55,
+            s=55 if is_video else 45,
+            alpha=0.9,
             edgecolors="white",
             linewidths=0.8,
             zorder=3,
         )
-    median = statistics.median(values)
-    ax.axhline(median, color=theme.MUTED, linestyle="--", lw=1.2, zorder=2)
-    ax.annotate(
-        f"median {median:,.0f}",
-        xy=(1, median),
-        xycoords=("axes fraction", "data"),
-        xytext=(-4, 4),
-        textcoords="offset points",
-        ha="right",
-        va="bottom",
-        fontsize=theme.SMALL_SIZE,
-        color=theme.MUTED,
-        bbox={
-            "boxstyle": "round,pad=0.2",
-            "facecolor": "white",
-            "edgecolor": "none",
-            "alpha": 0.85,
-        },
-        zorder=4,
-    )
+    ax.axhline(statistics.median(values), color=theme.MUTED, linestyle="--", lw=1.2, zorder=2)
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(FuncFormatter(fmt.axis_number))
     theme.style_axes(ax, grid_axis="y")
+
+
+def _median_title(ax: Axes, values: Sequence[float], unit: str) -> None:
+    """The panel's name with its median, above the panel where no data point can hide it."""
+    median = fmt.number(statistics.median(values))
+    theme.panel_title(ax, f"{unit.capitalize()}s · median {median} (dashed)")
 
 
 def _top_style(post: PostAnalysis) -> str | None:
@@ -302,10 +279,12 @@ def engagement_chart(
     ordered = sorted(posts, key=lambda post: post.taken_at)
     colours = _style_colours(ordered)
     likes_ax, comments_ax = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 1])
-    _scatter_posts(likes_ax, ordered, [post.likes for post in ordered], colours)
-    _scatter_posts(comments_ax, ordered, [post.comments for post in ordered], colours)
-    theme.label(likes_ax, y="Likes")
-    theme.label(comments_ax, y="Comments")
+    for ax, unit, values in (
+        (likes_ax, "like", [post.likes for post in ordered]),
+        (comments_ax, "comment", [post.comments for post in ordered]),
+    ):
+        _scatter_posts(ax, ordered, values, colours)
+        _median_title(ax, values, unit)
     if followers:
         share = likes_ax.secondary_yaxis(
             "right", functions=(lambda v: v / followers, lambda v: v * followers)
@@ -319,7 +298,10 @@ def engagement_chart(
     comments_ax.set_xlim(mdates.date2num(first - margin), mdates.date2num(last + margin))
     locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
     comments_ax.xaxis.set_major_locator(locator)
-    comments_ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    # The year goes into the axis label rather than floating in a corner as an offset.
+    comments_ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    years = sorted({first.year, last.year})
+    theme.label(comments_ax, x="Posted in " + "–".join(str(year) for year in years))
     fig.legend(
         handles=_engagement_legend(ordered, colours),
         loc="outside lower center",
@@ -363,14 +345,18 @@ def _thumbnail(pixels: np.ndarray) -> np.ndarray:
     return pixels[top : top + side : step, left : left + side : step]
 
 
+SELFIE_ASPECT = 1.25
+"""The selfie card is a little taller than wide (a phone screen is taller still)."""
+
+
 def selfie_card(photo: PhotoAnalysis, title: str = "Selfie report") -> bytes:
     """The photo with every face box (the main one highlighted and named by its emotion), the
     main face's emotion bars beside it, and below the top-3 styles and the popularity score
     with its band."""
-    fig = theme.new_figure(theme.SQUARE)
+    fig = theme.new_figure(SELFIE_ASPECT)
     theme.set_title(fig, title)
     # Two sub-figures, so the bottom panels' labels never squeeze the photo's column.
-    top, bottom = cast(np.ndarray, fig.subfigures(2, 1, height_ratios=[1.75, 1]))
+    top, bottom = cast(np.ndarray, fig.subfigures(2, 1, height_ratios=[1.5, 1]))
     photo_ax, emotions_ax = top.subplots(1, 2, width_ratios=[1.7, 1])
     style_ax, popularity_ax = bottom.subplots(1, 2, width_ratios=[1.2, 1])
     _draw_photo(photo_ax, photo.image.pixels)
@@ -386,11 +372,12 @@ def selfie_card(photo: PhotoAnalysis, title: str = "Selfie report") -> bytes:
     elif not main.emotions:
         theme.empty_panel(emotions_ax, "Emotions not available")
     else:
-        ranked = sorted(main.emotions.items(), key=lambda item: -item[1])
+        ranked = fmt.runners_up(main.emotions.items(), limit=4)
         _hbars(
             emotions_ax,
             [(emotion_name(e), p) for e, p in ranked],
             colours=[theme.HIGHLIGHT] * len(ranked),
+            min_rows=4,
         )
     theme.panel_title(style_ax, "Style")
     _style_top3(style_ax, photo.style, _unavailable(photo, "style", "Style not available"))
@@ -429,46 +416,49 @@ def _style_top3(ax: Axes, style: StyleResult | None, missing: str) -> None:
     if style is None:
         theme.empty_panel(ax, missing)
         return
-    _style_bars(ax, sorted(style.scores.items(), key=lambda item: -item[1])[:3])
-
-
-_POPULARITY_BASIS = {"personal": "vs. this account's posts", "prior": "general model"}
+    _style_bars(ax, fmt.runners_up(style.scores.items()))
 
 
 def _popularity_gauge(ax: Axes, photo: PhotoAnalysis) -> None:
-    """The score as a big number over a marker on a 0..1 line, its band shaded around it."""
+    """A marker on a low..high line, its band shaded around it, and the words for it; a band
+    too wide to mean anything gets no marker, only the words saying so."""
     result = photo.popularity
     if result is None:
         theme.panel_title(ax, "Popularity")
         theme.empty_panel(ax, _unavailable(photo, "popularity", "Not available"))
         return
-    theme.panel_title(ax, f"Popularity {result.score:.2f}")
+    theme.panel_title(ax, "Popularity")
     low, high = result.band
-    ax.axvspan(low, high, ymin=0.3, ymax=0.7, color=theme.SKY, alpha=0.45, lw=0)
     ax.axhline(0.5, color=theme.GREY, lw=1)
-    ax.plot([result.score], [0.5], marker="D", color=theme.ACCENT, markersize=12)
+    if not fmt.too_wide(result):  # a band over most of the scale is not drawn as a value
+        ax.axvspan(low, high, ymin=0.3, ymax=0.7, color=theme.SKY, alpha=0.45, lw=0)
+        ax.plot([result.score], [0.5], marker="D", color=theme.ACCENT, markersize=12)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_yticks([])
     ax.set_xticks([0, 1], ["low", "high"])
-    basis = _POPULARITY_BASIS.get(result.basis)
-    theme.label(ax, x=f"likely {low:.2f}–{high:.2f}" + (f"\n{basis}" if basis else ""))
+    theme.label(ax, x=theme.wrap(_sentence_case(fmt.popularity_words(result)), 20, 4))
     theme.style_axes(ax, grid_axis=None)
     ax.spines["left"].set_visible(False)
 
 
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def album_chart(album: AlbumAnalysis, title: str = "Your photos, best first") -> bytes:
     """Thumbnails in rank order with rank and score; near-duplicates share a lettered frame."""
-    fig = theme.new_figure(theme.SQUARE)
     order = list(album.ranking) + [i for i in range(len(album.photos)) if i not in album.ranking]
+    columns = 1 if len(order) <= 1 else 2 if len(order) in (2, 4) else 3 if len(order) <= 9 else 4
+    rows = max(1, math.ceil(len(order) / columns))
     duplicates = [group for group in album.groups if len(group) > 1]
     note = "Same letter and frame colour: near-duplicates." if duplicates else None
+    # As tall as the grid of square thumbnails and their labels needs: no empty band below.
+    fig = theme.new_figure((rows * 1.15 + (0.35 if note else 0.25)) / columns)
     theme.set_title(fig, title, note)
     if not order:
         theme.empty_panel(fig.add_subplot(), "No photos to rank")
         return theme.to_png(fig)
-    columns = 1 if len(order) == 1 else 2 if len(order) <= 4 else 3 if len(order) <= 9 else 4
-    rows = math.ceil(len(order) / columns)
     group_of = {
         index: (chr(ord("A") + number), theme.SERIES[1:][number % (len(theme.SERIES) - 1)])
         for number, group in enumerate(duplicates)
@@ -479,12 +469,14 @@ def album_chart(album: AlbumAnalysis, title: str = "Your photos, best first") ->
     for ax, index in zip(axes, order, strict=False):
         photo = album.photos[index]
         _draw_photo(ax, _thumbnail(photo.image.pixels))
-        rank = f"#{ranks[index]}" if index in ranks else "unranked"
-        score = f" · {photo.popularity.score:.2f}" if photo.popularity is not None else ""
+        rank = f"{ranks[index]}. " if index in ranks else "unranked: "
+        # The same words as the text's list: "1. Photo 3", best first.
         ax.set_title(
-            f"{rank}{score}", fontsize=theme.LABEL_SIZE, fontweight="bold", color=theme.INK
+            f"{rank}Photo {index + 1}",
+            fontsize=theme.LABEL_SIZE,
+            fontweight="bold",
+            color=theme.INK,
         )
-        ax.set_xlabel(f"photo {index + 1}", fontsize=theme.SMALL_SIZE, color=theme.MUTED)
         if index in group_of:
             _mark_group(ax, *group_of[index])
     for ax in axes[len(order) :]:
@@ -514,20 +506,34 @@ def _mark_group(ax: Axes, letter: str, colour: str) -> None:
 HEATMAP_MARGIN_PX = 30
 JPEG_QUALITY = 90
 HEATMAP_TITLE_PX = 110
-HEATMAP_LEGEND_PX = 330
-"""Room for the colour bar and up to six lines of notes (the four notes at their longest)."""
+HEATMAP_NOTE_WIDTH = 68
+"""Characters per line of the notes under a heat map."""
 HEATMAP_ASPECTS = (0.5, 1.5)
 """The photo panel follows the photo's height/width within these bounds (letterboxed beyond)."""
 _UNSEEN_VEIL = (1.0, 1.0, 1.0, 0.6)
 
 
-def heatmap_size(width: int, height: int) -> tuple[int, int]:
-    """(width, height) in pixels of the heatmap_overlay PNG of a `width` x `height` photo: the
-    photo panel keeps the photo's aspect, with bands above (title) and below (legend)."""
+def heatmap_legend_px(note_lines: int) -> int:
+    """Height of the band under the photo: the colour bar and `note_lines` lines of notes."""
+    return 170 + 40 * note_lines
+
+
+def _note_lines(notes: Sequence[str]) -> list[str]:
+    return [
+        line
+        for note in notes
+        for line in theme.wrap(note, HEATMAP_NOTE_WIDTH, max_lines=3).splitlines()
+    ]
+
+
+def heatmap_size(width: int, height: int, note_lines: int = 0) -> tuple[int, int]:
+    """(width, height) in pixels of the heatmap_overlay image of a `width` x `height` photo
+    with `note_lines` lines of notes: the photo panel keeps the photo's aspect, with bands
+    above (title) and below (legend and notes, no taller than they need)."""
     low, high = HEATMAP_ASPECTS
     panel = theme.WIDTH_PX - 2 * HEATMAP_MARGIN_PX
     photo = round(panel * min(max(height / width, low), high))
-    return theme.WIDTH_PX, HEATMAP_TITLE_PX + photo + HEATMAP_LEGEND_PX
+    return theme.WIDTH_PX, HEATMAP_TITLE_PX + photo + heatmap_legend_px(note_lines)
 
 
 def heatmap_overlay(
@@ -542,36 +548,39 @@ def heatmap_overlay(
     """`heat` (values in 0..1, any HxW: it is stretched over the photo) drawn over the photo,
     cold areas see-through so the photo shows; a colour bar named `legend` and `notes` (grey
     lines, e.g. caveats) below it. `seen` = (top, left, side): the square the model looked at;
-    the rest of the photo is veiled and the square outlined. Returns JPEG bytes."""
+    on a photo that is not square, the rest is veiled and the square outlined (a square photo
+    loses only a thin frame to the centre crop: not worth a veil). Returns JPEG bytes."""
     if heat.ndim != 2 or photo_pixels.ndim not in (2, 3):
         raise ValueError(
             f"heat must be HxW and the photo HxW(x3): {heat.shape}, {photo_pixels.shape}"
         )
     height, width = photo_pixels.shape[:2]
-    fig_w, fig_h = heatmap_size(width, height)
+    lines = _note_lines(notes)
+    fig_w, fig_h = heatmap_size(width, height, len(lines))
+    legend_px = heatmap_legend_px(len(lines))
     fig = theme.new_figure(fig_h / fig_w)
     fig.set_layout_engine("none")
     theme.set_title(fig, title)
     margin = HEATMAP_MARGIN_PX / fig_w
-    photo_h = fig_h - HEATMAP_TITLE_PX - HEATMAP_LEGEND_PX
-    ax = fig.add_axes((margin, HEATMAP_LEGEND_PX / fig_h, 1 - 2 * margin, photo_h / fig_h))
+    photo_h = fig_h - HEATMAP_TITLE_PX - legend_px
+    ax = fig.add_axes((margin, legend_px / fig_h, 1 - 2 * margin, photo_h / fig_h))
     _draw_photo(ax, photo_pixels)
-    values = np.clip(np.nan_to_num(heat.astype(np.float32)), 0.0, 1.0)
+    values = _smooth(np.clip(np.nan_to_num(heat.astype(np.float32)), 0.0, 1.0))
     mappable = ScalarMappable(norm=Normalize(0.0, 1.0), cmap=_HEAT_OVERLAY)
     extent = (-0.5, width - 0.5, height - 0.5, -0.5)
     ax.imshow(mappable.to_rgba(values), extent=extent, interpolation="bilinear")
-    if seen is not None:
+    if seen is not None and height != width:
         _veil_unseen(ax, seen, width, height)
-    bar_y = (HEATMAP_LEGEND_PX - 62) / fig_h
-    bar = fig.add_axes((0.25, bar_y, 0.5, 18 / fig_h))
+    bar_y = (legend_px - 80) / fig_h
+    bar = fig.add_axes((0.25, bar_y, 0.5, 22 / fig_h))
     colourbar = fig.colorbar(mappable, cax=bar, orientation="horizontal", ticks=[0, 1])
     colourbar.ax.set_xticklabels(["low", "high"], fontsize=theme.SMALL_SIZE, family=theme.FONT)
     colourbar.outline.set_visible(False)
     bar.set_title(theme.plain(legend), fontsize=theme.LABEL_SIZE, family=theme.FONT)
     fig.text(
         0.5,
-        bar_y - 38 / fig_h,
-        "\n".join(theme.plain(theme.wrap(note, 90, max_lines=3)) for note in notes),
+        bar_y - 50 / fig_h,
+        theme.plain("\n".join(lines)),
         ha="center",
         va="top",
         fontsize=theme.SMALL_SIZE,
@@ -588,6 +597,19 @@ def heatmap_overlay(
         pil_kwargs={"quality": JPEG_QUALITY},
     )
     return buffer.getvalue()
+
+
+HEAT_BLUR = 0.03
+"""Blur of the heat, as a share of its longer side: the occlusion grid stretched over the
+photo otherwise shows its cells as streaks and hard edges that read as artefacts."""
+
+
+def _smooth(heat: np.ndarray) -> np.ndarray:
+    """The heat blurred by HEAT_BLUR, rescaled so its peak keeps its value."""
+    if not heat.any():
+        return heat
+    blurred = gaussian_filter(heat, sigma=HEAT_BLUR * max(heat.shape))
+    return np.asarray(blurred * (heat.max() / max(float(blurred.max()), 1e-6)), np.float32)
 
 
 LOW_HEAD_PROBABILITY = 0.2
@@ -616,12 +638,12 @@ def heatmap_notes(style: str, why: StyleExplanation, photo_shape: tuple[int, ...
     ]
     if why.probability < LOW_HEAD_PROBABILITY:
         notes.append(
-            f"That model alone gives {name} only {why.probability:.0%} here: the report's "
-            "answer leans on those other cues, so this map says little."
+            f"That model alone gives {name} only {fmt.share_words(why.probability)} here: the "
+            "report's answer leans on those other cues, so this map says little."
         )
     if not why.heat.any():
         notes.append("Hiding any one part changed little: no single region stood out.")
-    if why.seen[2] < max(photo_shape[:2]):
+    if photo_shape[0] != photo_shape[1] and why.seen[2] < max(photo_shape[:2]):
         notes.append("The veiled edges are outside the square the model sees.")
     return notes
 
@@ -674,7 +696,12 @@ def profile_chart_jobs(
     if habits is not None and (habits.habits or sum(habits.posting_hours) > 0):
         jobs.append(("habits", lambda: habits_chart(habits)))
     personality = a.personality
-    if not hide_sensitive and personality is not None and personality.scores is not None:
+    if (
+        not hide_sensitive
+        and personality is not None
+        and personality.scores is not None
+        and readable_traits(personality)
+    ):
         jobs.append(("personality", lambda: big_five_chart(personality)))
     return jobs
 

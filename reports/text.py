@@ -25,12 +25,12 @@ from analyzers.types import (
     ProfileAnalysis,
     StyleResult,
 )
+from reports import format as fmt
 from reports.names import (
     MOOD_NOTE,
     PERSONALITY_CAVEAT,
     STYLE_NAMES,
     TRAIT_NAMES,
-    WEAK_TRAIT_NOTE,
     analyzer_name,
     emotion_name,
     humanize,
@@ -45,6 +45,7 @@ __all__ = [
     "TRAIT_NAMES",
     "album_summary",
     "photo_summary",
+    "profile_details",
     "profile_summary",
     "split_caption",
     "split_message",
@@ -81,18 +82,13 @@ _TRAIT_SENTENCES: dict[str, tuple[str, str, str]] = {
 
 _POSTURES = {"standing": "standing", "sitting": "sitting"}
 _FRAMINGS = {"full_body": "full body", "half_body": "half body", "portrait": "portrait"}
-_POPULARITY_BASIS = {
-    "personal": "compared with this account's own posts",
-    "prior": "from the general model, no history to compare with",
-}
 
 
 def _e(text: str) -> str:
     return escape(text, quote=False)
 
 
-def _pct(share: float) -> str:
-    return f"{share:.0%}"
+_pct = fmt.percent
 
 
 def _band(value: float, names: tuple[str, str, str]) -> str:
@@ -108,11 +104,6 @@ def _sentence(text: str) -> str:
     """Capitalised, ending with a full stop."""
     text = text.strip()
     return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
-
-
-def _listing(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _section(title: str, lines: Iterable[str], note: str = "") -> str:
@@ -133,18 +124,27 @@ def _unavailable_lines(unavailable: Mapping[str, str], hidden: Collection[str] =
 # --- profile ---------------------------------------------------------------------------------
 
 
-def profile_summary(
-    a: ProfileAnalysis, *, own_profile: bool = False, hide_sensitive: bool = False
-) -> str:
-    """The chat answer for a profile: who, styles, personality, habits, engagement, and a line
-    for every analyzer that did not run. `hide_sensitive` drops mood styles and personality."""
+def profile_summary(a: ProfileAnalysis, *, own_profile: bool = False) -> str:
+    """The first answer for a profile, three or four lines: who, what the account posts, how
+    it does, and one fact that stands out; never a mood style or personality (so nothing to
+    hide for `hide_sensitive`). profile_details has the rest."""
+    lines = [_profile_header(a, own_profile), _posts_line(a)]
+    if a.posts:
+        lines.append(_typical_post_line(a.posts, a.followers, own_profile))
+    lines.append(_surprise(a))
+    return "\n".join(line for line in lines if line)
+
+
+def profile_details(a: ProfileAnalysis, *, hide_sensitive: bool = False) -> str:
+    """The second message for a profile: styles, personality (only the traits with measured
+    signal), habits, the most liked post, and a line for every analyzer that did not run.
+    `hide_sensitive` drops mood styles and personality."""
     hidden = {"personality"} if hide_sensitive else set()
     parts = [
-        _profile_header(a, own_profile),
         _styles_text(a.style_shares, hide_sensitive, "style" in a.unavailable),
         "" if hide_sensitive else _personality_text(a.personality, "personality" in a.unavailable),
         _habits_text(a.habits, "habits" in a.unavailable),
-        _engagement_text(a.posts, a.followers, own_profile, a.popularity),
+        _most_liked_text(a.posts),
         _unavailable_lines(a.unavailable, hidden),
     ]
     return "\n\n".join(part for part in parts if part)
@@ -155,17 +155,57 @@ def _profile_header(a: ProfileAnalysis, own_profile: bool) -> str:
     if a.full_name:
         who += f" ({_e(a.full_name)})"
     first_line = f"📊 Your profile {who}" if own_profile else f"📊 {who}"
-    counts = [
-        f"{a.followers:,} followers" if a.followers is not None else "followers unknown",
-    ]
-    if a.followees is not None:
-        counts.append(f"{a.followees:,} following")
+    if a.followers is not None:
+        first_line += f" · {fmt.count(a.followers, 'follower')}"
+    return first_line
+
+
+def _posts_line(a: ProfileAnalysis) -> str:
+    """What the account posts: its main styles and the span of the analysed posts."""
+    if not a.posts:
+        return "No posts to analyse yet."
+    oldest, newest = min(p.taken_at for p in a.posts), max(p.taken_at for p in a.posts)
+    span = f"{fmt.count(len(a.posts), 'post')} from {_date(oldest)} to {_date(newest)}"
+    # Subjects only: a mood style is never the headline (the details name it, with its note).
+    subjects = [(s, v) for s, v in a.style_shares.items() if v > 0 and s not in MOOD_STYLE_IDS]
+    named = [f"{_e(style_name(s).lower())} ({_pct(v)})" for s, v in fmt.runners_up(subjects, 2)]
+    if not named:
+        return f"{_sentence(span)}"
+    return f"Posts mostly {fmt.listing(named)} photos: {span}."
+
+
+def _typical_post_line(posts: list[PostAnalysis], followers: int | None, own: bool) -> str:
+    likes = statistics.median(p.likes for p in posts)
+    comments = statistics.median(p.comments for p in posts)
+    rate = f" ({fmt.percent(likes / followers, 1)} of followers)" if followers else ""
+    typical = "Your typical post" if own else "A typical post"
+    return f"{typical} gets {fmt.count(likes, 'like')} and {fmt.count(comments, 'comment')}{rate}."
+
+
+SURPRISE_RATIO = 2.0
+"""The most liked post is worth telling when it got at least this many times the median."""
+
+
+def _surprise(a: ProfileAnalysis) -> str:
+    """One fact that stands out: a post far above the usual, else the strongest habit, else
+    the hours the account posts at."""
     if a.posts:
-        oldest, newest = min(p.taken_at for p in a.posts), max(p.taken_at for p in a.posts)
-        counts.append(f"{len(a.posts)} posts analysed ({_date(oldest)} – {_date(newest)})")
-    else:
-        counts.append("no posts analysed")
-    return f"{first_line}\n{' · '.join(counts)}"
+        likes = statistics.median(p.likes for p in a.posts)
+        best = max(a.posts, key=lambda p: p.likes)
+        if likes and best.likes >= SURPRISE_RATIO * likes:
+            kind = "video" if best.is_video else "photo"
+            return (
+                f"⭐ Its most liked post, a {kind} from {_date(best.taken_at)}, got "
+                f"{best.likes / likes:.0f}× the usual likes ({fmt.count(best.likes, 'like')})."
+            )
+    habits = a.habits
+    if habits is not None and habits.habits:
+        strongest = max(habits.habits, key=lambda h: h.strength)
+        evidence = f": {_e(strongest.evidence[0])}" if strongest.evidence else ""
+        return f"⭐ {_e(humanize(strongest.name))}{evidence}."
+    if habits is not None:
+        return fmt.hours_sentence(habits.posting_hours)
+    return ""
 
 
 def _styles_text(shares: Mapping[str, float], hide_sensitive: bool, unavailable: bool) -> str:
@@ -176,13 +216,29 @@ def _styles_text(shares: Mapping[str, float], hide_sensitive: bool, unavailable:
         return "" if unavailable else _section("Photo style", ["No photos to classify."])
     lines = []
     if subjects:
-        named = [f"<i>{_e(style_name(s).lower())}</i> ({_pct(v)})" for s, v in subjects[:3]]
-        rest = f"Mostly {named[0]}" + (f", then {_listing(named[1:])}" if named[1:] else "")
+        named = [
+            f"<i>{_e(style_name(s).lower())}</i> ({_pct(v)})" for s, v in fmt.runners_up(subjects)
+        ]
+        rest = f"Mostly {named[0]}" + (f", then {fmt.listing(named[1:])}" if named[1:] else "")
         lines.append(rest + ".")
     if moods:
-        listed = _listing([f"{_e(style_name(s).lower())} in {_pct(v)}" for s, v in moods])
+        listed = fmt.listing([f"{_e(style_name(s).lower())} in {_pct(v)}" for s, v in moods])
         lines.append(f"Mood: {listed} of photos <i>({MOOD_NOTE})</i>.")
     return _section("Photo style", lines)
+
+
+def readable_traits(result: PersonalityResult) -> list[str]:
+    """The traits with a score and measured signal (the model card's weak traits left out)."""
+    scores = result.scores or {}
+    return [t for t in TRAIT_IDS if t in scores and t not in result.weak_traits]
+
+
+def unreadable_note(result: PersonalityResult) -> str:
+    """One line naming the traits posts cannot tell, '' when every trait is readable."""
+    weak = [trait_name(t) for t in TRAIT_IDS if t in result.weak_traits]
+    if not weak:
+        return ""
+    return f"{fmt.listing(weak)} cannot be read from posts."
 
 
 def _personality_text(result: PersonalityResult | None, unavailable: bool) -> str:
@@ -191,21 +247,20 @@ def _personality_text(result: PersonalityResult | None, unavailable: bool) -> st
     if result.scores is None:
         reason = (result.reason or "not enough text to say").rstrip(".")
         return f"<b>Personality</b>: {_e(reason)}."
-    basis = f"from {result.words:,} words of captions, " if result.words else ""
+    scores = result.scores
+    basis = f"from {fmt.count(result.words, 'word')} of captions" if result.words else ""
     typical = result.typical or {}
     lines = [
-        f"• <b>{trait_name(t)}</b>{'*' if t in result.weak_traits else ''} "
-        f"{round(result.scores[t] * 100)}"
+        f"• <b>{trait_name(t)}</b> {round(scores[t] * 100)}"
         + (f" (typical {round(typical[t] * 100)})" if t in typical else "")
         + ": "
-        + _band(result.scores[t], _TRAIT_SENTENCES[t]).capitalize()
-        for t in TRAIT_IDS
-        if t in result.scores
+        + _band(scores[t], _TRAIT_SENTENCES[t]).capitalize()
+        for t in readable_traits(result)
     ]
-    if set(result.weak_traits) & set(result.scores):
-        lines.append(f"<i>{WEAK_TRAIT_NOTE}</i>")
+    if note := unreadable_note(result):
+        lines.append(f"<i>{note}</i>")
     lines.append(f"<i>{PERSONALITY_CAVEAT}</i>")
-    return _section("Personality", lines, f"{basis}confidence {_pct(result.confidence)}")
+    return _section("Personality", lines, basis)
 
 
 def _habits_text(result: HabitsResult | None, unavailable: bool) -> str:
@@ -214,38 +269,24 @@ def _habits_text(result: HabitsResult | None, unavailable: bool) -> str:
     lines = []
     for habit in sorted(result.habits, key=lambda h: -h.strength):
         strength = _band(habit.strength, ("weak", "moderate", "strong"))
-        evidence = f": {_e('; '.join(habit.evidence[:2]))}" if habit.evidence else ""
+        evidence = f": {_e(habit.evidence[0])}" if habit.evidence else ""
         lines.append(f"• {_e(humanize(habit.name))} ({strength}){evidence}")
-    if sum(result.posting_hours) > 0:
-        peak = max(range(len(result.posting_hours)), key=result.posting_hours.__getitem__)
-        lines.append(f"Posts most often around {peak:02d}:00.")
+    if hours := fmt.hours_sentence(result.posting_hours):
+        lines.append(hours)
     return _section("Habits", lines or ["Nothing stands out yet."])
 
 
-def _engagement_text(
-    posts: list[PostAnalysis],
-    followers: int | None,
-    own: bool,
-    popularity: PopularityResult | None,
-) -> str:
+def _most_liked_text(posts: list[PostAnalysis]) -> str:
     if not posts:
-        return _section("Engagement", ["No posts to measure."])
-    likes = statistics.median(p.likes for p in posts)
-    comments = statistics.median(p.comments for p in posts)
-    rate = f" ({likes / followers:.1%} of followers)" if followers else ""
-    typical = "Your typical post" if own else "A typical post"
-    lines = [f"{typical} gets {likes:,.0f} likes and {comments:,.0f} comments{rate}."]
+        return ""
     best = max(posts, key=lambda p: p.likes)
     what = ["video" if best.is_video else "photo"]
     if best.style is not None:
         what.append(f"<i>{_e(style_name(best.style.top).lower())}</i>")
-    lines.append(
-        f"Most liked: {_date(best.taken_at)}, {', '.join(what)} "
-        f"({best.likes:,} likes, <code>{_e(best.shortcode)}</code>)."
+    return (
+        f"<b>Most liked</b>: {_date(best.taken_at)}, {', '.join(what)} "
+        f"({fmt.count(best.likes, 'like')})."
     )
-    if popularity is not None:
-        lines.append(f"Popularity model: {_e(popularity.reliability.strip().rstrip('.'))}.")
-    return _section("Engagement", lines)
 
 
 # --- one photo -------------------------------------------------------------------------------
@@ -294,13 +335,13 @@ def _pose_text(pose: Pose) -> str:
 def _photo_style_text(style: StyleResult | None) -> str:
     if style is None:
         return ""
-    top = sorted(style.scores.items(), key=lambda item: -item[1])[:3]
+    top = fmt.runners_up(style.scores.items())
     named = [
         f"{_e(style_name(s).lower())} ({_pct(v)}"
         + (f", <i>{MOOD_NOTE}</i>)" if s in MOOD_STYLE_IDS else ")")
         for s, v in top
     ]
-    text = f"<b>Style</b>: {named[0]}" + (f", then {_listing(named[1:])}" if named[1:] else "")
+    text = f"<b>Style</b>: {named[0]}" + (f", then {fmt.listing(named[1:])}" if named[1:] else "")
     if style.evidence:
         text += f". Why: {_e(', '.join(style.evidence))}"
     return text + "."
@@ -309,12 +350,8 @@ def _photo_style_text(style: StyleResult | None) -> str:
 def _popularity_text(result: PopularityResult | None) -> str:
     if result is None:
         return ""
-    low, high = result.band
-    basis = _POPULARITY_BASIS.get(result.basis)
     lines = [
-        f"<b>Popularity</b>: {result.score:.2f}, likely {low:.2f}–{high:.2f}"
-        + (f" ({basis})" if basis else "")
-        + ".",
+        f"<b>Popularity</b>: {fmt.popularity_words(result)}.",
         f"<i>{_e(_sentence(result.reliability))}</i>",
     ]
     if result.reasons_for:
@@ -329,20 +366,30 @@ def _popularity_text(result: PopularityResult | None) -> str:
 # --- album -----------------------------------------------------------------------------------
 
 
+ALBUM_CLOSE_CALL = (
+    "A close call: no single photo shows how a post will do, so this order is a best guess."
+)
+
+
 def album_summary(a: AlbumAnalysis) -> str:
     """The album ranking, best first, each with its short why; near-duplicates named."""
     if not a.photos:
         return "🖼 No photos to rank."
     lines = [f"🖼 <b>{len(a.photos)} photos, best first</b>"]
+    scores = [p.popularity for p in a.photos if p.popularity is not None]
+    uncertain = bool(scores) and all(fmt.too_wide(p) for p in scores)
+    if uncertain:  # said once, not "(can't tell)" after every photo
+        lines.append(f"<i>{ALBUM_CLOSE_CALL}</i>")
     for rank, index in enumerate(a.ranking, start=1):
         photo = a.photos[index]
-        score = f" ({photo.popularity.score:.2f})" if photo.popularity is not None else ""
+        shown = photo.popularity is not None and not uncertain
+        score = f" ({fmt.popularity_short(photo.popularity)})" if shown and photo.popularity else ""
         why = a.reasons.get(index)
         lines.append(f"{rank}. <b>Photo {index + 1}</b>{score}" + (f": {_e(why)}" if why else ""))
     parts = ["\n".join(lines)]
     duplicates = [sorted(group) for group in a.groups if len(group) > 1]
     if duplicates:
-        named = [_listing([str(i + 1) for i in group]) for group in duplicates]
+        named = [fmt.listing([str(i + 1) for i in group]) for group in duplicates]
         parts.append(
             "Near-duplicates: photos "
             + "; photos ".join(named)

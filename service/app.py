@@ -19,7 +19,8 @@ from bot.settings import Settings
 from instagram.directory import DirectorySource, load_profile_folder
 from instagram.errors import LoginRequired, RateLimited, SourceUnavailable
 from instagram.models import FetchedProfile
-from instagram.source import ProfileSource
+from instagram.source import ProfileSource, ResolvesNames
+from instagram.usernames import parse_username
 from reports import charts, text
 from service import retention
 from service.admission import Admission
@@ -205,10 +206,18 @@ class DigService:
             raise RuntimeError("DigService.start() has not run")
         return self._analysis
 
+    async def canonical_username(self, username: str) -> str:
+        """The profile's own name for what was typed (a link, '@Name', or in directory mode
+        the folder's name): resolved once per profile, so every answer and record agrees."""
+        if isinstance(self.source, ResolvesNames):
+            return await self.source.canonical_username(username)
+        return parse_username(username)
+
     async def profile_report(
         self, username: str, *, user_id: int | None, progress: Progress = _no_progress
     ) -> Report:
         """Fetch (or reuse the cached) profile, analyse it, store the results, draw the charts."""
+        username = await self.canonical_username(username)
         return await self._profile_report(
             lambda: self.analysis.fetch(username), user_id=user_id, progress=progress
         )
@@ -242,7 +251,9 @@ class DigService:
             )
             hide = self.settings.privacy.hide_sensitive_for_others
             pngs = await self.charts.render(profile_jobs(analysis, hide))
-        return Report(text.profile_summary(analysis, hide_sensitive=hide), pngs, report, notes)
+        summary = text.profile_summary(analysis)
+        details = text.profile_details(analysis, hide_sensitive=hide)
+        return Report(summary, pngs, report, [*notes, details] if details else notes)
 
     async def photo_report(self, data: bytes, *, user_id: int | None) -> Report:
         async with self.admission.slot(user_id):
@@ -329,6 +340,7 @@ class DigService:
 
     async def subscribe(self, user_id: int, username: str, period: str) -> bool:
         """Follow a profile; its job exists afterwards, and runs at once for a first snapshot."""
+        username = await self.canonical_username(username)
         before = await self.subscriptions.period_of(user_id, username)
         if before is None:
             await self.subscriptions.check(user_id, period)
@@ -345,6 +357,7 @@ class DigService:
         return changed
 
     async def unsubscribe(self, user_id: int, username: str) -> bool:
+        username = await self.canonical_username(username)
         period = await self.subscriptions.period_of(user_id, username)
         stopped = await self.subscriptions.unsubscribe(user_id, username)
         if period is not None:

@@ -17,6 +17,8 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from instagram.models import FetchedProfile
+from reports import format as fmt
+from reports.names import style_name, trait_name
 
 SENSITIVE_STYLES = frozenset({"depressed", "lonely"})
 CAVEAT = (
@@ -215,20 +217,20 @@ def compare(
 
 
 def _label(style: str | None) -> str:
-    return (style or "no style read").replace("_", " ")
+    return style_name(style).lower() if style else "no style read"
 
 
 def _signed(old: int, new: int) -> str:
-    return f"{new:,} ({new - old:+,})"
+    return f"{fmt.number(new)} ({new - old:+,})"
 
 
 def _post_line(post: PostState, typical: float | None) -> str:
     line = (
-        f"• {post.taken_at:%d %b}: {_label(post.style)}, {post.likes:,} likes, "
-        f"{post.comments:,} comments"
+        f"• {post.taken_at:%d %b}: {_label(post.style)}, {fmt.count(post.likes, 'like')}, "
+        f"{fmt.count(post.comments, 'comment')}"
     )
     if typical:
-        line += f" ({post.engagement / typical:.0%} of the usual)"
+        line += f" ({fmt.percent(post.engagement / typical)} of the usual)"
     return line
 
 
@@ -257,14 +259,21 @@ def change_text(changes: Changes, *, hide_sensitive: bool = False) -> str:
     if shown.followees:
         lines.append(f"Following: {_signed(*shown.followees)}")
     if shown.styles:
-        moves = ", ".join(f"{_label(s)} {a:.0%} → {b:.0%}" for s, a, b in shown.styles)
+        moves = ", ".join(
+            f"{_label(s)} {fmt.percent(a)} → {fmt.percent(b)}" for s, a, b in shown.styles
+        )
         lines.append(f"Photo style mix shifted: {moves}")
     if shown.engagement:
         old, new = shown.engagement
         word = "up" if new > old else "down"
-        lines.append(f"Typical likes + comments per post {word}: {old:,.0f} → {new:,.0f}")
+        lines.append(
+            f"Typical likes + comments per post {word}: {fmt.number(old)} → {fmt.number(new)}"
+        )
     if shown.personality:
-        moves = ", ".join(f"{t} {a:.2f} → {b:.2f}" for t, (a, b) in shown.personality.items())
+        moves = ", ".join(
+            f"{trait_name(t)} {round(a * 100)} → {round(b * 100)}"
+            for t, (a, b) in shown.personality.items()
+        )
         lines.append(f"The new captions read differently: {moves}")
     sensitive = (
         shown.personality

@@ -46,8 +46,11 @@ class Refused(Exception):
 
 
 class Sender(Protocol):
-    async def __call__(self, chat_id: int, text: str, photo: bytes | None) -> None:
-        """Send one message (a photo with `text` as its caption when `photo` is given)."""
+    async def __call__(
+        self, chat_id: int, text: str, photo: bytes | None, about: str | None = None
+    ) -> None:
+        """Send one message (a photo with `text` as its caption when `photo` is given); `about`:
+        the profile a change report is about, for the buttons under it."""
         ...
 
 
@@ -55,6 +58,8 @@ class Sender(Protocol):
 class Outgoing:
     text: str
     photo: bytes | None = None
+    about: str | None = None
+    """The profile a change report is about (its "What changed?" button), None otherwise."""
 
 
 def enqueue(
@@ -72,6 +77,7 @@ def enqueue(
                 chat_id=chat_id,
                 text=message.text,
                 photo=message.photo,
+                about=message.about,
                 created_at=now,
                 attempts=0,
             )
@@ -159,7 +165,7 @@ class Outbox:
                 if row is None or row.sent_at is not None or row.user_id in blocked:
                     continue
                 try:
-                    await send(row.chat_id, row.text, row.photo)
+                    await send(row.chat_id, row.text, row.photo, row.about)
                 except TryLater as error:
                     log.warning("outbox: Telegram not taking messages (%s); will retry", error)
                     self.outcomes["later"] += 1

@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -125,9 +125,15 @@ async def _followed(db: Database) -> dict[tuple[str, str], datetime | None]:
 
 
 RUN_OUTCOMES = ("runs", "rate_limited", "not_fetched", "jobs_repaired")
+RunOutcome = Literal["reported", "nothing_new", "first_look", "not_fetched", "nobody"]
+"""What one run did: wrote a report to the outbox, found nothing to tell, took the first
+snapshot (nothing to compare with), could not fetch, or found nobody to tell."""
 
 
 class ReportScheduler:
+    runs: ReportRuns | None = None
+    """What the jobs do, once started: also run on demand ("What changed?")."""
+
     def __init__(self, database_url: str, settings: SubscriptionSettings) -> None:
         self.settings = settings
         self.outcomes: Counter[str] = Counter()
@@ -155,7 +161,7 @@ class ReportScheduler:
         """Start running jobs (missed ones run once now) for `service`; adds the daily purge
         and makes the jobs match the subscriptions table (`reconcile`)."""
         global _active
-        _active = ReportRuns(service, self)
+        self.runs = _active = ReportRuns(service, self)
         followed = await _followed(service.db)
         self.scheduler.start()
         self.scheduler.add_job(
@@ -377,37 +383,39 @@ class ReportRuns:
         if kept is not None and kept[2] is fetched:
             del self._shared[username]
 
-    async def run(self, username: str, period: str, *, attempt: int = 0) -> None:
+    async def run(self, username: str, period: str, *, attempt: int = 0) -> RunOutcome:
+        """One run of the (profile, period) job, scheduled or asked for ("What changed?")."""
         async with self._locks[job_id(username, period)]:
             async with self.service.db.session() as session:
                 total, active = await self._subscribers(session, username, period)
                 share = await self._followed_otherwise(session, username, period)
             if total == 0:
                 self.scheduler.drop(username, period)
-                return
+                return "nobody"
             if not active:
                 log.info("@%s %s: every subscriber blocked the bot; paused", username, period)
-                return
+                return "nobody"
             try:
                 fetched = await self._fetch(username, period, share=share)
             except RateLimited as error:
                 self.scheduler.outcomes["rate_limited"] += 1
                 if attempt >= MAX_RATE_LIMIT_ATTEMPTS:
                     log.warning("@%s %s: still rate limited; next regular run", username, period)
-                    return
+                    return "not_fetched"
                 when = self.scheduler.postpone(username, period, attempt, error.retry_after)
                 log.warning("@%s %s: rate limited, postponed to %s", username, period, when)
-                return
+                return "not_fetched"
             except InstagramError as error:
                 self.scheduler.outcomes["not_fetched"] += 1
                 log.warning(
                     "@%s %s: not fetched (%s); next run tries again", username, period, error
                 )
-                return
-            await self._report(fetched, period)
+                return "not_fetched"
+            outcome = await self._report(fetched, period)
             self.scheduler.outcomes["runs"] += 1
+            return outcome
 
-    async def _report(self, fetched: FetchedProfile, period: str) -> None:
+    async def _report(self, fetched: FetchedProfile, period: str) -> RunOutcome:
         service, now = self.service, self.service.now()
         async with service.db.session() as session:
             snapshot = await session.scalar(
@@ -431,6 +439,8 @@ class ReportRuns:
         await self._store(fetched, period, new, messages, now)
         if messages:
             service.outbox.wake()
+            return "reported"
+        return "first_look" if old is None else "nothing_new"
 
     async def _messages(
         self,
@@ -448,7 +458,7 @@ class ReportRuns:
             quiet_days = self.service.settings.subscriptions.quiet_days
             since = snapshot.last_report_at or snapshot.taken_at
             if quiet_days and now - since >= timedelta(days=quiet_days):
-                return [Outgoing(quiet_text(fetched.username, since))]
+                return [Outgoing(quiet_text(fetched.username, since), about=fetched.username)]
             return []
         posts = _trend_posts(fetched, analysed)
         title = f"@{fetched.username}: likes and comments"
@@ -456,7 +466,8 @@ class ReportRuns:
             self.service.executor, charts.engagement_chart, posts, fetched.followers, title
         )
         hide = self.service.settings.privacy.hide_sensitive_for_others
-        return [Outgoing(title, chart), Outgoing(change_text(changes, hide_sensitive=hide))]
+        report = change_text(changes, hide_sensitive=hide)
+        return [Outgoing(title, chart), Outgoing(report, about=fetched.username)]
 
     async def _store(
         self,

@@ -95,15 +95,19 @@ class Subscriptions:
             )
             return period
 
-    async def has_snapshot(self, username: str, period: str) -> bool:
-        """Whether a scheduled run already saw the profile for this period."""
+    async def snapshot_taken_at(self, username: str, period: str) -> datetime | None:
+        """When a run last looked at the profile for this period (None: never)."""
         async with self.db.session() as session:
-            found = await session.scalar(
-                select(Snapshot.id)
+            taken_at: datetime | None = await session.scalar(
+                select(Snapshot.taken_at)
                 .join(Profile, Profile.id == Snapshot.profile_id)
                 .where(Profile.username == username, Snapshot.period == period)
             )
-            return found is not None
+            return taken_at
+
+    async def has_snapshot(self, username: str, period: str) -> bool:
+        """Whether a scheduled run already saw the profile for this period."""
+        return await self.snapshot_taken_at(username, period) is not None
 
     async def list(self, user_id: int) -> list[SubscriptionView]:
         async with self.db.session() as session:

@@ -140,6 +140,8 @@ class OutboxMessage(Base):
     """Failed tries so far (Telegram down, flood control, a refusal)."""
     failed: Mapped[str | None] = mapped_column(String(200))
     """Why Telegram refused the message for good (a 400): it is not tried again."""
+    about: Mapped[str | None] = mapped_column(String(30))
+    """The profile a change report is about: the message carries a "What changed?" button."""
 
 
 class Snapshot(Base):

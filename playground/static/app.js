@@ -70,12 +70,13 @@ function bubble(group) {
   el.className = `msg ${first.sender}`;
   const photos = group.flatMap((m) => m.photos);
   if (photos.length) {
+    el.classList.add("has-photos");
     const grid = document.createElement("div");
-    grid.className = `photos ${photos.length <= 4 ? "n" + photos.length : "many"}`;
+    grid.className = `photos n${photos.length}`;
     for (const url of photos) {
       const img = document.createElement("img");
-      img.src = url; img.loading = "lazy"; img.alt = "photo";
-      img.onclick = () => window.open(url, "_blank");
+      img.src = url; img.alt = "photo";
+      img.onclick = () => openViewer(url);
       img.onload = followBottom;
       grid.append(img);
     }
@@ -118,6 +119,27 @@ function buttons(m) {
     box.append(line);
   }
   return box;
+}
+
+// A tap on a photo shows it full size over the chat; a tap anywhere (or Escape) closes it.
+function openViewer(url) {
+  const viewer = $("viewer");
+  viewer.querySelector("img").src = url;
+  viewer.hidden = false;
+}
+$("viewer").addEventListener("click", () => ($("viewer").hidden = true));
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") $("viewer").hidden = true;
+});
+
+// Until the bot asks the server for updates (it loads its models first), say so: messages
+// sent meanwhile wait for it, and the page checks every couple of seconds until it is there.
+let connected = false;
+function setConnected(value) {
+  connected = value;
+  const presence = $("presence");
+  presence.textContent = connected ? "bot online" : "bot is starting… messages will wait for it";
+  presence.className = connected ? "online" : "starting";
 }
 
 function followBottom() {
@@ -174,11 +196,13 @@ async function poll() {
   render();
   while (mine === generation) {
     try {
-      const data = await api("GET", `/api/chats/${chatId}/messages?since=${rev}&timeout=25`);
+      const wait = connected ? 25 : 2;
+      const data = await api("GET", `/api/chats/${chatId}/messages?since=${rev}&timeout=${wait}`);
       if (mine !== generation) return;
       for (const m of data.messages) messages.set(m.message_id, m);
       for (const id of data.deleted) messages.delete(id);
       rev = data.rev;
+      setConnected(data.bot_connected);
       setBlocked(data.blocked);
       showTyping(data.typing);
       render();

@@ -59,7 +59,7 @@ def test_near_duplicates_are_grouped_and_top_two_differ(with_embeddings: bool) -
     dropped = album.ranking[2]
     assert "near-duplicate of photo" in album.reasons[dropped]
     assert set(album.reasons) == {0, 1, 2}
-    assert all("score" in why for why in album.reasons.values())
+    assert not any("score" in why for why in album.reasons.values())  # reports/ words scores
 
 
 def test_photo_analyses_say_what_was_missing() -> None:

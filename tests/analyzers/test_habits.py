@@ -227,7 +227,7 @@ def test_photo_styles_are_cues() -> None:
     ]
     habits = _by_name(habits_from_posts(posts))
     assert habits["food"].strength == pytest.approx(2 / 5)
-    assert habits["food"].evidence[0] == "photo style food (0.80)"
+    assert habits["food"].evidence[0] == "photo style: food"
     assert "pets" not in habits  # below the style confidence threshold
     assert "fitness" not in habits  # one post only
 

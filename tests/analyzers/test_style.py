@@ -60,6 +60,7 @@ def test_espresso_is_food(vision: VisionAnalyzer, style: StyleAnalyzer) -> None:
     result = analyze(vision, style, photo_of(skdata.coffee()))
     assert result.top == "food"
     assert result.confidence == result.scores["food"] > 0.5
+    assert "looks like coffee" in result.evidence  # ImageNet's "espresso", in plain words
 
 
 def test_scanned_page_fits_no_style(vision: VisionAnalyzer, style: StyleAnalyzer) -> None:

@@ -130,9 +130,12 @@ async def test_subscribe_then_list(running: Running, profiles_root: Path) -> Non
     replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
     assert "weekly report on @fixture.user" in replies[0]["text"]
     sent = await running.client.send_text(CHAT, "/subscriptions")
-    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 2, after=sent["message_id"])
-    assert "@fixture.user — weekly" in _texts(replies)
+    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    # The header is the top line of the first profile's message, not a bubble of its own.
+    assert len(replies) == 1 and replies[0]["text"].startswith("<b>You follow</b>\n")
+    assert "@fixture.user — weekly" in replies[0]["text"]
     assert any(b["callback_data"] == f"unsub:fixture.user:{CHAT}" for b in _buttons(replies))
+    assert any(b["callback_data"] == "chg:fixture.user" for b in _buttons(replies))
 
 
 def _rows_about(database: Path, user_id: int) -> dict[str, int]:
@@ -173,3 +176,6 @@ async def test_forget_deletes_every_row(
     )
     assert "deleted" in _texts(done)
     assert _rows_about(database, CHAT) == {}
+    since_question = await running.client.messages(CHAT, after=asked[0]["message_id"] - 1)
+    question = next(m for m in since_question if m["message_id"] == asked[0]["message_id"])
+    assert question["buttons"] == []  # Yes/Cancel have done their job

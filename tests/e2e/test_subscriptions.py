@@ -243,3 +243,32 @@ async def test_export_has_every_row_and_forget_leaves_none(world: World) -> None
     jobs = jobs_file(world.database)
     assert query(jobs, "SELECT COUNT(*) FROM apscheduler_jobs WHERE id = ?", JOB) == [(0,)]
     assert query(world.database, "SELECT COUNT(*) FROM snapshots") == [(0,)]
+
+
+async def test_what_changed_button_reports_now_then_nothing_new(world: World) -> None:
+    """Issue 21 item 11: the subscriber asks now instead of waiting for the scheduled run,
+    from /subscriptions or from under a change report."""
+    await _subscribed(world, ALICE, posts=4)
+    write_posts(world.profiles, 6)  # two new posts since the baseline
+    listing = await world.say(ALICE, "/subscriptions")
+    button = next(
+        b for m in listing for row in m["buttons"] for b in row if b["text"] == "🔎 What changed?"
+    )
+    started = world.service.admission.started
+
+    await world.client.press(ALICE, listing[0]["message_id"], button["callback_data"])
+    report = await world.client.wait_for(ALICE, lambda m: len(report_messages(m)) == 1)
+    text = report_messages(report)[0]["text"]
+    assert "2 new posts" in text
+    assert "09 Sep" in text and "11 Sep" in text  # the new posts, by date
+    await world.all_marked(ALICE)  # it went through the outbox
+
+    # The report carries the button too: asking again from there finds nothing new.
+    [under_report] = report_messages(report)
+    assert [b["text"] for row in under_report["buttons"] for b in row] == ["🔎 What changed?"]
+    last = report[-1]["message_id"]
+    await world.client.press(ALICE, under_report["message_id"], button["callback_data"])
+    quiet = await world.client.wait_for(ALICE, lambda m: len(m) >= 1, after=last)
+    assert quiet[0]["text"] == "Nothing new on @fixture.user since 01 Oct 2026, 09:00 UTC."
+    assert report_messages(quiet) == []
+    assert world.service.admission.started == started + 2  # each press counts as an analysis

@@ -185,3 +185,26 @@ async def test_long_poll_returns_when_the_server_stops() -> None:
     await pg.stop()
     status, body = await asyncio.wait_for(poll, 10)
     assert status == 200 and body["result"] == []
+
+
+async def test_the_page_learns_when_the_bot_connects(pg: Playground, chat: int) -> None:
+    """Until a bot asks for updates, the feed says so (the page shows "bot is starting")."""
+    async with aiohttp.ClientSession() as session:
+
+        async def connected() -> bool:
+            url = f"{pg.base_url}/api/chats/{chat}/messages"
+            async with session.get(url, params={"timeout": "0"}) as response:
+                return bool((await response.json())["bot_connected"])
+
+        assert await connected() is False
+        status, _ = await call(pg, "getUpdates", json={"timeout": 0})
+        assert status == 200
+        assert await connected() is True
+
+
+async def test_the_page_has_a_favicon(pg: Playground) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{pg.base_url}/") as page:
+            assert 'rel="icon"' in await page.text()
+        async with session.get(f"{pg.base_url}/static/favicon.svg") as icon:
+            assert icon.status == 200 and (await icon.text()).startswith("<svg")

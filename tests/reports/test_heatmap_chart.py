@@ -38,7 +38,7 @@ def photo_box(width: int, height: int) -> tuple[slice, slice]:
 def test_size_follows_the_photo_within_bounds(width: int, height: int) -> None:
     chart_w, chart_h = charts.heatmap_size(width, height)
     assert chart_w == theme.WIDTH_PX
-    photo_h = chart_h - charts.HEATMAP_TITLE_PX - charts.HEATMAP_LEGEND_PX
+    photo_h = chart_h - charts.HEATMAP_TITLE_PX - charts.heatmap_legend_px(0)
     panel = chart_w - 2 * charts.HEATMAP_MARGIN_PX
     low, high = charts.HEATMAP_ASPECTS
     assert photo_h / panel == pytest.approx(min(max(height / width, low), high), abs=2e-3)
@@ -105,13 +105,27 @@ def test_notes_say_when_the_map_means_little() -> None:
     assert "gloomy (photo mood)" in " ".join(mood)
 
 
+def test_a_square_photo_has_no_veil_note_and_no_zero_percent() -> None:
+    heat = np.zeros((512, 512), np.float32)
+    notes = " ".join(
+        charts.heatmap_notes("selfie", explanation(heat, 0.001, (32, 32, 448)), (512, 512))
+    )
+    assert "veiled" not in notes and "square" not in notes
+    assert "under 1%" in notes and " 0%" not in notes
+
+
 def test_style_heatmap_chart_renders() -> None:
     photo = skdata.coffee()  # 600 x 400
     heat = np.zeros((400, 600), np.float32)
     heat[150:250, 250:350] = np.linspace(0.2, 1.0, 100)[None, :]
-    jpeg = charts.style_heatmap_chart(photo, "food", explanation(heat, 0.8, (25, 125, 350)))
+    why = explanation(heat, 0.8, (25, 125, 350))
+    jpeg = charts.style_heatmap_chart(photo, "food", why)
     pixels = rendered(jpeg)
-    assert pixels.shape[:2] == charts.heatmap_size(600, 400)[::-1]
+    lines = sum(
+        len(theme.wrap(note, 90, 3).splitlines())
+        for note in charts.heatmap_notes("food", why, photo.shape)
+    )
+    assert pixels.shape[:2] == charts.heatmap_size(600, 400, lines)[::-1]
     assert pixels.std() > 25  # not blank
     previews = os.environ.get("DIGBOT_REPORT_PREVIEWS")
     if previews:

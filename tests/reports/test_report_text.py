@@ -32,6 +32,17 @@ def assert_valid(message: str) -> None:
     assert len(message) <= 4096
 
 
+def both(
+    profile: ProfileAnalysis, *, own_profile: bool = False, hide_sensitive: bool = False
+) -> str:
+    """The profile's two messages, summary then details."""
+    return (
+        text.profile_summary(profile, own_profile=own_profile)
+        + "\n\n"
+        + text.profile_details(profile, hide_sensitive=hide_sensitive)
+    )
+
+
 def test_names_cover_every_id() -> None:
     assert set(text.STYLE_NAMES) == set(STYLE_OUTCOMES)
     assert set(text.TRAIT_NAMES) == set(TRAIT_IDS)
@@ -39,15 +50,14 @@ def test_names_cover_every_id() -> None:
 
 
 def test_profile_summary_says_everything(make_profile: Callable[..., ProfileAnalysis]) -> None:
-    message = text.profile_summary(make_profile())
+    message = both(make_profile())
     assert_valid(message)
     for expected in (
         "@night.owl_eats",
         "5,400 followers",
-        "24 posts analysed",
+        "24 posts from",
         "<i>night view</i> (29%)",
         "lonely in 4% of photos <i>(photo mood, not a diagnosis)</i>",
-        "confidence 35%",
         text.PERSONALITY_CAVEAT,
         "17 of 24 posts between 20:00 and 02:00",
         "266 likes",
@@ -57,6 +67,16 @@ def test_profile_summary_says_everything(make_profile: Callable[..., ProfileAnal
         assert expected in message
     for trait in text.TRAIT_NAMES.values():
         assert f"<b>{trait}</b>" in message
+    assert "confidence" not in message
+
+
+def test_profile_summary_is_three_or_four_lines(
+    make_profile: Callable[..., ProfileAnalysis],
+) -> None:
+    summary = text.profile_summary(make_profile())
+    assert_valid(summary)
+    assert 3 <= len(summary.splitlines()) <= 4
+    assert "Personality" not in summary and "<code>" not in summary
 
 
 def test_profile_summary_escapes_hostile_text(make_profile: Callable[..., ProfileAnalysis]) -> None:
@@ -65,7 +85,7 @@ def test_profile_summary_escapes_hostile_text(make_profile: Callable[..., Profil
         habits=HabitsResult(habits=[Habit("<i>x", 0.5, [HOSTILE])], posting_hours=[1] * 24),
         unavailable={"<b>": HOSTILE},
     )
-    message = text.profile_summary(profile)
+    message = both(profile)
     assert_valid(message)
     assert "<script>" not in message
     assert "&lt;script&gt;alert" in message and "Tom &amp; Jerry" in message
@@ -75,8 +95,8 @@ def test_hide_sensitive_drops_mood_styles_and_personality(
     make_profile: Callable[..., ProfileAnalysis],
 ) -> None:
     profile = make_profile(unavailable={"personality": "no model"})
-    shown = text.profile_summary(replace(profile, unavailable={}))
-    hidden = text.profile_summary(profile, hide_sensitive=True)
+    shown = both(replace(profile, unavailable={}))
+    hidden = both(profile, hide_sensitive=True)
     assert_valid(hidden)
     assert "Personality" in shown and "lonely" in shown
     for sensitive in ("Personality", "lonely", "Openness", "not a diagnosis", "psychological"):
@@ -86,12 +106,12 @@ def test_hide_sensitive_drops_mood_styles_and_personality(
 
 def test_personality_missing_is_explained(make_profile: Callable[..., ProfileAnalysis]) -> None:
     no_text = PersonalityResult(scores=None, confidence=0.0, reason="not enough text to say")
-    message = text.profile_summary(make_profile(personality=no_text))
+    message = both(make_profile(personality=no_text))
     assert "<b>Personality</b>: not enough text to say." in message
     assert "Openness" not in message
-    assert "Personality</b>: not analysed" in text.profile_summary(make_profile(personality=None))
+    assert "Personality</b>: not analysed" in both(make_profile(personality=None))
     unavailable = make_profile(personality=None, unavailable={"personality": "model missing"})
-    message = text.profile_summary(unavailable)
+    message = both(unavailable)
     assert "Personality: not available (model missing)" in message
     assert "not analysed" not in message
 
@@ -106,13 +126,12 @@ def test_profile_with_nothing_to_show(make_profile: Callable[..., ProfileAnalysi
         habits=HabitsResult(habits=[], posting_hours=[0] * 24),
         unavailable={"style": "no model", "personality": "no model"},
     )
-    message = text.profile_summary(empty, own_profile=True)
+    message = both(empty, own_profile=True)
     assert_valid(message)
+    assert "follower" not in message
     for expected in (
         "Your profile",
-        "followers unknown",
-        "no posts analysed",
-        "No posts to measure",
+        "No posts to analyse yet",
         "Nothing stands out yet",
         "Photo style: not available (no model)",
     ):
@@ -127,7 +146,7 @@ def test_photo_summary(make_selfie: Callable[..., PhotoAnalysis]) -> None:
         "Pose: standing, half body.",
         "selfie (63%)",
         "<i>photo mood, not a diagnosis</i>",
-        "0.64, likely 0.52–0.74",
+        "likely to do better than about 6 in 10 of this account's posts",
         "👍 a clear, well-lit face; warm colours",
         "👎 busy background",
         "💡 Try a plainer background.",
@@ -163,7 +182,7 @@ def test_album_summary(sample_album: AlbumAnalysis) -> None:
     message = text.album_summary(sample_album)
     assert_valid(message)
     lines = message.splitlines()
-    assert lines[1] == "1. <b>Photo 2</b> (0.71): a clear face &amp; bright colours"
+    assert lines[1] == "1. <b>Photo 2</b> (beats ~7 in 10): a clear face &amp; bright colours"
     assert lines[2].startswith("2. <b>Photo 1</b>") and "&lt;cute&gt;" in lines[2]
     assert "Near-duplicates: photos 1 and 4." in message
     assert text.album_summary(AlbumAnalysis(photos=[], ranking=[], groups=[], reasons={}))
@@ -175,7 +194,7 @@ def test_long_profile_summary_splits_cleanly(
 ) -> None:
     many = [Habit(f"habit {i}", i / 60, [f"evidence {i} " * 8]) for i in range(60)]
     profile = make_profile(habits=HabitsResult(habits=many, posting_hours=[1] * 24))
-    message = text.profile_summary(profile, own_profile=own)
+    message = both(profile, own_profile=own)
     assert len(message) > 4096
     chunks = text.split_message(message)
     assert len(chunks) >= 2
@@ -183,19 +202,19 @@ def test_long_profile_summary_splits_cleanly(
         assert_valid(chunk)
 
 
-def test_weak_traits_are_marked_and_only_they(
+def test_only_traits_with_signal_are_shown(
     make_profile: Callable[..., ProfileAnalysis],
 ) -> None:
     profile = make_profile()
     assert profile.personality is not None
-    plain = text.profile_summary(profile)
-    assert text.WEAK_TRAIT_NOTE not in plain
-    weak = replace(profile.personality, weak_traits=("neuroticism",))
-    message = text.profile_summary(replace(profile, personality=weak))
+    plain = both(profile)
+    assert "cannot be read from posts" not in plain
+    weak = replace(profile.personality, weak_traits=("neuroticism", "extraversion"))
+    message = both(replace(profile, personality=weak))
     assert_valid(message)
-    assert message.count(text.WEAK_TRAIT_NOTE) == 1  # one footnote
-    starred = [line for line in message.splitlines() if "</b>* " in line]
-    assert len(starred) == 1 and text.trait_name("neuroticism") in starred[0]
+    assert "<b>Neuroticism</b>" not in message and "<b>Extraversion</b>" not in message
+    assert "<b>Openness</b>" in message
+    assert message.count("Extraversion and Neuroticism cannot be read from posts.") == 1
 
 
 def test_a_typical_writer_is_shown_beside_each_score(
@@ -203,9 +222,20 @@ def test_a_typical_writer_is_shown_beside_each_score(
 ) -> None:
     profile = make_profile()
     assert profile.personality is not None
-    assert "(typical" not in text.profile_summary(profile)
+    assert "(typical" not in both(profile)
     typical = dict.fromkeys(profile.personality.scores or {}, 0.5) | {"openness": 0.7}
     shown = replace(profile.personality, typical=typical)
-    message = text.profile_summary(replace(profile, personality=shown))
+    message = both(replace(profile, personality=shown))
     assert_valid(message)
     assert f"<b>{text.trait_name('openness')}</b> 78 (typical 70):" in message
+
+
+def test_an_album_of_uncertain_scores_says_so_once(sample_album: AlbumAnalysis) -> None:
+    wide = [
+        replace(p, popularity=replace(p.popularity, band=(0.1, 0.9))) if p.popularity else p
+        for p in sample_album.photos
+    ]
+    message = text.album_summary(replace(sample_album, photos=wide))
+    assert_valid(message)
+    assert message.count(text.ALBUM_CLOSE_CALL) == 1
+    assert "can't tell" not in message and "beats" not in message

@@ -75,3 +75,15 @@ def test_text_names_what_changed_with_a_caveat_for_mood_styles() -> None:
     assert CAVEAT in text
     hidden = change_text(changes, hide_sensitive=True)
     assert "lonely" not in hidden and CAVEAT not in hidden
+
+
+def test_text_has_no_bare_scores_or_ids() -> None:
+    changes = Changes(
+        "alice",
+        new_posts=[_post(5, "night_view")],
+        personality={"openness": (0.5, 0.7)},
+        styles=[("cute_animals", 0.1, 0.3)],
+    )
+    text = change_text(changes)
+    assert "Openness 50 → 70" in text and "0.70" not in text
+    assert "cute animals 10% → 30%" in text and "night view" in text and "_" not in text

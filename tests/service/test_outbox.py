@@ -44,7 +44,9 @@ class FakeTelegram:
         self.failures = failures or {}
         self.sent: list[tuple[int, str, bytes | None]] = []
 
-    async def __call__(self, chat_id: int, text: str, photo: bytes | None) -> None:
+    async def __call__(
+        self, chat_id: int, text: str, photo: bytes | None, about: str | None = None
+    ) -> None:
         error = self.failures.get(chat_id)
         if error is not None:
             raise error

@@ -26,7 +26,7 @@ class RateLimitedSource:
         raise RateLimited("429", retry_after=RETRY_AFTER)
 
 
-async def _never_sends(_: int, __: str, ___: bytes | None) -> None:
+async def _never_sends(_: int, __: str, ___: bytes | None, ____: str | None = None) -> None:
     raise AssertionError("nothing should be sent")
 
 

@@ -19,7 +19,7 @@ from tests.e2e.subscribing import USERNAME, Clock, CountingSource, write_posts
 DAILY, WEEKLY = 7, 8
 
 
-async def _sends_nothing(_: int, __: str, ___: bytes | None) -> None:
+async def _sends_nothing(_: int, __: str, ___: bytes | None, ____: str | None = None) -> None:
     """The delivery loop's sender: these tests read the outbox rows instead."""
 
 
