@@ -40,10 +40,6 @@ PHONE = {"width": 412, "height": 915}
 SPACEX = Path(os.environ.get("DIGBOT_DATA") or PROJECT_ROOT.parent / "shared" / "data")
 SPACEX_FOLDER = SPACEX / "instagram" / "spacex_sample"
 STATUS_LINES = ("🔎 Looking at", "🔎 Comparing")
-LEFTOVER_STATUS_FIXED = True
-"""The "lean" branch edits the status message into the answer or deletes it (issue 21 item 8).
-Until it is merged, leftover status messages are reported as an expected failure at the end of
-the walk (after every other check passed); flip this to True when it is, to make it strict."""
 
 
 def _directory_profile(root: Path) -> tuple[str, str]:
@@ -234,6 +230,4 @@ async def test_phone_size_walk_through(
         shutil.copyfile(profile_shot, target)
 
     leftovers = [t for t in texts if t.strip().startswith(STATUS_LINES)]
-    if leftovers and not LEFTOVER_STATUS_FIXED:
-        pytest.xfail(f"leftover status messages (the lean branch fixes them): {leftovers}")
     assert leftovers == []
