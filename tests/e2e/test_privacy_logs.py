@@ -43,9 +43,14 @@ async def _forget_everything(running: Running) -> None:
     client = running.client
     sent = await client.send_text(CHAT, "/analyze natgeo")  # typing… is sent meanwhile
     await client.wait_for(CHAT, lambda m: any(x["buttons"] for x in m), after=sent["message_id"])
-    for text in ("/start", "/export", "/forget"):
+    for text in ("/start", "/export"):
         sent = await client.send_text(CHAT, text)
-        asked = await client.wait_for(CHAT, at_least(1), after=sent["message_id"])
+        await client.wait_for(CHAT, at_least(1), after=sent["message_id"])
+    sent = await client.send_text(CHAT, "/forget")
+    # Wait for the question itself: a late part of an earlier answer may come first.
+    asked = await client.wait_for(
+        CHAT, lambda m: any(x["text"] == texts.FORGET_CONFIRM for x in m), after=sent["message_id"]
+    )
     question = next(m for m in asked if m["text"] == texts.FORGET_CONFIRM)
     await client.press(CHAT, question["message_id"], f"forget:1:{CHAT}")
     await client.wait_for(CHAT, lambda m: "deleted" in (m[-1]["text"] or ""), timeout=30)
