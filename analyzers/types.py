@@ -213,7 +213,8 @@ class Statement:
 
     text: str
     kind: str
-    """What it is about: 'subjects', 'people', 'places', 'outfit', 'writing', 'rhythm', 'engagement'."""
+    """What it is about: 'subjects', 'people', 'places', 'activity', 'writing', 'interests',
+    'engagement' or 'mood'."""
     posts: tuple[str, ...]
     """Shortcodes of the posts that show it."""
     of: int

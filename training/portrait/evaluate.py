@@ -74,9 +74,8 @@ def main() -> None:
             dropped.append(tag)
         p_text = f"{precision:.2f}" if precision is not None else "–"
         r_text = f"{right / labelled:.2f}" if labelled else "–"
-        print(
-            f"| `{tag}` | {said} | {right} | {p_text} | {labelled} | {r_text} | {'yes' if keep else 'no'} |"
-        )
+        kept = "yes" if keep else "no"
+        print(f"| `{tag}` | {said} | {right} | {p_text} | {labelled} | {r_text} | {kept} |")
     print(f"\nDROPPED_TAGS = {sorted(dropped)}")
 
 
