@@ -163,8 +163,10 @@ def _people(posts: list[_Post]) -> Statement | None:
         text += f", in a group in {len(groups)}"
     smiling = [p for p in with_people if p.content and p.content.smiling]
     faces_read = [p for p in with_people if p.content and p.content.smiling is not None]
-    if len(faces_read) >= MIN_POSTS:
+    if len(faces_read) >= MIN_POSTS and smiling:
         text += f"; someone smiles in {_of(len(smiling), len(faces_read))} with a readable face"
+    elif len(faces_read) >= MIN_POSTS:
+        text += f"; nobody smiles in the {len(faces_read)} with a readable face"
     return _statement(text + ".", "people", with_people, len(posts))
 
 
@@ -183,10 +185,17 @@ def _places(posts: list[_Post]) -> Statement | None:
     return _statement(text[:1].upper() + text[1:], "places", shown, len(posts))
 
 
+ACTIVITY_WORDS: Final[dict[str, str]] = {
+    "sport": "sport",
+    "eating": "food or drink",
+    "standing": "standing",
+}
+"""The kept activity tags (analyzers/content.py) in words."""
+
+
 def _activities(posts: list[_Post]) -> Statement | None:
-    words = {"sport": "sport", "eating": "food or drink on the table", "standing": "standing"}
     found: list[tuple[str, list[_Post]]] = []
-    for activity, word in words.items():
+    for activity, word in ACTIVITY_WORDS.items():
         shown = [p for p in posts if p.content and activity in p.content.activities]
         if len(shown) >= MIN_POSTS:
             found.append((word, shown))
@@ -243,7 +252,11 @@ def _cues(category: _Category, post: _Post) -> list[str]:
         cues.append(f"photo style {post.style.replace('_', ' ')}")
     content = post.content
     if content is not None:
-        cues += [f"photo of {a}" for a in content.activities if a in category.activities]
+        cues += [
+            f"{ACTIVITY_WORDS[a]} in the photo"
+            for a in content.activities
+            if a in category.activities
+        ]
         cues += [o for o in content.objects if o in category.objects]
     for habit in category.habits & post.caption_interests.keys():
         cues += post.caption_interests[habit][:1]
@@ -412,12 +425,24 @@ def portrait_of(posts: list[_Post]) -> PortraitResult:
         lambda: _drivers_statement(drivers, posts),
         lambda: _mood(posts),
     ]
-    statements = [s for make in planned if (s := make()) is not None]
+    statements: list[Statement] = []
+    for make in planned:
+        statement = make()
+        if statement is not None and not _repeats(statement, statements):
+            statements.append(statement)
     return PortraitResult(
         statements=_trim(statements),
         interests=interests[:MAX_INTERESTS],
         drivers=drivers,
         drivers_note=note,
+    )
+
+
+def _repeats(statement: Statement, earlier: list[Statement]) -> bool:
+    """An activity or interests sentence resting on exactly the posts of an earlier sentence
+    says the same thing again ("mostly food" then "food or drink in 9 of 9")."""
+    return statement.kind in ("activity", "interests") and any(
+        set(statement.posts) == set(e.posts) for e in earlier
     )
 
 

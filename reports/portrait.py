@@ -26,7 +26,7 @@ def _evidence(posts: tuple[str, ...]) -> str:
 def _interest_line(interest: Interest) -> str:
     name = {c.id: c.name for c in categories()}[interest.category]
     evidence = "; ".join(interest.evidence[:2])
-    products = fmt.listing(list(interest.products[:3]))
+    products = "; ".join(interest.products[:3])
     return (
         f"• <b>{_e(name)}</b> ({fmt.percent(interest.score)} of posts: {_e(evidence)})"
         f"\n  <i>might like: {_e(products)}</i>"
@@ -56,6 +56,7 @@ def portrait_text(portrait: PortraitResult | None, *, hide_sensitive: bool = Fal
         lines = [_interest_line(i) for i in portrait.interests]
         parts.append("\n".join(["<b>Interests</b>", *lines]))
     if portrait.drivers or portrait.drivers_note:
-        lines = [_driver_line(d) for d in portrait.drivers] or [_e(portrait.drivers_note) + "."]
+        note = portrait.drivers_note[:1].upper() + portrait.drivers_note[1:]
+        lines = [_driver_line(d) for d in portrait.drivers] or [_e(note) + "."]
         parts.append("\n".join(["<b>What goes with more likes here</b>", *lines]))
     return "\n\n".join(parts)

@@ -52,10 +52,20 @@ def _post(
 
 
 def _food_profile() -> list[_Post]:
+    coffee = {"coffee": ["#coffee"]}
     food = [
-        _post(i, "food", _content(activities=("eating",), objects=("pizza",))) for i in range(5)
+        _post(
+            i,
+            "food",
+            _content(activities=("eating",), objects=("pizza",)),
+            coffee if i < 3 else None,
+        )
+        for i in range(5)
     ]
-    other = [_post(10, "selfie", _content("one", smiling=True)), _post(11, "colorful_sky")]
+    other = [
+        _post(10, "selfie", _content("one", setting="outdoor", smiling=True)),
+        _post(11, "colorful_sky", _content(setting="outdoor")),
+    ]
     return food + other
 
 
@@ -163,3 +173,11 @@ def test_the_taxonomy_file_has_products_and_a_rationale_for_every_category() -> 
     for value in data["categories"].values():
         assert value["products"] and value["rationale"]
         assert not {"depressed", "lonely"} & set(value["styles"])
+
+
+def test_a_sentence_resting_on_the_same_posts_as_an_earlier_one_is_not_repeated() -> None:
+    posts = [_post(i, "food", _content(activities=("eating",))) for i in range(4)]
+
+    kinds = [s.kind for s in portrait_of(posts).statements]
+
+    assert kinds == ["subjects", "people"]
