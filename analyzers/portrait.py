@@ -193,11 +193,14 @@ ACTIVITY_WORDS: Final[dict[str, str]] = {
 """The kept activity tags (analyzers/content.py) in words."""
 
 
-def _activities(posts: list[_Post]) -> Statement | None:
+def _activities(posts: list[_Post], earlier: list[Statement]) -> Statement | None:
+    """Activities, leaving out one shown by exactly the posts of the subjects sentence (sport in
+    the 9 posts that are "mostly sport")."""
+    said = [set(s.posts) for s in earlier if s.kind == "subjects"]
     found: list[tuple[str, list[_Post]]] = []
     for activity, word in ACTIVITY_WORDS.items():
         shown = [p for p in posts if p.content and activity in p.content.activities]
-        if len(shown) >= MIN_POSTS:
+        if len(shown) >= MIN_POSTS and {p.shortcode for p in shown} not in said:
             found.append((word, shown))
     if not found:
         return None
@@ -415,19 +418,19 @@ def portrait_of(posts: list[_Post]) -> PortraitResult:
     """The planner: the supported statements, in a fixed order, at most MAX_STATEMENTS."""
     interests = interests_of(posts)
     drivers, note = drivers_of(posts)
-    planned: list[Callable[[], Statement | None]] = [
-        lambda: _subjects(posts),
-        lambda: _people(posts),
-        lambda: _places(posts),
-        lambda: _activities(posts),
-        lambda: _writing(posts),
-        lambda: _interests_statement(interests, len(posts)),
-        lambda: _drivers_statement(drivers, posts),
-        lambda: _mood(posts),
+    planned: list[Callable[[list[Statement]], Statement | None]] = [
+        lambda _: _subjects(posts),
+        lambda _: _people(posts),
+        lambda _: _places(posts),
+        lambda earlier: _activities(posts, earlier),
+        lambda _: _writing(posts),
+        lambda _: _interests_statement(interests, len(posts)),
+        lambda _: _drivers_statement(drivers, posts),
+        lambda _: _mood(posts),
     ]
     statements: list[Statement] = []
     for make in planned:
-        statement = make()
+        statement = make(statements)
         if statement is not None and not _repeats(statement, statements):
             statements.append(statement)
     return PortraitResult(
@@ -439,9 +442,9 @@ def portrait_of(posts: list[_Post]) -> PortraitResult:
 
 
 def _repeats(statement: Statement, earlier: list[Statement]) -> bool:
-    """An activity or interests sentence resting on exactly the posts of an earlier sentence
-    says the same thing again ("mostly food" then "food or drink in 9 of 9")."""
-    return statement.kind in ("activity", "interests") and any(
+    """An interests sentence resting on exactly the posts of an earlier sentence says the same
+    thing again ("mostly food" then "an interest in food & drink (9 of 9)")."""
+    return statement.kind == "interests" and any(
         set(statement.posts) == set(e.posts) for e in earlier
     )
 

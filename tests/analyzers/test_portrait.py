@@ -177,7 +177,10 @@ def test_the_taxonomy_file_has_products_and_a_rationale_for_every_category() -> 
 
 def test_a_sentence_resting_on_the_same_posts_as_an_earlier_one_is_not_repeated() -> None:
     posts = [_post(i, "food", _content(activities=("eating",))) for i in range(4)]
+    standing = _content("one", activities=("eating", "standing"))
+    posts += [_post(i, "food", standing) for i in range(4, 6)]
 
-    kinds = [s.kind for s in portrait_of(posts).statements]
+    statements = portrait_of(posts).statements
 
-    assert kinds == ["subjects", "people"]
+    assert [s.kind for s in statements] == ["subjects", "people", "activity"]
+    assert statements[2].text == "What they do in the photos: standing (2 of 6 posts)."
