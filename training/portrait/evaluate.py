@@ -67,15 +67,15 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     dropped = []
     for tag in sorted(set(predicted_n) | set(labelled_n)):
-        said, right, labelled = predicted_n[tag], correct[tag], labelled_n[tag]
-        precision = right / said if said else None
-        keep = precision is not None and precision >= KEEP_PRECISION and said >= MIN_PREDICTED
+        n_said, right, labelled = predicted_n[tag], correct[tag], labelled_n[tag]
+        precision = right / n_said if n_said else None
+        keep = precision is not None and precision >= KEEP_PRECISION and n_said >= MIN_PREDICTED
         if not keep:
             dropped.append(tag)
         p_text = f"{precision:.2f}" if precision is not None else "–"
         r_text = f"{right / labelled:.2f}" if labelled else "–"
         kept = "yes" if keep else "no"
-        print(f"| `{tag}` | {said} | {right} | {p_text} | {labelled} | {r_text} | {kept} |")
+        print(f"| `{tag}` | {n_said} | {right} | {p_text} | {labelled} | {r_text} | {kept} |")
     print(f"\nDROPPED_TAGS = {sorted(dropped)}")
 
 

@@ -61,12 +61,12 @@ def write_sheets(files: list[str], out: Path) -> None:
         sheet = Image.new("RGB", (COLUMNS * CELL, rows * CELL), "white")
         draw = ImageDraw.Draw(sheet)
         for i, name in enumerate(batch):
-            with Image.open(IMAGES / name) as photo:
-                photo = photo.convert("RGB")
-                photo.thumbnail((CELL - 4, CELL - 20))
-                x, y = (i % COLUMNS) * CELL, (i // COLUMNS) * CELL
-                sheet.paste(photo, (x + 2, y + 18))
-                draw.text((x + 4, y + 2), str(start + i), fill="red")
+            with Image.open(IMAGES / name) as opened:
+                photo = opened.convert("RGB")
+            photo.thumbnail((CELL - 4, CELL - 20))
+            x, y = (i % COLUMNS) * CELL, (i // COLUMNS) * CELL
+            sheet.paste(photo, (x + 2, y + 18))
+            draw.text((x + 4, y + 2), str(start + i), fill="red")
         sheet.save(out / f"sheet_{start // PER_SHEET}.png")
 
 

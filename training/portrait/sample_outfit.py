@@ -6,6 +6,11 @@ Draws (seeded) OUTFIT_SAMPLE photos among those of OUTFIT_POOL where analyzers/c
 least one outfit tag, and writes them as numbered contact sheets like sample.py. Drawn from the
 analyzer's own positives, this sample measures precision (what it says is right), not recall.
 The labeller labels every tag of GUIDELINE.md on them, without seeing the predictions.
+
+The 24 outfit rows of labels.csv were drawn by the first outfit reader (ImageNet top-5 of the
+whole photo, threshold 0.10), which was replaced by the person-crop reader before the first
+commit; this script now screens with the crop reader, so a re-run draws a different sample.
+labels.csv is the record of what was labelled.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import random
 import sys
 from pathlib import Path
 
+from analyzers.content import ContentAnalyzer
 from analyzers.pipeline import Pipeline, load_analyzers
 from training.portrait.evaluate import ANALYZERS, predicted_tags
 from training.portrait.sample import IMAGES, PHOTO_EXTENSIONS, write_sheets
@@ -34,13 +40,14 @@ SEED = 21
 
 def main() -> None:
     pipeline = Pipeline(load_analyzers(ANALYZERS, ()))
+    reader = ContentAnalyzer(dropped=frozenset())
     positives: list[str] = []
     for folder, count in OUTFIT_POOL.items():
         files = sorted(
             p for p in (IMAGES / folder).rglob("*") if p.suffix.lower() in PHOTO_EXTENSIONS
         )[:count]
         for path in files:
-            if any(t.startswith("outfit:") for t in predicted_tags(pipeline, path)):
+            if any(t.startswith("outfit:") for t in predicted_tags(pipeline, reader, path)):
                 positives.append(str(path.relative_to(IMAGES)))
     chosen = random.Random(SEED).sample(positives, OUTFIT_SAMPLE)
     write_sheets(chosen, Path(sys.argv[1]))
