@@ -20,6 +20,7 @@ from analyzers.types import (
     DecodedImage,
     FacesResult,
     PhotoAnalysis,
+    PhotoContent,
     PhotoContext,
     PopularityResult,
     PostText,
@@ -108,6 +109,7 @@ class Pipeline:
             style=_typed(context.results, "style", StyleResult),
             faces=_typed(context.results, "faces", FacesResult),
             popularity=_typed(context.results, "popularity", PopularityResult),
+            content=_typed(context.results, "content", PhotoContent),
             unavailable={**self.unavailable, **failed},
         )
 

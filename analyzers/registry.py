@@ -12,6 +12,7 @@ IMAGE_ANALYZERS: tuple[str, ...] = (
     "analyzers.faces:FacesAnalyzer",
     "analyzers.quality:QualityAnalyzer",
     "analyzers.style:StyleAnalyzer",
+    "analyzers.content:ContentAnalyzer",
     "analyzers.popularity:PhotoPopularityAnalyzer",
 )
 
@@ -19,4 +20,5 @@ PROFILE_ANALYZERS: tuple[str, ...] = (
     "analyzers.personality:PersonalityAnalyzer",
     "analyzers.habits:HabitsAnalyzer",
     "analyzers.popularity:PopularityAnalyzer",
+    "analyzers.portrait:PortraitAnalyzer",
 )

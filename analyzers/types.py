@@ -185,6 +185,87 @@ class HabitsResult:
 
 
 @dataclass(frozen=True)
+class PhotoContent:
+    """What is in one photo, in plain words (analyzers/content.py); None where it cannot tell.
+
+    Counts people and reads what they wear and do; never who they are (no gender, age,
+    ethnicity, health)."""
+
+    setting: str | None
+    """'indoor', 'outdoor' or None."""
+    light: str | None
+    """'day', 'night' or None (said only of outdoor photos)."""
+    people: str | None
+    """'none', 'one', 'couple' or 'group'; None when it cannot tell (a dropped tag)."""
+    smiling: bool | None
+    """Whether a counted face smiles; None when there is no face or no emotion model."""
+    activities: tuple[str, ...] = ()
+    """Among 'sport', 'eating', 'travelling', 'standing', 'sitting'."""
+    objects: tuple[str, ...] = ()
+    """Plain words of the confident ImageNet classes (analyzers/imagenet.py `looks_like`)."""
+    outfit: tuple[str, ...] = ()
+    """Outfit tags worn by a person in the frame (analyzers/content.py OUTFIT_CLASSES)."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence of the portrait and the posts it rests on."""
+
+    text: str
+    kind: str
+    """What it is about: 'subjects', 'people', 'places', 'activity', 'writing', 'interests',
+    'engagement' or 'mood'."""
+    posts: tuple[str, ...]
+    """Shortcodes of the posts that show it."""
+    of: int
+    """How many posts were looked at (the 'of' in '5 of 12 posts')."""
+    sensitive: bool = False
+    """A mood or personality statement: hidden by `hide_sensitive_for_others`."""
+
+
+@dataclass(frozen=True)
+class Interest:
+    category: str
+    """An id of analyzers/models/interests.json."""
+    score: float
+    """0..1: the share of the analysed posts that show it."""
+    evidence: tuple[str, ...]
+    """Short words for why: '4 food photos', '#foodie', 'habit coffee (3 posts)'."""
+    posts: tuple[str, ...]
+    """Shortcodes of the posts that show it."""
+    products: tuple[str, ...]
+    """Product and brand categories it suggests (never brand names)."""
+
+
+@dataclass(frozen=True)
+class Driver:
+    """Whether posts with one readable feature get more likes on this account."""
+
+    feature: str
+    """'people', 'smiling', 'outdoor', 'night', 'outfit', 'food', 'sport', ..."""
+    with_posts: int
+    without_posts: int
+    ratio: float | None
+    """Median likes with the feature / median likes without; None when it cannot be computed."""
+    p_value: float | None
+    verdict: str
+    """'more', 'fewer', 'no difference' or "can't tell yet"."""
+
+
+@dataclass(frozen=True)
+class PortraitResult:
+    statements: list[Statement]
+    interests: list[Interest]
+    drivers: list[Driver] = field(default_factory=list)
+    drivers_note: str = ""
+    """Why there are no drivers ('only 7 posts with likes: at least 12 are needed'), or ''."""
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.statements)
+
+
+@dataclass(frozen=True)
 class PopularityResult:
     score: float
     """0..1, relative to the account (or to the general prior when there is no history)."""
@@ -238,6 +319,7 @@ class PhotoAnalysis:
     popularity: PopularityResult | None = None
     unavailable: dict[str, str] = field(default_factory=dict)
     """Analyzer name -> why it did not run."""
+    content: PhotoContent | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +341,11 @@ class PostAnalysis:
         """The style of the post's first analysed photo (a carousel's cover)."""
         return next((p.style for p in self.photos if p.style is not None), None)
 
+    @property
+    def content(self) -> PhotoContent | None:
+        """What is in the post's first analysed photo (a carousel's cover)."""
+        return next((p.content for p in self.photos if p.content is not None), None)
+
 
 @dataclass(frozen=True)
 class ProfileAnalysis:
@@ -275,6 +362,7 @@ class ProfileAnalysis:
     habits: HabitsResult | None
     popularity: PopularityResult | None = None
     """The account's own engagement model: how far to trust its per-post scores, and why."""
+    portrait: PortraitResult | None = None
     unavailable: dict[str, str] = field(default_factory=dict)
     """Analyzer name -> why it did not run."""
 

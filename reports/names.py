@@ -44,6 +44,8 @@ ANALYZER_NAMES: dict[str, str] = {
     "personality": "Personality",
     "habits": "Habits",
     "popularity": "Popularity",
+    "content": "Photo content",
+    "portrait": "Portrait",
 }
 
 MOOD_LABEL = "photo mood"

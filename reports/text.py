@@ -37,6 +37,7 @@ from reports.names import (
     style_name,
     trait_name,
 )
+from reports.portrait import portrait_text
 from reports.split import split_caption, split_message
 
 __all__ = [
@@ -144,6 +145,7 @@ def profile_details(a: ProfileAnalysis, *, hide_sensitive: bool = False) -> str:
         _styles_text(a.style_shares, hide_sensitive, "style" in a.unavailable),
         "" if hide_sensitive else _personality_text(a.personality, "personality" in a.unavailable),
         _habits_text(a.habits, "habits" in a.unavailable),
+        portrait_text(a.portrait, hide_sensitive=hide_sensitive),
         _most_liked_text(a.posts),
         _unavailable_lines(a.unavailable, hidden),
     ]

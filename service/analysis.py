@@ -30,6 +30,7 @@ from analyzers.types import (
     PersonalityResult,
     PhotoAnalysis,
     PhotoContext,
+    PortraitResult,
     PostAnalysis,
     PostInput,
     PostText,
@@ -212,6 +213,7 @@ class AnalysisService:
         ]
         personality = profile.results.get("personality")
         habits = profile.results.get("habits")
+        portrait = profile.results.get("portrait")
         return ProfileAnalysis(
             username=fetched.username,
             full_name=fetched.full_name,
@@ -223,6 +225,7 @@ class AnalysisService:
             personality=personality if isinstance(personality, PersonalityResult) else None,
             habits=habits if isinstance(habits, HabitsResult) else None,
             popularity=popularity.summary if popularity is not None else None,
+            portrait=portrait if isinstance(portrait, PortraitResult) else None,
             unavailable={**self.pipeline.unavailable, **failed},
         )
 

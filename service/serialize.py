@@ -12,7 +12,9 @@ from analyzers.types import (
     AlbumAnalysis,
     FacesResult,
     PhotoAnalysis,
+    PhotoContent,
     PopularityResult,
+    PortraitResult,
     PostAnalysis,
     ProfileAnalysis,
     StyleResult,
@@ -60,6 +62,46 @@ def popularity_json(result: PopularityResult | None) -> dict[str, Any] | None:
     return data
 
 
+def content_json(content: PhotoContent | None) -> dict[str, Any]:
+    """A post's `scene`, `people` and `outfit` (plain words; None where it cannot tell)."""
+    if content is None:
+        return {"scene": None, "people": None, "outfit": None}
+    return {
+        "scene": {
+            "setting": content.setting,
+            "light": content.light,
+            "activities": list(content.activities),
+            "objects": list(content.objects),
+        },
+        "people": {"count": content.people, "smiling": content.smiling},
+        "outfit": list(content.outfit),
+    }
+
+
+def portrait_json(portrait: PortraitResult | None) -> dict[str, Any]:
+    """`portrait` (text and statements with their evidence) and `interests`."""
+    if portrait is None:
+        return {"portrait": None, "interests": None}
+    return {
+        "portrait": {
+            "text": portrait.text,
+            "statements": [asdict(s) for s in portrait.statements],
+            "drivers": [asdict(d) for d in portrait.drivers],
+            "drivers_note": portrait.drivers_note,
+        },
+        "interests": [
+            {
+                "category": i.category,
+                "score": _round(i.score),
+                "evidence": list(i.evidence),
+                "posts": list(i.posts),
+                "products": list(i.products),
+            }
+            for i in portrait.interests
+        ],
+    }
+
+
 def photo_json(photo: PhotoAnalysis) -> dict[str, Any]:
     return {
         "width": photo.image.original_size[0],
@@ -88,6 +130,7 @@ def post_json(post: PostAnalysis) -> dict[str, Any]:
         "style_scores": {k: _round(v) for k, v in style.scores.items()} if style else None,
         "photos": [photo_json(p) for p in post.photos],
         "popularity": popularity_json(post.popularity),
+        **content_json(post.content),
     }
 
 
@@ -120,6 +163,7 @@ def profile_json(analysis: ProfileAnalysis) -> dict[str, Any]:
         ],
         "posting_hours": list(analysis.habits.posting_hours) if analysis.habits else None,
         "popularity": popularity_json(analysis.popularity),
+        **portrait_json(analysis.portrait),
         "posts": [post_json(p) for p in analysis.posts],
         "unavailable": dict(analysis.unavailable),
     }

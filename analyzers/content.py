@@ -1,0 +1,320 @@
+"""What is in one photo, in plain words: setting, light, people, activity, objects, outfit.
+
+No model of its own: rules over what the vision backbone (ImageNet top classes, style), the
+faces analyzer (faces, emotions, pose) and the pixels already say. Tags whose hand-labelled
+precision stayed under 0.7 are never produced (analyzers/models/PORTRAIT.md,
+training/portrait/evaluate.py): DROPPED_TAGS lists them, so the measurement and the code agree.
+
+People are counted and what they wear and do is read; who they are never is (no gender, age,
+ethnicity, health, body).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import ClassVar, Final
+
+import numpy as np
+
+from analyzers.imagenet import imagenet_names, looks_like
+from analyzers.types import (
+    DecodedImage,
+    FacesResult,
+    PhotoContent,
+    PhotoContext,
+    StyleResult,
+    VisionOutput,
+)
+from analyzers.vision import VisionModel, prepare_for_backbone
+
+OUTFIT_CLASSES: Final[dict[str, tuple[str, ...]]] = {
+    "suit": ("suit",),
+    "tie": ("Windsor tie", "bow tie", "bolo tie"),
+    "jersey": ("tights for gymnastics, a one-piece leotard, or a sport jersey", "T-shirt"),
+    "sweatshirt": ("sweatshirt",),
+    "jeans": ("jeans",),
+    "cardigan": ("cardigan",),
+    "coat": ("trench coat", "fur coat", "poncho"),
+    "swimwear": ("bikini", "one-piece bathing suit", "swim trunks / shorts", "swimming cap"),
+    "sunglasses": ("sunglasses",),
+    "hat": ("cowboy hat", "sombrero", "poke bonnet"),
+    "shoes": ("sneaker", "sandal", "cowboy boot", "slip-on shoe", "clogs"),
+    "bag": ("backpack", "purse", "messenger bag"),
+    "dress": ("gown", "miniskirt", "overskirt", "hoop skirt", "kimono", "abaya", "sarong"),
+    "uniform": ("military uniform", "lab coat", "academic gown"),
+}
+"""Outfit tag -> the ImageNet apparel and accessory classes that say it."""
+OUTFIT_THRESHOLD: Final = 0.2
+"""An outfit tag needs this much ImageNet probability, summed over its classes, on the crop
+around the main person (`person_crop`)."""
+
+OUTDOOR_CLASSES: Final = frozenset(
+    {
+        "mountain", "cliff", "coral reef", "geyser", "lakeshore", "promontory", "sandbar",
+        "beach", "valley", "volcano", "park bench", "traffic or street sign",
+        "traffic light", "suspension bridge", "through arch bridge", "viaduct", "pier",
+        "fountain", "castle", "church", "mosque", "palace", "monastery", "stupa", "dome",
+        "bell tower", "lighthouse", "obelisk", "triumphal arch", "tile roof", "water tower",
+        "megalith", "breakwater", "dam", "paddle", "lifeboat", "boathouse", "tent",
+        "mountain bike", "ski", "snowmobile", "dog sled", "parachute", "scuba diver",
+        "snorkel", "sports car", "tram", "trolleybus", "minibus", "school bus", "flagpole",
+        "totem pole", "maypole", "golf cart", "picket fence", "split-rail fence", "stone wall",
+        "scoreboard", "baseball player", "swimming cap", "moving van", "taxicab",
+    }
+)  # fmt: skip
+INDOOR_CLASSES: Final = frozenset(
+    {
+        "dining table", "couch", "four-poster bed", "infant bed", "wardrobe", "window shade",
+        "window screen", "shower curtain", "home theater", "library", "restaurant",
+        "barbershop", "bookstore", "butcher shop", "candy store", "grocery store", "shoe store",
+        "tobacco shop", "toy store", "bakery", "pool table", "table lamp", "desk",
+        "desktop computer", "laptop computer", "notebook computer", "monitor", "bookcase",
+        "filing cabinet", "quilt", "pillow", "refrigerator", "microwave oven", "dishwasher",
+        "stove", "toaster", "plate", "tray", "menu", "wok", "frying pan", "Dutch oven",
+        "espresso", "tea cup", "coffee mug", "soup bowl", "mixing bowl", "stage",
+        "punching bag", "dumbbell", "barbell", "balance beam", "parallel bars",
+        "gymnastic horizontal bar", "wall clock", "sliding door", "cradle", "rocking chair",
+        "folding chair", "throne", "chiffonier", "entertainment center (furniture)",
+    }
+)  # fmt: skip
+SETTING_MIN_MASS: Final = 0.15
+"""A setting is said when its classes hold at least this much of the top-5 probability (and
+more than the other setting's classes)."""
+OUTDOOR_STYLES: Final = frozenset({"adventure", "colorful_sky", "night_view", "architecture"})
+INDOOR_STYLES: Final = frozenset({"studying"})
+STYLE_MIN_CONFIDENCE: Final = 0.5
+
+NIGHT_LUMINANCE: Final = 0.22
+"""An outdoor photo whose mean luminance (0..1) is below this is a night photo, above it day."""
+
+SPORT_CLASSES: Final = frozenset(
+    {
+        "baseball player", "baseball", "basketball", "rugby ball", "soccer ball", "tennis ball",
+        "racket", "golf ball", "ping-pong ball", "volleyball ball", "ski", "barbell",
+        "dumbbell", "football helmet", "gymnastic horizontal bar", "parallel bars",
+        "balance beam", "punching bag", "swimming cap", "hockey puck", "scoreboard", "paddle",
+        "bobsleigh", "knee pad", "tights for gymnastics, a one-piece leotard, or a sport jersey",
+    }
+)  # fmt: skip
+TRAVEL_CLASSES: Final = frozenset(
+    {
+        "castle", "church", "mosque", "palace", "monastery", "stupa", "dome", "bell tower",
+        "lighthouse", "obelisk", "triumphal arch", "suspension bridge", "through arch bridge",
+        "viaduct", "megalith", "cliff dwelling", "airliner", "airship", "railroad car",
+        "backpack", "tent", "sleeping bag", "movie theater",
+    }
+)  # fmt: skip
+CLASS_MIN_PROBABILITY: Final = 0.1
+"""An activity class counts when its probability in the top 5 is at least this."""
+
+MIN_CROP: Final = 32
+"""A person crop narrower or shorter than this many pixels is not read."""
+SMILE_MIN_PROBABILITY: Final = 0.5
+COUNTED_FACE_SHARE: Final = 0.35
+"""A face counts as a subject when its height is at least this share of the largest face's:
+the far-away faces in a crowd behind someone do not make a selfie a group photo."""
+
+DROPPED_TAGS: Final = frozenset(
+    {
+        "activity:sitting", "activity:travelling", "people:couple", "setting:indoor",
+        *(f"outfit:{tag}" for tag in OUTFIT_CLASSES),
+    }
+)  # fmt: skip
+"""Tags whose precision on the hand-labelled sample was under 0.7 (or with too few predictions
+to show 0.7): never produced. Filled from `python -m training.portrait.evaluate`."""
+
+
+def _mass(top: Iterable[tuple[str, float]], classes: Iterable[str]) -> float:
+    wanted = set(classes)
+    return sum(p for name, p in top if name in wanted)
+
+
+def _confident_style(style: StyleResult | None) -> str | None:
+    if style is None or style.confidence < STYLE_MIN_CONFIDENCE:
+        return None
+    return style.top
+
+
+def count_people(faces: FacesResult | None) -> tuple[str, bool | None]:
+    """('none'|'one'|'couple'|'group', smiling) from the subject faces and the pose."""
+    if faces is None:
+        return "none", None
+    if not faces.faces:
+        return ("one" if faces.pose is not None else "none"), None
+    tallest = max(f.box[3] for f in faces.faces)
+    subjects = [f for f in faces.faces if f.box[3] >= COUNTED_FACE_SHARE * tallest]
+    people = {1: "one", 2: "couple"}.get(len(subjects), "group")
+    if not any(f.emotions for f in subjects):
+        return people, None
+    smiling = any(f.emotions.get("happy", 0.0) >= SMILE_MIN_PROBABILITY for f in subjects)
+    return people, smiling
+
+
+def setting_of(top: list[tuple[str, float]], style: str | None) -> str | None:
+    outdoor, indoor = _mass(top, OUTDOOR_CLASSES), _mass(top, INDOOR_CLASSES)
+    if outdoor >= SETTING_MIN_MASS and outdoor > indoor:
+        return "outdoor"
+    if indoor >= SETTING_MIN_MASS and indoor > outdoor:
+        return "indoor"
+    if style in OUTDOOR_STYLES:
+        return "outdoor"
+    if style in INDOOR_STYLES:
+        return "indoor"
+    return None
+
+
+def luminance(image: DecodedImage) -> float:
+    """Mean luminance of the photo, 0 (black) .. 1 (white)."""
+    rgb = image.pixels.astype(np.float32) / 255.0
+    return float((rgb @ np.array([0.299, 0.587, 0.114], np.float32)).mean())
+
+
+def light_of(image: DecodedImage, setting: str | None, style: str | None) -> str | None:
+    if style == "night_view":
+        return "night"
+    if setting != "outdoor":
+        return None
+    return "night" if luminance(image) < NIGHT_LUMINANCE else "day"
+
+
+def person_crop(image: DecodedImage, faces: FacesResult | None) -> np.ndarray | None:
+    """The pixels around the main person: from just above the largest face down to about five
+    face heights below it, three face widths wide; the whole photo when only a pose was found;
+    None when nobody is in the frame."""
+    if faces is None or (not faces.faces and faces.pose is None):
+        return None
+    main = faces.main_face
+    if main is None:
+        return image.pixels
+    x, y, w, h = main.box
+    left, right = max(0, int(x - 1.2 * w)), min(image.width, int(x + 2.2 * w))
+    top, bottom = max(0, int(y - 0.3 * h)), min(image.height, int(y + 5 * h))
+    if right - left < MIN_CROP or bottom - top < MIN_CROP:
+        return None
+    return image.pixels[top:bottom, left:right]
+
+
+def outfit_of(imagenet: np.ndarray | None) -> tuple[str, ...]:
+    """Outfit tags from the ImageNet probabilities (1,000, in class order) of a person crop."""
+    if imagenet is None:
+        return ()
+    return tuple(
+        tag
+        for tag, indices in _outfit_indices().items()
+        if float(imagenet[list(indices)].sum()) >= OUTFIT_THRESHOLD
+    )
+
+
+@cache
+def _outfit_indices() -> dict[str, tuple[int, ...]]:
+    index = {name: i for i, name in enumerate(imagenet_names())}
+    return {tag: tuple(index[c] for c in classes) for tag, classes in OUTFIT_CLASSES.items()}
+
+
+def activities_of(
+    top: list[tuple[str, float]], style: str | None, faces: FacesResult | None
+) -> tuple[str, ...]:
+    found: list[str] = []
+    if style == "sports" or _mass(top, SPORT_CLASSES) >= CLASS_MIN_PROBABILITY:
+        found.append("sport")
+    if style == "food":
+        found.append("eating")
+    if _mass(top, TRAVEL_CLASSES) >= CLASS_MIN_PROBABILITY:
+        found.append("travelling")
+    pose = faces.pose if faces is not None else None
+    if pose is not None and pose.framing != "portrait" and pose.posture in ("standing", "sitting"):
+        found.append(pose.posture)
+    return tuple(found)
+
+
+def describe(
+    image: DecodedImage,
+    vision: VisionOutput | None,
+    style: StyleResult | None,
+    faces: FacesResult | None,
+    person_imagenet: np.ndarray | None,
+    dropped: frozenset[str] = DROPPED_TAGS,
+) -> PhotoContent:
+    """The plain-words content of one photo from the other analyzers' results and the ImageNet
+    probabilities of its person crop, without the `dropped` tags (the evaluation passes none,
+    to measure every tag)."""
+    top = vision.imagenet_top if vision is not None else []
+    confident = _confident_style(style)
+    people, smiling = count_people(faces)
+    setting = setting_of(top, confident)
+    light = light_of(image, setting, confident)
+    content = PhotoContent(
+        setting=setting,
+        light=light,
+        people=people,
+        smiling=smiling,
+        activities=activities_of(top, confident, faces),
+        objects=tuple(looks_like(top)),
+        outfit=outfit_of(person_imagenet) if people != "none" else (),
+    )
+    return without(content, dropped)
+
+
+def without(content: PhotoContent, dropped: frozenset[str]) -> PhotoContent:
+    """The content with every tag in `dropped` removed."""
+    kept = [t for t in tags_of(content) if t not in dropped]
+    return PhotoContent(
+        setting=content.setting if f"setting:{content.setting}" in kept else None,
+        light=content.light if f"light:{content.light}" in kept else None,
+        people=content.people if f"people:{content.people}" in kept else None,
+        smiling=content.smiling if "smiling" in kept or content.smiling is False else None,
+        activities=tuple(a for a in content.activities if f"activity:{a}" in kept),
+        objects=content.objects,
+        outfit=tuple(o for o in content.outfit if f"outfit:{o}" in kept),
+    )
+
+
+def tags_of(content: PhotoContent) -> list[str]:
+    """The tags of GUIDELINE.md (training/portrait) that the content says yes to."""
+    tags = [f"people:{content.people}"] if content.people else []
+    if content.setting:
+        tags.append(f"setting:{content.setting}")
+    if content.light:
+        tags.append(f"light:{content.light}")
+    if content.smiling:
+        tags.append("smiling")
+    tags += [f"activity:{a}" for a in content.activities]
+    tags += [f"outfit:{o}" for o in content.outfit]
+    return tags
+
+
+class ContentAnalyzer:
+    """Image analyzer: registered after vision, faces and style, whose results it reads.
+
+    Outfits need a second forward pass of the backbone on the crop around the person (on the
+    whole photo, apparel classes drown in the scene: every outfit tag measured under 0.3
+    precision, PORTRAIT.md); it runs only on photos with someone in them."""
+
+    name: ClassVar[str] = "content"
+
+    def __init__(self, dropped: frozenset[str] = DROPPED_TAGS) -> None:
+        self.dropped = dropped
+        reads_outfit = any(f"outfit:{tag}" not in dropped for tag in OUTFIT_CLASSES)
+        self.model = VisionModel() if reads_outfit else None
+        """None while every outfit tag is dropped: no second pass for nothing."""
+
+    def person_imagenet(self, image: DecodedImage, faces: FacesResult | None) -> np.ndarray | None:
+        crop = person_crop(image, faces)
+        if crop is None or self.model is None:
+            return None
+        _, imagenet, _ = self.model.run(prepare_for_backbone(np.ascontiguousarray(crop))[None])
+        return np.asarray(imagenet[0])
+
+    def analyze(self, photo: PhotoContext) -> PhotoContent:
+        results = photo.results
+        vision, style, faces = results.get("vision"), results.get("style"), results.get("faces")
+        faces = faces if isinstance(faces, FacesResult) else None
+        return describe(
+            photo.image,
+            vision if isinstance(vision, VisionOutput) else None,
+            style if isinstance(style, StyleResult) else None,
+            faces,
+            self.person_imagenet(photo.image, faces),
+            self.dropped,
+        )

@@ -1,0 +1,186 @@
+"""The portrait planner on hand-built signals: interests, evidence, drivers, sensitive parts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from analyzers.portrait import (
+    DRIVER_MIN_POSTS,
+    INTERESTS_PATH,
+    _Post,
+    categories,
+    portrait_of,
+)
+from analyzers.types import PhotoContent
+from reports.portrait import portrait_text
+
+
+def _content(
+    people: str | None = "none",
+    activities: tuple[str, ...] = (),
+    objects: tuple[str, ...] = (),
+    setting: str | None = None,
+    smiling: bool | None = None,
+) -> PhotoContent:
+    return PhotoContent(
+        setting=setting,
+        light=None,
+        people=people,
+        smiling=smiling,
+        activities=activities,
+        objects=objects,
+    )
+
+
+def _post(
+    i: int,
+    style: str | None = None,
+    content: PhotoContent | None = None,
+    caption: dict[str, list[str]] | None = None,
+    likes: int = 100,
+    settled: bool = True,
+) -> _Post:
+    return _Post(
+        shortcode=f"P{i:03d}",
+        likes=likes,
+        settled=settled,
+        style=style,
+        content=content or _content(),
+        caption_interests=caption or {},
+    )
+
+
+def _food_profile() -> list[_Post]:
+    coffee = {"coffee": ["#coffee"]}
+    food = [
+        _post(
+            i,
+            "food",
+            _content(activities=("eating",), objects=("pizza",)),
+            coffee if i < 3 else None,
+        )
+        for i in range(5)
+    ]
+    other = [
+        _post(10, "selfie", _content("one", setting="outdoor", smiling=True)),
+        _post(11, "colorful_sky", _content(setting="outdoor")),
+    ]
+    return food + other
+
+
+def test_a_food_heavy_profile_is_food_and_drink_first_with_product_categories() -> None:
+    result = portrait_of(_food_profile())
+
+    top = result.interests[0]
+    assert top.category == "food_drink"
+    assert top.score == 5 / 7
+    assert set(top.posts) == {f"P{i:03d}" for i in range(5)}
+    assert any("pizza" in e for e in top.evidence)
+    assert top.products and all(isinstance(p, str) for p in top.products)
+
+
+def test_a_sports_profile_is_fitness_and_sports_first() -> None:
+    posts = [
+        _post(i, "sports", _content("group", activities=("sport",), objects=("basketball",)))
+        for i in range(4)
+    ] + [_post(9, "food", _content(activities=("eating",)))]
+
+    assert portrait_of(posts).interests[0].category == "fitness_sports"
+
+
+def test_one_post_is_not_an_interest() -> None:
+    posts = [_post(0, "food", _content(activities=("eating",)))] + [_post(i) for i in range(1, 6)]
+
+    assert all(i.category != "food_drink" for i in portrait_of(posts).interests)
+
+
+def test_every_statement_points_at_posts_of_the_profile_and_counts_them() -> None:
+    posts = _food_profile()
+    shortcodes = {p.shortcode for p in posts}
+
+    result = portrait_of(posts)
+
+    assert 3 <= len(result.statements) <= 6
+    for statement in result.statements:
+        assert statement.posts and set(statement.posts) <= shortcodes
+        assert statement.of == len(posts)
+        assert re.search(r"\d+ of \d+", statement.text)
+    assert result.text.startswith("They mostly photograph food (5 of 7 posts)")
+
+
+def test_no_signal_no_statement() -> None:
+    posts = [_Post(f"P{i}", 100, True, None, None, {}) for i in range(4)]
+
+    result = portrait_of(posts)
+
+    assert result.statements == []
+    assert result.interests == []
+
+
+def test_drivers_say_cant_tell_below_the_minimum_of_posts() -> None:
+    posts = [_post(i, content=_content("one")) for i in range(DRIVER_MIN_POSTS - 1)]
+
+    result = portrait_of(posts)
+
+    assert result.drivers == []
+    assert "can't tell yet" in result.drivers_note
+    assert "can't tell yet" in portrait_text(result)
+
+
+def _likes_profile(people_likes: int) -> list[_Post]:
+    return [
+        _post(i, content=_content("one" if i % 2 else "none"), likes=people_likes if i % 2 else 100)
+        for i in range(16)
+    ]
+
+
+def test_drivers_find_a_planted_difference_and_not_an_absent_one() -> None:
+    planted = {d.feature: d for d in portrait_of(_likes_profile(300)).drivers}
+    absent = {d.feature: d for d in portrait_of(_likes_profile(100)).drivers}
+
+    assert planted["people"].verdict == "more"
+    assert planted["people"].ratio == 3.0
+    assert planted["people"].p_value is not None and planted["people"].p_value < 0.1
+    assert absent["people"].verdict == "no clear difference"
+    statement = next(
+        s for s in portrait_of(_likes_profile(300)).statements if s.kind == "engagement"
+    )
+    assert "3.0× the median likes" in statement.text
+    assert set(statement.posts) == {f"P{i:03d}" for i in range(1, 16, 2)}
+
+
+def test_unsettled_posts_do_not_count_for_drivers() -> None:
+    posts = [_post(i, content=_content("one"), settled=i < DRIVER_MIN_POSTS - 1) for i in range(20)]
+
+    assert portrait_of(posts).drivers == []
+
+
+def test_mood_is_sensitive_with_its_caveat_and_hidden_for_others() -> None:
+    posts = [_post(i, "depressed") for i in range(3)] + [_post(5, "food"), _post(6, "food")]
+
+    result = portrait_of(posts)
+    mood = [s for s in result.statements if s.kind == "mood"]
+
+    assert len(mood) == 1 and mood[0].sensitive and "not a diagnosis" in mood[0].text
+    assert "sombre" in portrait_text(result)
+    assert "sombre" not in portrait_text(result, hide_sensitive=True)
+
+
+def test_the_taxonomy_file_has_products_and_a_rationale_for_every_category() -> None:
+    data = json.loads(INTERESTS_PATH.read_text(encoding="utf-8"))
+    assert {c.id for c in categories()} == set(data["categories"])
+    for value in data["categories"].values():
+        assert value["products"] and value["rationale"]
+        assert not {"depressed", "lonely"} & set(value["styles"])
+
+
+def test_a_sentence_resting_on_the_same_posts_as_an_earlier_one_is_not_repeated() -> None:
+    posts = [_post(i, "food", _content(activities=("eating",))) for i in range(4)]
+    standing = _content("one", activities=("eating", "standing"))
+    posts += [_post(i, "food", standing) for i in range(4, 6)]
+
+    statements = portrait_of(posts).statements
+
+    assert [s.kind for s in statements] == ["subjects", "people", "activity"]
+    assert statements[2].text == "What they do in the photos: standing (2 of 6 posts)."

@@ -1,0 +1,115 @@
+"""The portrait on instaloader-format fixture profiles built from real labelled photos, through
+the whole service (real analyzers, real SQLite file), and the outfit reader on real photos."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analyzers.content import DROPPED_TAGS, ContentAnalyzer, describe
+from analyzers.images import decode_image
+from analyzers.pipeline import LoadedAnalyzers, Pipeline
+from analyzers.types import FacesResult, StyleResult, VisionOutput
+from bot.settings import Settings
+from service.app import DigService
+from tests.fixtures.instagram_fixture import FixturePost, write_profile
+
+pytestmark = pytest.mark.slow
+
+FOOD = ["food101_more/bibimbap", "food101_more/breakfast_burrito", "food101_more/apple_pie"]
+SPORTS = ["sports6/basketball", "sports6/football", "sports6/tennis"]
+SUIT = "other_instagram/family_group/family_img102.jpg"
+"""Four people on a sofa, two of them in dark suits and ties (looked at by hand)."""
+LANDSCAPE = "intel_scenes/mountain/4953.jpg"
+"""Mountains, nobody in the frame (hand-labelled in training/portrait/labels.csv)."""
+
+
+def _photos(data_dir: Path, folders: list[str], per_folder: int) -> list[bytes]:
+    photos: list[bytes] = []
+    for folder in folders:
+        files = sorted((data_dir / "images" / folder).glob("*.jpg"))[:per_folder]
+        photos += [f.read_bytes() for f in files]
+    return photos
+
+
+async def _report(settings: Settings, analyzers: LoadedAnalyzers, name: str) -> dict[str, Any]:
+    service = DigService(settings, analyzers=analyzers)
+    await service.start()
+    try:
+        report = await service.profile_report(name, user_id=None)
+    finally:
+        await service.close()
+    return report.data
+
+
+def _write(root: Path, name: str, photos: list[bytes]) -> None:
+    start = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    posts = [
+        FixturePost(taken_at=start + timedelta(days=2 * i), likes=100 + i, images=[photo])
+        for i, photo in enumerate(photos)
+    ]
+    write_profile(root, name, posts)
+
+
+def _assert_evidence_is_real(report: dict[str, Any]) -> None:
+    shortcodes = {post["shortcode"] for post in report["posts"]}
+    statements = report["portrait"]["statements"]
+    assert statements
+    assert report["portrait"]["text"] == " ".join(s["text"] for s in statements)
+    for statement in statements:
+        assert statement["posts"] and set(statement["posts"]) <= shortcodes
+        assert statement["of"] == len(shortcodes)
+    for interest in report["interests"]:
+        assert set(interest["posts"]) <= shortcodes
+    for post in report["posts"]:
+        assert {"scene", "people", "outfit"} <= set(post)
+
+
+async def test_food_profile_is_food_and_sports_profile_is_fitness(
+    settings: Settings, analyzers: LoadedAnalyzers, profiles_root: Path, data_dir: Path
+) -> None:
+    _write(profiles_root, "food.fixture", _photos(data_dir, FOOD, 3))
+    _write(profiles_root, "sports.fixture", _photos(data_dir, SPORTS, 3))
+
+    food = await _report(settings, analyzers, "food.fixture")
+    sports = await _report(settings, analyzers, "sports.fixture")
+
+    assert food["interests"][0]["category"] == "food_drink"
+    assert sports["interests"][0]["category"] == "fitness_sports"
+    assert food["interests"][0]["products"]
+    _assert_evidence_is_real(food)
+    _assert_evidence_is_real(sports)
+
+
+def _content_of(pipeline: Pipeline, reader: ContentAnalyzer, path: Path) -> Any:
+    context = pipeline.analyze_image(decode_image(path.read_bytes()))
+    results = context.results
+    faces = results.get("faces")
+    faces = faces if isinstance(faces, FacesResult) else None
+    vision, style = results.get("vision"), results.get("style")
+    return describe(
+        context.image,
+        vision if isinstance(vision, VisionOutput) else None,
+        style if isinstance(style, StyleResult) else None,
+        faces,
+        reader.person_imagenet(context.image, faces),
+        reader.dropped,
+    )
+
+
+def test_outfit_read_on_a_person_in_a_suit_not_on_a_landscape_and_dropped_tags_never_shown(
+    analyzers: LoadedAnalyzers, data_dir: Path
+) -> None:
+    pipeline = Pipeline(analyzers)
+    reader = ContentAnalyzer(dropped=frozenset())
+    suit = _content_of(pipeline, reader, data_dir / "images" / SUIT)
+    landscape = _content_of(pipeline, reader, data_dir / "images" / LANDSCAPE)
+
+    assert suit.people != "none" and suit.outfit
+    assert landscape.people == "none" and landscape.outfit == ()
+
+    shipped = _content_of(pipeline, ContentAnalyzer(), data_dir / "images" / SUIT)
+    assert not {f"outfit:{o}" for o in shipped.outfit} & DROPPED_TAGS
