@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 NAMES_PATH = Path(__file__).parent / "models" / "imagenet_classes.json"
 
 # The fixed ImageNet prior of the style head (candidate A6 of training/vision/PREREGISTRATION.md):
@@ -391,6 +390,23 @@ _GROUP_NAMES: dict[str, tuple[str, ...]] = {
         "patio",
     ),
 }
+PLAIN_WORDS: dict[str, str] = {
+    "pets": "a pet",
+    "wild_animals": "an animal",
+    "food": "food or drink",
+    "buildings": "a building",
+    "landscape": "a landscape or the outdoors",
+    "study": "desk, books or a computer",
+    "party": "music or a party",
+    "sports": "sports gear",
+    "drawings_pages": "a drawing or a page",
+    "vehicles": "a vehicle",
+    "clothing": "clothes",
+    "products": "shop goods",
+    "screens_devices": "a screen or a device",
+    "rooms": "a room or furniture",
+}
+"""What each group is called in the answers: ImageNet's own class names are never shown."""
 PRIOR_GROUPS: tuple[str, ...] = (
     "pets",
     "wild_animals",
@@ -433,3 +449,29 @@ def prior_group_matrix() -> np.ndarray:
     # a named class leaves the range group it sits in (a pet rabbit is not a wild animal)
     matrix[named.any(axis=1)] = named[named.any(axis=1)]
     return matrix
+
+
+PRIOR_EPS = 1e-3
+"""Added to each group's summed probability before the log (a group at 0 stays finite)."""
+
+
+def prior_features(imagenet_probs: np.ndarray) -> np.ndarray:
+    """(N, 1000) ImageNet probabilities -> (N, len(PRIOR_GROUPS)) log group sums, the prior
+    inputs of the style head (the served graph computes the same in TensorFlow)."""
+    return np.asarray(np.log(imagenet_probs @ prior_group_matrix() + PRIOR_EPS), np.float32)
+
+
+PLAIN_WORDS_FLOOR = 0.1
+"""A group is named in the evidence when its share of the top ImageNet classes reaches this."""
+
+
+def plain_words(imagenet_top: list[tuple[str, float]]) -> list[str]:
+    """Plain words for what the top ImageNet classes show, most probable group first; classes
+    outside every group (tools, weapons...) are left out rather than named."""
+    index = {name: i for i, name in enumerate(imagenet_names())}
+    matrix = prior_group_matrix()
+    mass = np.zeros(len(PRIOR_GROUPS))
+    for name, p in imagenet_top:
+        mass += p * matrix[index[name]]
+    order = np.argsort(-mass, kind="stable")
+    return [PLAIN_WORDS[PRIOR_GROUPS[j]] for j in order if mass[j] >= PLAIN_WORDS_FLOOR]
