@@ -12,71 +12,55 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.types import STYLE_IDS
-
 NAMES_PATH = Path(__file__).parent / "models" / "imagenet_classes.json"
 
-# ImageNet classes whose objects say a style, chosen by reading the class list (not fitted);
-# `training/vision/evaluate.py` measures what they add. Ranges are inclusive index ranges of
-# the breed blocks; everything else is named as in imagenet_classes.json.
-_STYLE_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
-    "cute_animals": ((151, 268), (281, 285)),  # dog breeds, domestic cats
+# The fixed ImageNet prior of the style head (candidate A6 of training/vision/PREREGISTRATION.md):
+# the 1,000 ImageNet probabilities summed into these groups, chosen by reading the class list
+# before any scoring (prior knowledge from ImageNet, not from our sources). Ranges are inclusive
+# index ranges of imagenet_classes.json; names are as written there. A class sits in at most
+# one group; classes in none (tools, weapons, instruments of no style...) are left out. No
+# ImageNet class is a night sky, a sunset or a selfie: those styles have no group. The last five
+# groups are what `other` photos are made of (cars, outfits, products, screens, rooms).
+_GROUP_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
+    "pets": ((151, 268), (281, 285)),  # dog breeds, domestic cats
+    "wild_animals": ((0, 150), (269, 280), (286, 397)),  # minus the pets named below
+    "food": ((923, 969),),  # plate .. eggnog: dishes, fruit, vegetables, drinks
+    "landscape": ((970, 980),),  # mountain .. volcano
 }
-_STYLE_NAMES: dict[str, tuple[str, ...]] = {
-    "cute_animals": (
+_GROUP_NAMES: dict[str, tuple[str, ...]] = {
+    "pets": (
         "cottontail rabbit",
         "Angora rabbit",
         "hamster",
         "guinea pig",
-        "red panda",
-        "giant panda",
         "common sorrel horse",
         "teddy bear",
         "baby bib",
         "baby pacifier",
     ),
     "food": (
-        "plate",
-        "guacamole",
-        "consomme",
-        "hot pot",
-        "trifle",
-        "ice cream",
-        "popsicle",
-        "baguette",
-        "bagel",
-        "pretzel",
-        "cheeseburger",
-        "hot dog",
-        "mashed potatoes",
-        "carbonara",
-        "chocolate syrup",
-        "dough",
-        "meatloaf",
-        "pizza",
-        "pot pie",
-        "burrito",
-        "espresso",
-        "tea cup",
-        "eggnog",
-        "strawberry",
-        "pineapple",
-        "pomegranate",
-        "broccoli",
-        "cauliflower",
-        "artichoke",
-        "bell pepper",
-        "soup bowl",
-        "frying pan",
-        "wok",
-        "Dutch oven",
-        "menu",
         "bakery",
         "restaurant",
         "dining table",
         "coffee mug",
+        "soup bowl",
+        "frying pan",
+        "wok",
+        "Dutch oven",
+        "butcher shop",
+        "mixing bowl",
+        "waffle iron",
+        "rotisserie",
+        "espresso machine",
+        "coffeepot",
+        "teapot",
+        "tray",
+        "hot pot",
+        "cabbage",
+        "mushroom",
+        "corn",
     ),
-    "architecture": (
+    "buildings": (
         "castle",
         "church",
         "dome",
@@ -102,18 +86,15 @@ _STYLE_NAMES: dict[str, tuple[str, ...]] = {
         "boathouse",
         "prison",
         "movie theater",
+        "thatched roof",
+        "yurt",
+        "barn",
+        "greenhouse",
+        "dam",
+        "totem pole",
+        "brass memorial plaque",
     ),
-    "adventure": (
-        "mountain",
-        "cliff",
-        "coral reef",
-        "geyser",
-        "lakeshore",
-        "promontory",
-        "sandbar",
-        "beach",
-        "valley",
-        "volcano",
+    "landscape": (
         "tent",
         "sleeping bag",
         "backpack",
@@ -122,8 +103,11 @@ _STYLE_NAMES: dict[str, tuple[str, ...]] = {
         "parachute",
         "scuba diver",
         "snorkel",
+        "kayak",
+        "breakwater",
+        "shipwreck",
     ),
-    "studying": (
+    "study": (
         "desk",
         "desktop computer",
         "laptop computer",
@@ -142,14 +126,13 @@ _STYLE_NAMES: dict[str, tuple[str, ...]] = {
         "ring binder",
         "computer keyboard",
         "computer mouse",
-        "monitor",
-        "CRT monitor",
         "academic gown",
         "graduation cap",
-        "crossword",
         "envelope",
         "table lamp",
         "filing cabinet",
+        "abacus",
+        "typewriter keyboard",
     ),
     "party": (
         "stage",
@@ -165,7 +148,6 @@ _STYLE_NAMES: dict[str, tuple[str, ...]] = {
         "beer bottle",
         "beer glass",
         "wine bottle",
-        "red wine",
         "goblet",
         "cocktail shaker",
         "balloon",
@@ -174,6 +156,9 @@ _STYLE_NAMES: dict[str, tuple[str, ...]] = {
         "gown",
         "bridegroom",
         "maypole",
+        "candle",
+        "carousel",
+        "whiskey jug",
     ),
     "sports": (
         "baseball player",
@@ -205,10 +190,222 @@ _STYLE_NAMES: dict[str, tuple[str, ...]] = {
         "croquet ball",
         "unicycle",
         "tights for gymnastics, a one-piece leotard, or a sport jersey",
+        "crash helmet",
+        "go-kart",
+        "race car",
+        "sneaker",
+        "stopwatch",
+        "pool table",
     ),
-    "illustration": ("comic book", "dust jacket", "website", "jigsaw puzzle"),
-    "night_view": (),
+    "drawings_pages": (
+        "comic book",
+        "dust jacket",
+        "website",
+        "jigsaw puzzle",
+        "crossword",
+        "maze",
+    ),
+    "vehicles": (
+        "ambulance",
+        "amphibious vehicle",
+        "station wagon",
+        "taxicab",
+        "convertible",
+        "jeep",
+        "limousine",
+        "minibus",
+        "minivan",
+        "ford model t",
+        "moped",
+        "motor scooter",
+        "moving van",
+        "pickup truck",
+        "police van",
+        "recreational vehicle",
+        "school bus",
+        "sports car",
+        "tow truck",
+        "semi-trailer truck",
+        "garbage truck",
+        "fire truck",
+        "trolleybus",
+        "tram",
+        "car wheel",
+        "car mirror",
+        "radiator grille",
+        "disc brake",
+        "seat belt",
+        "odometer",
+        "gas pump",
+        "parking meter",
+        "traffic or street sign",
+        "traffic light",
+        "airliner",
+        "military aircraft",
+        "airplane wing",
+        "space shuttle",
+        "missile",
+        "container ship",
+        "aircraft carrier",
+        "fireboat",
+        "high-speed train",
+        "electric locomotive",
+        "steam locomotive",
+        "freight car",
+        "railroad car",
+        "tractor",
+        "forklift",
+    ),
+    "clothing": (
+        "abaya",
+        "apron",
+        "cardigan",
+        "jeans",
+        "T-shirt",
+        "suit",
+        "sweatshirt",
+        "trench coat",
+        "fur coat",
+        "kimono",
+        "miniskirt",
+        "pajamas",
+        "poncho",
+        "sock",
+        "bra",
+        "cowboy boot",
+        "clogs",
+        "slip-on shoe",
+        "sandal",
+        "overskirt",
+        "hoop skirt",
+        "lab coat",
+        "military uniform",
+        "stole scarf",
+        "bow tie",
+        "Windsor tie",
+        "bolo tie",
+        "cloak",
+        "vestment",
+        "sarong",
+        "mitten",
+        "purse",
+        "wallet",
+        "messenger bag",
+        "necklace",
+        "sunglasses",
+        "shoe store",
+        "wardrobe",
+    ),
+    "products": (
+        "product packet / packaging",
+        "grocery store",
+        "toy store",
+        "candy store",
+        "tobacco shop",
+        "shopping cart",
+        "shopping basket",
+        "vending machine",
+        "pill bottle",
+        "lotion",
+        "perfume",
+        "hair spray",
+        "face powder",
+        "lipstick",
+        "sunscreen",
+        "soap dispenser",
+        "paper towel",
+        "toilet paper",
+        "plastic bag",
+        "cardboard box / carton",
+        "crate box",
+        "soda bottle",
+        "water bottle",
+        "water jug",
+        "milk can",
+        "bottle cap",
+        "weighing scale",
+        "plate rack",
+    ),
+    "screens_devices": (
+        "mobile phone",
+        "television",
+        "monitor",
+        "CRT monitor",
+        "remote control",
+        "iPod",
+        "hand-held computer",
+        "modem",
+        "printer",
+        "photocopier",
+        "automated teller machine",
+        "cassette player",
+        "CD player",
+        "tape player",
+        "radio",
+        "digital clock",
+        "digital watch",
+        "joystick",
+        "hard disk drive",
+        "keyboard space bar",
+        "electrical switch",
+    ),
+    "rooms": (
+        "couch",
+        "four-poster bed",
+        "pillow",
+        "quilt",
+        "chiffonier",
+        "china cabinet",
+        "sliding door",
+        "window shade",
+        "window screen",
+        "shower curtain",
+        "bathtub",
+        "sink",
+        "toilet seat",
+        "home theater",
+        "entertainment center (furniture)",
+        "lampshade",
+        "rocking chair",
+        "folding chair",
+        "stove",
+        "dishwasher",
+        "refrigerator",
+        "microwave oven",
+        "washing machine",
+        "medicine cabinet",
+        "radiator",
+        "space heater",
+        "vacuum cleaner",
+        "wall clock",
+        "doormat",
+        "prayer rug",
+        "barber chair",
+        "barbershop",
+        "infant bed",
+        "cradle",
+        "bassinet",
+        "shoji screen / room divider",
+        "front curtain",
+        "patio",
+    ),
 }
+PRIOR_GROUPS: tuple[str, ...] = (
+    "pets",
+    "wild_animals",
+    "food",
+    "buildings",
+    "landscape",
+    "study",
+    "party",
+    "sports",
+    "drawings_pages",
+    "vehicles",
+    "clothing",
+    "products",
+    "screens_devices",
+    "rooms",
+)
 
 
 @cache
@@ -221,16 +418,30 @@ def imagenet_names() -> tuple[str, ...]:
 
 
 @cache
-def style_class_matrix() -> np.ndarray:
-    """(1000, 13) 0/1 matrix: ImageNet class i says style j."""
+def prior_group_matrix() -> np.ndarray:
+    """(1000, len(PRIOR_GROUPS)) 0/1 matrix: ImageNet class i belongs to group j (at most one)."""
     index = {name: i for i, name in enumerate(imagenet_names())}
-    matrix = np.zeros((1000, len(STYLE_IDS)), np.float32)
-    for j, style in enumerate(STYLE_IDS):
-        for first, last in _STYLE_RANGES.get(style, ()):
+    matrix = np.zeros((1000, len(PRIOR_GROUPS)), np.float32)
+    for j, group in enumerate(PRIOR_GROUPS):
+        for first, last in _GROUP_RANGES.get(group, ()):
             matrix[first : last + 1, j] = 1.0
-        for name in _STYLE_NAMES.get(style, ()):
-            matrix[index[name], j] = 1.0  # a KeyError here is a typo in the lists above
+    named = np.zeros_like(matrix)
+    for j, group in enumerate(PRIOR_GROUPS):
+        for name in _GROUP_NAMES.get(group, ()):
+            named[index[name], j] = 1.0  # a KeyError here is a typo in the lists above
+    # a named class leaves the range group it sits in (a pet rabbit is not a wild animal)
+    matrix[named.any(axis=1)] = named[named.any(axis=1)]
     return matrix
+
+
+PRIOR_EPS = 1e-3
+"""Added to each group's summed probability before the log (a group at 0 stays finite)."""
+
+
+def prior_features(imagenet_probs: np.ndarray) -> np.ndarray:
+    """(N, 1000) ImageNet probabilities -> (N, len(PRIOR_GROUPS)) log group sums, the prior
+    inputs of the style head (the served graph computes the same in TensorFlow)."""
+    return np.asarray(np.log(imagenet_probs @ prior_group_matrix() + PRIOR_EPS), np.float32)
 
 
 PLAIN_WORDS_PATH = Path(__file__).parent / "models" / "imagenet_plain_words.json"

@@ -2,8 +2,10 @@
 
 The vision model's style head (`VisionOutput.style_probabilities`, temperature-calibrated in the
 graph) predicts the 11 subject styles, one photo-mood class and `other` (photos that fit no
-style). `models/style_rules.json` (written by `training/vision/ship.py`) holds the threshold
-tau chosen on folds held out by source: a photo whose best style stays under tau is `other`.
+style). `models/style_rules.json` (written by `training/vision/ship.py`) holds the rule that
+turns the probabilities into `other` and its threshold tau, chosen on folds held out by source
+(`max`: the best style under tau; `argmax`: `other` more probable than every style;
+`other_p`: the `other` probability at least tau).
 Hashtags and caption words, when the photo comes with text, add fixed log-odds (not fitted:
 there are no labelled captioned photos here). `depressed` and `lonely` are photo moods learnt
 from only 70 stock-like photos: they get a score only when the mood class clears a high
@@ -98,17 +100,30 @@ def head_to_classes(style_probabilities: dict[str, float]) -> np.ndarray:
 
 
 class StyleRules:
-    """The fitted `other` threshold and the fixed mood gate (`models/style_rules.json`)."""
+    """The fitted `other` rule and threshold and the fixed mood gate (`models/style_rules.json`)."""
+
+    RULES: ClassVar[tuple[str, ...]] = ("max", "argmax", "other_p")
 
     def __init__(self, path: Path = RULES_PATH) -> None:
         try:
             spec = json.loads(path.read_text(encoding="utf-8"))
             if tuple(spec["classes"]) != CLASSES:
                 raise ValueError("classes differ from this code's")
+            self.other_rule = str(spec["other_rule"])
+            if self.other_rule not in self.RULES:
+                raise ValueError(f"unknown other_rule {self.other_rule!r}")
             self.other_threshold = float(spec["other_threshold"])
             self.mood_threshold = float(spec["mood_threshold"])
         except Exception as exc:
             raise AnalyzerUnavailable(f"style rules {path.name} cannot be loaded: {exc}") from exc
+
+    def is_other(self, scores: dict[str, float], best: str) -> bool:
+        """Whether the photo fits none of the styles, `best` being its most probable style."""
+        if self.other_rule == "max":
+            return scores[best] < self.other_threshold
+        if self.other_rule == "argmax":
+            return scores[OTHER_STYLE] > scores[best]
+        return scores[OTHER_STYLE] >= self.other_threshold
 
 
 class StyleAnalyzer:
@@ -143,7 +158,7 @@ class StyleAnalyzer:
         scores = self._scores(_softmax(logits), face_share, named, evidence)
         best = max(STYLE_IDS, key=scores.__getitem__)
         top = best
-        if scores[best] < self._rules.other_threshold:
+        if self._rules.is_other(scores, best):
             top = OTHER_STYLE
             evidence.append(f"fits none of the styles: the closest, {best}, is {scores[best]:.0%}")
         evidence[:0] = [f"looks like {w}" for w in looks_like(vision.imagenet_top[:3])]

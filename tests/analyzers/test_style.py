@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 from skimage import data as skdata
 
+from analyzers.imagenet import plain_words
 from analyzers.style import MOOD, RULES_PATH, StyleAnalyzer, largest_face_share, text_styles
 from analyzers.types import (
     MOOD_STYLE_IDS,
@@ -83,7 +84,7 @@ def test_the_head_was_fitted_for_the_served_view() -> None:
     np.testing.assert_array_equal(prepare_for_backbone(pixels), pad_for_backbone(pixels))
 
 
-def rules_with(tmp_path: Path, **changes: float) -> Path:
+def rules_with(tmp_path: Path, **changes: float | str) -> Path:
     spec = json.loads(RULES_PATH.read_text())
     spec.update(changes)
     path = tmp_path / "style_rules.json"
@@ -91,13 +92,40 @@ def rules_with(tmp_path: Path, **changes: float) -> Path:
     return path
 
 
-def test_threshold_decides_other(vision: VisionAnalyzer, tmp_path: Path) -> None:
+@pytest.mark.parametrize("rule", ["max", "other_p"])
+def test_threshold_decides_other(vision: VisionAnalyzer, tmp_path: Path, rule: str) -> None:
     photo = photo_of(skdata.chelsea())
     photo.results["vision"] = vision.analyze(photo)
-    never = StyleAnalyzer(rules_with(tmp_path, other_threshold=0.0)).analyze(photo)
-    always = StyleAnalyzer(rules_with(tmp_path, other_threshold=1.01)).analyze(photo)
-    assert never.top == "cute_animals"
-    assert always.top == OTHER_STYLE and always.scores == never.scores
+    # `max`: other when the best style is under tau; `other_p`: when other reaches tau
+    low, high = (0.0, 1.01) if rule == "max" else (1.01, 0.0)
+    never = StyleAnalyzer(rules_with(tmp_path, other_rule=rule, other_threshold=low))
+    always = StyleAnalyzer(rules_with(tmp_path, other_rule=rule, other_threshold=high))
+    a, b = never.analyze(photo), always.analyze(photo)
+    assert a.top == "cute_animals"
+    assert b.top == OTHER_STYLE and b.scores == a.scores
+
+
+def test_argmax_rule_ignores_the_threshold(vision: VisionAnalyzer, tmp_path: Path) -> None:
+    cat, page = photo_of(skdata.chelsea()), photo_of(np.stack([skdata.page()] * 3, axis=-1))
+    rules = StyleAnalyzer(rules_with(tmp_path, other_rule="argmax", other_threshold=1.01))
+    for photo in (cat, page):
+        photo.results["vision"] = vision.analyze(photo)
+    result = rules.analyze(cat)
+    assert result.top == "cute_animals"
+    page_result = rules.analyze(page)
+    best = max((s for s in page_result.scores if s != OTHER_STYLE), key=page_result.scores.get)
+    expected = OTHER_STYLE if page_result.scores[OTHER_STYLE] > page_result.scores[best] else best
+    assert page_result.top == expected
+
+
+def test_evidence_never_shows_imagenet_names(vision: VisionAnalyzer, style: StyleAnalyzer) -> None:
+    for pixels in (skdata.chelsea(), skdata.coffee(), skdata.rocket(), skdata.astronaut()):
+        photo = photo_of(pixels)
+        result = analyze(vision, style, photo)
+        shown = [e.removeprefix("looks like ") for e in result.evidence if e.startswith("looks")]
+        assert set(shown) <= set(plain_words().values())  # reviewed words, never a raw class
+    cat = analyze(vision, style, photo_of(skdata.chelsea()))
+    assert "looks like a cat" in cat.evidence
 
 
 def test_hashtags_move_the_scores(vision: VisionAnalyzer, style: StyleAnalyzer) -> None:
@@ -136,13 +164,19 @@ def test_broken_rules_are_unavailable(tmp_path: Path, content: str | None) -> No
         StyleAnalyzer(path)
 
 
-def test_rules_without_threshold_are_unavailable(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["other_threshold", "other_rule"])
+def test_rules_without_threshold_or_rule_are_unavailable(tmp_path: Path, key: str) -> None:
     spec = json.loads(RULES_PATH.read_text())
-    del spec["other_threshold"]
+    del spec[key]
     path = tmp_path / "style_rules.json"
     path.write_text(json.dumps(spec))
     with pytest.raises(AnalyzerUnavailable):
         StyleAnalyzer(path)
+
+
+def test_unknown_rule_is_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(AnalyzerUnavailable):
+        StyleAnalyzer(rules_with(tmp_path, other_rule="vote"))
 
 
 def test_text_styles_reads_hashtags_and_caption() -> None:

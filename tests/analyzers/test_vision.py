@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from skimage import data as skdata
 
+from analyzers.imagenet import PRIOR_GROUPS, imagenet_names, prior_group_matrix
 from analyzers.types import STYLE_OUTCOMES, AnalyzerUnavailable, DecodedImage, PhotoContext
 from analyzers.vision import MODEL_PATH, VisionAnalyzer, crop_for_backbone, pad_for_backbone
 
@@ -144,3 +145,15 @@ def test_style_heatmap_covers_the_photo(vision: VisionAnalyzer) -> None:
     assert heat.min() >= 0.0 and 0.5 < heat.max() <= 1.0
     with pytest.raises(ValueError):
         style_heatmap(image, "not_a_style", vision.model)
+
+
+def test_prior_groups_are_disjoint_and_cover_the_pets() -> None:
+    matrix = prior_group_matrix()
+    assert matrix.shape == (1000, len(PRIOR_GROUPS))
+    assert matrix.sum(axis=1).max() == 1.0  # a class is in one group at most
+    names = imagenet_names()
+    pets = PRIOR_GROUPS.index("pets")
+    assert matrix[names.index("tabby cat"), pets] == 1.0
+    assert matrix[names.index("hamster"), pets] == 1.0  # moved out of the wild-animal range
+    assert matrix[names.index("hamster")].sum() == 1.0
+    assert matrix[names.index("assault rifle")].sum() == 0.0  # left out, never named

@@ -1,12 +1,13 @@
 """Print the model card's tables from the saved runs and draw the confusion matrices.
 
-    uv run python -m training.vision.evaluate [--shipped A3]
+    uv run python -m training.vision.evaluate [--shipped A6]
 
 Reads var/vision/run_<candidate>_<protocol>.npz (`experiment.py`), prints, per protocol, every
 candidate's macro-F1s and `other` precision / recall, the selection score (pooled inner
-validation, PREREGISTRATION.md) and the candidate the rule picks; then per-style and
-per-source tables of the shipped candidate beside the baseline B, and draws
-analyzers/models/vision_confusion_<protocol>.png.
+validation, PREREGISTRATION.md), the `other` rules the folds chose and the candidate the rule
+picks; then per-style and per-source tables of the shipped candidate beside the baseline B and
+round one's A2, and draws analyzers/models/vision_confusion_<protocol>.png. The `other_out`
+protocol (the second `other` measurement) gets the candidates' table only.
 """
 
 from __future__ import annotations
@@ -25,13 +26,20 @@ from analyzers.style import HEAD_CLASSES, SUBJECT_STYLES
 from analyzers.types import OTHER_STYLE
 from training.vision.dataset import list_items
 from training.vision.experiment import CANDIDATES
-from training.vision.heads import CLASSES, TAU_GRID, decide, subject_macro_f1
+from training.vision.heads import (
+    CLASSES,
+    OTHER_PRECISION_FLOOR,
+    TAU_GRID,
+    decide,
+    subject_macro_f1,
+)
 from training.vision.paths import MODELS_DIR, VAR_DIR
 
 BASELINE = "B"
+ROUND_ONE = "A2"
+PROTOCOLS = ("loso", "random", "other_out")
 SINGLE_SOURCE = ("party", "studying")
 MULTI_SOURCE = tuple(s for s in SUBJECT_STYLES if s not in SINGLE_SOURCE)
-OTHER_PRECISION_FLOOR = 0.8
 TIE = 0.005
 EXPLORATORY = " argmax"
 
@@ -82,7 +90,21 @@ def scores(run: dict[str, np.ndarray], labels: np.ndarray) -> dict[str, float]:
         else np.nan,
         "val_other_p": vp,
         "ece": calibration_error(run, labels),
+        "rules": rule_counts(run),
     }
+
+
+def rule_counts(run: dict[str, np.ndarray]) -> str:
+    """Which `other` rule (and tau) the folds chose, e.g. "max 0.25 x12, argmax x3"."""
+    if "rules" not in run:
+        return "max (fixed)" if OTHER_STYLE in run["classes"] else "-"
+    chosen = [
+        r if r == "argmax" else f"{r} {t:.2f}"
+        for r, t in zip(run["rules"], run["params"][:, 2], strict=True)
+    ]
+    values, counts = np.unique(chosen, return_counts=True)
+    order = np.argsort(-counts, kind="stable")
+    return ", ".join(f"{values[i]} x{counts[i]}" for i in order)
 
 
 def calibration_error(run: dict[str, np.ndarray], labels: np.ndarray, bins: int = 10) -> float:
@@ -115,14 +137,14 @@ def print_candidates(protocol: str, table: dict[str, dict[str, float]]) -> None:
     print(
         "| candidate | macro-F1, 11 styles | 9 styles held out by source | 11 styles, `other` "
         "photos counted | `other` P | `other` R | selection score (inner validation) | "
-        "inner `other` P | calibration error |"
+        "inner `other` P | calibration error | `other` rule of the folds |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, s in table.items():  # "X argmax": exploratory, see argmax_variant
         print(
             f"| {name} | {s['f1_11']:.3f} | {s['f1_9']:.3f} | {s['f1_11_all']:.3f} | "
             f"{s['other_p']:.2f} | {s['other_r']:.2f} | {s['val_f1_11']:.3f} | "
-            f"{s['val_other_p']:.2f} | {s['ece']:.3f} |"
+            f"{s['val_other_p']:.2f} | {s['ece']:.3f} | {s['rules']} |"
         )
 
 
@@ -163,13 +185,14 @@ def print_threshold_sweep(run: dict[str, np.ndarray], labels: np.ndarray) -> Non
     precision / recall and the 11-style macro-F1 would be at other thresholds."""
     tested = run["tested"]
     truth, probs, classes = labels[tested], run["probs"][tested], tuple(run["classes"])
-    print("\n| tau | `other` P | `other` R | macro-F1, 11 styles |\n|---|---|---|---|")
-    for tau in TAU_GRID[::2]:
-        predicted = decide(probs, classes, tau)
+    print("\n| rule | tau | `other` P | `other` R | macro-F1, 11 styles |\n|---|---|---|---|---|")
+    options = [("argmax", 0.0)] + [(r, t) for r in ("max", "other_p") for t in TAU_GRID[::2]]
+    for rule, tau in options:
+        predicted = decide(probs, classes, tau, rule)
         p, r = other_pr(truth, predicted)
         styled = truth != OTHER_STYLE
         f1 = subject_macro_f1(truth[styled], predicted[styled])
-        print(f"| {tau:.2f} | {p:.2f} | {r:.2f} | {f1:.3f} |")
+        print(f"| {rule} | {tau:.2f} | {p:.2f} | {r:.2f} | {f1:.3f} |")
 
 
 def draw_confusion(run: dict[str, np.ndarray], labels: np.ndarray, title: str, out: Path) -> None:
@@ -200,9 +223,10 @@ def main() -> None:
     items = list_items()
     labels = np.array([i.label for i in items])
     sources = np.array([i.source for i in items])
-    for protocol in ("loso", "random"):
+    shipped = args.shipped
+    for protocol in PROTOCOLS:
         runs = {n: r for n in CANDIDATES if (r := load_run(n, protocol)) is not None}
-        if BASELINE not in runs or len(runs) < 2:
+        if len(runs) < 2:
             print(f"\n(protocol {protocol}: runs missing, skipped)")
             continue
         table = {n: scores(r, labels) for n, r in runs.items()}
@@ -210,16 +234,16 @@ def main() -> None:
             {
                 f"{n}{EXPLORATORY}": scores(argmax_variant(r), labels)
                 for n, r in runs.items()
-                if OTHER_STYLE in r["classes"]
+                if OTHER_STYLE in r["classes"] and not CANDIDATES[n].chooses_rule
             }
         )
         print_candidates(protocol, table)
         if protocol == "loso":
             shipped = args.shipped or pick(table)
             print(f"\nThe pre-registered rule picks {pick(table)}; shipped: {shipped}.")
-        if shipped not in runs:
+        if protocol == "other_out" or shipped is None or shipped not in runs:
             continue
-        pair = {BASELINE: runs[BASELINE], shipped: runs[shipped]}
+        pair = {n: runs[n] for n in dict.fromkeys((BASELINE, ROUND_ONE, shipped)) if n in runs}
         print(f"\n#### `{protocol}`: per class, baseline {BASELINE} beside shipped {shipped}")
         print_per_style(pair, labels)
         if protocol == "loso":

@@ -1,11 +1,13 @@
 """Run the pre-registered candidates on the `loso` and `random` protocols (PREREGISTRATION.md).
 
-    uv run python -m training.vision.experiment [--candidates B,A1,A2,A3] [--protocols loso,random]
+    uv run python -m training.vision.experiment [--candidates A2r,A6,A3] \
+        [--protocols loso,random,other_out]
 
 For every candidate and protocol, saves var/vision/run_<candidate>_<protocol>.npz: the outer
-test predictions of every photo (loso: each photo is tested once; random: the test split),
-the pooled inner-validation truths and predictions (what the selection rule scores), and each
-fold's C, temperature and tau. `evaluate.py` prints the tables from these files.
+test predictions of every photo (loso and other_out: each photo is tested once; random: the
+test split), the pooled inner-validation truths and predictions (what the selection rule
+scores), and each fold's C, temperature, `other` rule and tau. `evaluate.py` prints the tables
+from these files.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from training.vision.heads import (
     C_GRID,
     CLASSES,
     Head,
+    choose_rule,
     choose_tau,
     decide,
     fit_head,
@@ -30,8 +33,9 @@ from training.vision.heads import (
     softmax,
     subject_macro_f1,
 )
-from training.vision.loso import fold_groups, inner_validation
+from training.vision.loso import fold_groups, inner_validation, other_out_parts
 from training.vision.paths import VAR_DIR
+from training.vision.prior import prior_of
 from training.vision.splits import random_test_mask
 from training.vision.tail import load_embeddings, load_paths
 
@@ -43,6 +47,10 @@ class Candidate:
     train_views: tuple[str, ...]
     learns_other: bool
     """False for the baseline: trained without `other` photos, always answers a style."""
+    uses_prior: bool = False
+    """The fixed ImageNet prior as extra inputs (A6)."""
+    chooses_rule: bool = False
+    """The `other` rule chosen on inner validation (second amendment); else always `max`."""
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -55,7 +63,9 @@ CANDIDATES = {
         Candidate("B", "centre", ("centre",), learns_other=False),
         Candidate("A1", "centre", ("centre",), learns_other=True),
         Candidate("A2", "pad", ("pad",), learns_other=True),
-        Candidate("A3", "pad", ("pad", "aug1", "aug2"), learns_other=True),
+        Candidate("A2r", "pad", ("pad",), learns_other=True, chooses_rule=True),
+        Candidate("A6", "pad", ("pad",), True, uses_prior=True, chooses_rule=True),
+        Candidate("A3", "pad", ("pad", "aug1", "aug2"), True, chooses_rule=True),
     )
 }
 
@@ -66,6 +76,13 @@ class Data:
     sources: np.ndarray
     groups: np.ndarray
     embeddings: dict[str, np.ndarray]
+    priors: dict[str, np.ndarray]
+
+    def inputs(self, cand: Candidate, view: str, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The head's inputs for these rows of one view: (embeddings,) or (embeddings, prior)."""
+        if cand.uses_prior:
+            return self.embeddings[view][rows], self.priors[view][rows]
+        return (self.embeddings[view][rows],)
 
 
 def load_data(views: set[str]) -> Data:
@@ -75,7 +92,8 @@ def load_data(views: set[str]) -> Data:
     labels = np.array([i.label for i in items])
     sources = np.array([i.source for i in items])
     embeddings = {v: load_embeddings(v) for v in sorted(views)}
-    return Data(labels, sources, fold_groups(labels, sources), embeddings)
+    priors = {v: prior_of(e) for v, e in embeddings.items()}
+    return Data(labels, sources, fold_groups(labels, sources), embeddings, priors)
 
 
 @dataclass(frozen=True)
@@ -83,6 +101,7 @@ class Fitted:
     head: Head
     """Temperature already folded in."""
     tau: float
+    rule: str
     c: float
     temperature: float
     val_truth: np.ndarray
@@ -96,52 +115,68 @@ def training_rows(cand: Candidate, data: Data, rows: np.ndarray) -> np.ndarray:
 
 
 def fit(cand: Candidate, data: Data, rows: np.ndarray, seed: int) -> Fitted:
-    """C, T and tau from one inner by-group split of `rows`, then the head on all of `rows`."""
+    """C, T and the `other` rule from one inner by-group split of `rows`, then the head on all
+    of `rows`."""
     rows = training_rows(cand, data, rows)
     val_mask = inner_validation(data.labels[rows], data.groups[rows], seed)
     inner, val = rows[~val_mask], rows[val_mask]
-    x_val, y_val = data.embeddings[cand.test_view][val], data.labels[val]
+    x_val, y_val = data.inputs(cand, cand.test_view, val), data.labels[val]
     heads = {c: _fit(cand, data, inner, c) for c in C_GRID}
-    argmax = {c: np.asarray(cand.classes)[h.logits(x_val).argmax(1)] for c, h in heads.items()}
+    argmax = {c: np.asarray(cand.classes)[h.logits(*x_val).argmax(1)] for c, h in heads.items()}
     scores = {c: subject_macro_f1(y_val, p, cand.learns_other) for c, p in argmax.items()}
     c = max(scores, key=scores.__getitem__)
-    logits = heads[c].logits(x_val)
+    logits = heads[c].logits(*x_val)
+    rule = "max"
     if cand.learns_other:
         t = fit_temperature(logits, y_val, cand.classes)
-        tau = choose_tau(softmax(logits / t), y_val, cand.classes)
+        probs = softmax(logits / t)
+        if cand.chooses_rule:
+            rule, tau = choose_rule(probs, y_val, cand.classes)
+        else:
+            tau = choose_tau(probs, y_val, cand.classes)
     else:
         t, tau = 1.0, 0.0
-    val_pred = decide(softmax(logits / t), cand.classes, tau)
-    return Fitted(_fit(cand, data, rows, c).scaled(t), tau, c, t, y_val, val_pred)
+    val_pred = decide(softmax(logits / t), cand.classes, tau, rule)
+    return Fitted(_fit(cand, data, rows, c).scaled(t), tau, rule, c, t, y_val, val_pred)
 
 
 def _fit(cand: Candidate, data: Data, rows: np.ndarray, c: float) -> Head:
-    x = np.concatenate([data.embeddings[v][rows] for v in cand.train_views])
+    views = [data.inputs(cand, v, rows) for v in cand.train_views]
+    x = np.concatenate([v[0] for v in views])
+    prior = np.concatenate([v[1] for v in views]) if cand.uses_prior else None
     y = np.tile(data.labels[rows], len(cand.train_views))
-    return fit_head(x, y, c, cand.classes)
+    return fit_head(x, y, c, cand.classes, prior)
+
+
+def outer_folds(data: Data, protocol: str) -> list[np.ndarray]:
+    """The test mask of every outer fold of a protocol."""
+    if protocol == "loso":
+        return [data.groups == g for g in np.unique(data.groups)]
+    if protocol == "other_out":
+        parts = other_out_parts(data.labels, data.sources)
+        return [parts == k for k in np.unique(parts)]
+    return [random_test_mask(data.labels, data.sources)]
 
 
 def run(cand: Candidate, data: Data, protocol: str) -> None:
     n = len(data.labels)
-    if protocol == "loso":
-        folds = [data.groups == g for g in np.unique(data.groups)]
-    else:
-        folds = [random_test_mask(data.labels, data.sources)]
+    folds = outer_folds(data, protocol)
     predicted = np.full(n, "", dtype=object)
     probs = np.zeros((n, len(cand.classes)), np.float32)
-    val_truth, val_pred, params = [], [], []
+    val_truth, val_pred, params, rules = [], [], [], []
     start = time.perf_counter()
     for k, test in enumerate(folds):
         fitted = fit(cand, data, np.flatnonzero(~test), seed=k)
-        p = softmax(fitted.head.logits(data.embeddings[cand.test_view][test]))
+        p = softmax(fitted.head.logits(*data.inputs(cand, cand.test_view, np.flatnonzero(test))))
         probs[test] = p
-        predicted[test] = decide(p, cand.classes, fitted.tau)
+        predicted[test] = decide(p, cand.classes, fitted.tau, fitted.rule)
         val_truth.append(fitted.val_truth)
         val_pred.append(fitted.val_predicted)
         params.append((fitted.c, fitted.temperature, fitted.tau))
+        rules.append(fitted.rule)
         print(
-            f"  {cand.name} {protocol} fold {k + 1}/{len(folds)}: C {fitted.c}, tau "
-            f"{fitted.tau} ({time.perf_counter() - start:.0f} s)",
+            f"  {cand.name} {protocol} fold {k + 1}/{len(folds)}: C {fitted.c}, rule "
+            f"{fitted.rule} {fitted.tau} ({time.perf_counter() - start:.0f} s)",
             flush=True,
         )
     tested = np.logical_or.reduce(folds)
@@ -154,6 +189,7 @@ def run(cand: Candidate, data: Data, protocol: str) -> None:
         val_truth=np.concatenate(val_truth),
         val_predicted=np.concatenate(val_pred).astype(str),
         params=np.array(params),
+        rules=np.array(rules),
     )
 
 

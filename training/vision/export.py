@@ -22,18 +22,19 @@ import numpy as np
 import tensorflow as tf
 from sklearn.metrics import f1_score
 
+from analyzers.imagenet import PRIOR_EPS, prior_features, prior_group_matrix
 from analyzers.style import CLASSES, MOOD, head_to_classes
 from analyzers.types import STYLE_OUTCOMES
 from analyzers.vision import VisionModel, crop_for_backbone, pad_for_backbone
-from training.vision.backbone import WEIGHTS_FILE, build_backbone
+from training.vision.backbone import build_backbone
 from training.vision.dataset import list_items
 from training.vision.embed_views import load_rgb
 from training.vision.heads import Head
 from training.vision.paths import MODELS_DIR, VAR_DIR
+from training.vision.prior import imagenet_probs
 from training.vision.ship import load_shipped_head
 from training.vision.splits import random_test_mask
 from training.vision.tail import load_embeddings
-from training.vision.torch_legacy import load_state_dict
 
 VARIANTS = ("float32", "float16", "int8_dynamic")
 MEASURE_BATCH = 1
@@ -59,15 +60,21 @@ def serving_function(backbone: keras.Model, head: Head) -> tf.types.experimental
     weights = tf.constant(head.weights)
     bias = tf.constant(head.bias)
     to_styles = tf.constant(head_to_styles())
+    groups = tf.constant(prior_group_matrix())
+    prior_weights = None if head.prior_weights is None else tf.constant(head.prior_weights)
 
     @tf.function(input_signature=[tf.TensorSpec([None, 224, 224, 3], tf.float32, name="pixels")])
     def serve(pixels: tf.Tensor) -> dict[str, tf.Tensor]:
         embedding, logits = backbone(pixels, training=False)
-        style = tf.nn.softmax(tf.matmul(embedding, weights) + bias)
+        imagenet = tf.nn.softmax(logits)
+        style_logits = tf.matmul(embedding, weights) + bias
+        if prior_weights is not None:  # the ImageNet prior (analyzers.imagenet.prior_features)
+            prior = tf.math.log(tf.matmul(imagenet, groups) + PRIOR_EPS)
+            style_logits += tf.matmul(prior, prior_weights)
         return {
             "embedding": embedding,
-            "imagenet": tf.nn.softmax(logits),
-            "style": tf.matmul(style, to_styles),
+            "imagenet": imagenet,
+            "style": tf.matmul(tf.nn.softmax(style_logits), to_styles),
         }
 
     return serve.get_concrete_function()
@@ -114,11 +121,9 @@ def measure_subset() -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
 
 
 def reference(rows: np.ndarray, view: str) -> tuple[np.ndarray, np.ndarray]:
-    """The float32 embeddings of the cache and their ImageNet top-1."""
+    """The float32 embeddings of the cache and their ImageNet probabilities."""
     emb = load_embeddings(view)[rows]
-    state = load_state_dict(WEIGHTS_FILE)
-    logits = emb @ state["classifier.1.weight"].T + state["classifier.1.bias"]
-    return emb, logits.argmax(1)
+    return emb, imagenet_probs(emb)
 
 
 def measure_variant(variant: str) -> None:
@@ -126,7 +131,8 @@ def measure_variant(variant: str) -> None:
     rows, labels, paths, view = measure_subset()
     prepare = pad_for_backbone if view == "pad" else crop_for_backbone
     crops = np.stack([prepare(load_rgb(Path(p))) for p in paths])
-    ref_emb, ref_top1 = reference(rows, view)
+    ref_emb, ref_probs = reference(rows, view)
+    ref_top1 = ref_probs.argmax(1)
     path = VAR_DIR / f"vision_{variant}.tflite"
     m = measure(path, crops, ref_emb, ref_top1, labels)
     size = path.stat().st_size / 2**20
@@ -138,7 +144,9 @@ def main() -> None:
     backbone = build_backbone()  # keep a reference: the function only holds its variables weakly
     fn = serving_function(backbone, head)
     rows, labels, _, _ = measure_subset()
-    predicted = np.asarray(head.classes)[head.logits(reference(rows, view)[0]).argmax(1)]
+    emb, probs = reference(rows, view)
+    logits = head.logits(emb, prior_features(probs))
+    predicted = np.asarray(head.classes)[logits.argmax(1)]
     print(
         f"export cost on {len(rows)} random-split test photos ({view} view), against the "
         "float32 cached embeddings"

@@ -4,7 +4,9 @@ The head is a multinomial logistic regression on the embedding's whitened princi
 components (classes weighted by inverse frequency; the projection and the temperature are
 folded into the weights so the TFLite graph needs one matmul). Its classes are the 11 subject
 styles, the mood class and, for the candidates that learn it, `other`. A photo is `other` when
-no non-`other` class reaches the threshold tau (PREREGISTRATION.md).
+no non-`other` class reaches the threshold tau (rule `max`), or by one of the other rules of
+the second amendment (`argmax`, `other_p`), chosen on inner validation (PREREGISTRATION.md).
+Candidate A6 adds a few inputs beside the embedding: the fixed ImageNet prior (`prior.py`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ CLASSES: tuple[str, ...] = (*HEAD_CLASSES, OTHER_STYLE)
 C_GRID = (0.01, 0.1)
 TAU_GRID = tuple(round(0.2 + 0.05 * i, 2) for i in range(15))
 """0.20, 0.25, ..., 0.90."""
+RULES = ("max", "argmax", "other_p")
+"""How the probabilities become an outcome (PREREGISTRATION.md, second amendment): `max` (the
+best non-`other` class if it reaches tau, else `other`), `argmax` (no threshold), `other_p`
+(`other` if its own probability reaches tau, else the best non-`other` class)."""
+OTHER_PRECISION_FLOOR = 0.8
 
 
 @dataclass(frozen=True)
@@ -31,13 +38,21 @@ class Head:
     """(1280, K) in the raw embedding's units."""
     bias: np.ndarray
     classes: tuple[str, ...]
+    prior_weights: np.ndarray | None = None
+    """(G, K) on the ImageNet prior's features (`prior.py`), for the heads that read them."""
 
-    def logits(self, embeddings: np.ndarray) -> np.ndarray:
-        return np.asarray(embeddings @ self.weights + self.bias)
+    def logits(self, embeddings: np.ndarray, prior: np.ndarray | None = None) -> np.ndarray:
+        z = embeddings @ self.weights + self.bias
+        if self.prior_weights is not None:
+            if prior is None:
+                raise ValueError("this head reads the ImageNet prior")
+            z = z + prior @ self.prior_weights
+        return np.asarray(z)
 
     def scaled(self, temperature: float) -> Head:
         """The same head with its logits divided by the temperature."""
-        return Head(self.weights / temperature, self.bias / temperature, self.classes)
+        pw = None if self.prior_weights is None else self.prior_weights / temperature
+        return Head(self.weights / temperature, self.bias / temperature, self.classes, pw)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -47,7 +62,11 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def fit_head(
-    embeddings: np.ndarray, labels: np.ndarray, c: float, classes: tuple[str, ...]
+    embeddings: np.ndarray,
+    labels: np.ndarray,
+    c: float,
+    classes: tuple[str, ...],
+    prior: np.ndarray | None = None,
 ) -> Head:
     """Multinomial logistic regression on the top COMPONENTS principal components of the
     embedding (whitened; fitted on these rows), by L-BFGS in float32: the minimiser of
@@ -55,9 +74,13 @@ def fit_head(
     weights w_i, intercept not penalised). scikit-learn's LogisticRegression on all 1,280
     standardised dimensions took 150 s per fit on this shared machine (the protocol needs ~100
     fits per candidate); whitened, the problem converges in under 100 iterations. Projection
-    and weights fold into one (1280, K) matrix."""
+    and weights fold into one (1280, K) matrix. The `prior` features, if given, are
+    standardised and appended to the components (same penalty)."""
     mean, project = _whitening(embeddings)
     x = ((embeddings - mean) @ project).astype(np.float32)
+    if prior is not None:
+        p_mean, p_std = prior.mean(axis=0), np.maximum(prior.std(axis=0), 1e-6)
+        x = np.concatenate([x, ((prior - p_mean) / p_std).astype(np.float32)], axis=1)
     y = np.array([classes.index(label) for label in labels])
     n, d, k = len(y), x.shape[1], len(classes)
     counts = np.bincount(y, minlength=k).astype(np.float32)
@@ -77,9 +100,15 @@ def fit_head(
         return float(loss), grad.astype(np.float64)
 
     theta = minimize(objective, np.zeros(d * k + k), jac=True, method="L-BFGS-B").x
-    weights = project @ theta[: d * k].reshape(d, k)
+    coef = theta[: d * k].reshape(d, k)
+    weights = project @ coef[: project.shape[1]]
     bias = theta[d * k :] - mean @ weights
-    return Head(weights.astype(np.float32), bias.astype(np.float32), classes)
+    prior_weights = None
+    if prior is not None:
+        prior_weights = coef[project.shape[1] :] / p_std[:, None]
+        bias = bias - p_mean @ prior_weights
+        prior_weights = prior_weights.astype(np.float32)
+    return Head(weights.astype(np.float32), bias.astype(np.float32), classes, prior_weights)
 
 
 COMPONENTS = 256
@@ -109,11 +138,19 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray, classes: tuple[str, 
     return float(np.exp(minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded").x))
 
 
-def decide(probs: np.ndarray, classes: tuple[str, ...], tau: float) -> np.ndarray:
-    """The served outcome: the best non-`other` class if it reaches tau, else `other`."""
+def decide(
+    probs: np.ndarray, classes: tuple[str, ...], tau: float, rule: str = "max"
+) -> np.ndarray:
+    """The served outcome under one of RULES (tau is ignored by `argmax`)."""
+    if rule == "argmax":
+        return np.asarray(classes)[probs.argmax(1)]
     styled = [i for i, c in enumerate(classes) if c != OTHER_STYLE]
     best = np.asarray(classes)[styled][probs[:, styled].argmax(1)]
-    return np.where(probs[:, styled].max(1) >= tau, best, OTHER_STYLE)
+    if rule == "max":
+        return np.where(probs[:, styled].max(1) >= tau, best, OTHER_STYLE)
+    if rule == "other_p":
+        return np.where(probs[:, classes.index(OTHER_STYLE)] >= tau, OTHER_STYLE, best)
+    raise ValueError(f"unknown rule {rule!r}")
 
 
 def subject_macro_f1(truth: np.ndarray, predicted: np.ndarray, with_other: bool = False) -> float:
@@ -128,3 +165,21 @@ def choose_tau(probs: np.ndarray, labels: np.ndarray, classes: tuple[str, ...]) 
         subject_macro_f1(labels, decide(probs, classes, t), with_other=True) for t in TAU_GRID
     ]
     return TAU_GRID[int(np.argmax(scores))]
+
+
+def choose_rule(
+    probs: np.ndarray, labels: np.ndarray, classes: tuple[str, ...]
+) -> tuple[str, float]:
+    """(rule, tau) of the second amendment: among the options whose `other` precision reaches
+    OTHER_PRECISION_FLOOR, the best macro-F1 over the subject styles + `other`; if none
+    reaches it, the best macro-F1 of all (the first option wins ties)."""
+    options = [("argmax", 0.0)] + [(r, t) for r in ("max", "other_p") for t in TAU_GRID]
+    best: dict[bool, tuple[float, tuple[str, float]]] = {}
+    for rule, tau in options:
+        predicted = decide(probs, classes, tau, rule)
+        f1 = subject_macro_f1(labels, predicted, with_other=True)
+        hit = predicted == OTHER_STYLE
+        precise = bool(hit.any()) and (labels[hit] == OTHER_STYLE).mean() >= OTHER_PRECISION_FLOOR
+        if precise not in best or f1 > best[precise][0]:
+            best[precise] = (f1, (rule, tau))
+    return best[True][1] if True in best else best[False][1]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from analyzers.types import OTHER_STYLE
+
 SEED = 0
 RANDOM_GROUPS = 5
 INNER_VALIDATION_SHARE = 1 / 3
@@ -39,3 +41,16 @@ def inner_validation(labels: np.ndarray, groups: np.ndarray, seed: int) -> np.nd
         if any(not (~val & (labels == lab)).any() for lab in np.unique(labels[in_group])):
             chosen.discard(group)
     return np.isin(groups, sorted(chosen))
+
+
+def other_out_parts(labels: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """The outer-fold part of every photo in the second `other` measurement (PREREGISTRATION.md,
+    second amendment): the k-th `other` source's photos and a seeded random k-th of the style
+    photos form part k, so each `other` source is held out with styles from seen sources."""
+    other = labels == OTHER_STYLE
+    other_sources = np.unique(sources[other])
+    parts = np.zeros(len(labels), int)
+    parts[other] = np.searchsorted(other_sources, sources[other])
+    rng = np.random.default_rng(SEED)
+    parts[~other] = rng.permutation(int((~other).sum())) % len(other_sources)
+    return parts

@@ -1,11 +1,11 @@
 """Fit the shipped style head on every labelled photo and write its run-time rules.
 
-    uv run python -m training.vision.ship --candidate A2
+    uv run python -m training.vision.ship --candidate <the rule's pick>
 
-C, the temperature and the `other` threshold tau come from one inner split by group of all the
-fold groups (as inside every loso fold, PREREGISTRATION.md); the head is then fitted on all
-photos. Writes var/vision/shipped_head.npz (weights with the temperature folded in, read by
-`export.py`) and analyzers/models/style_rules.json (read by `analyzers/style.py`).
+C, the temperature, the `other` rule and its threshold tau come from one inner split by group
+of all the fold groups (as inside every loso fold, PREREGISTRATION.md); the head is then
+fitted on all photos. Writes var/vision/shipped_head.npz (weights with the temperature folded
+in, read by `export.py`) and analyzers/models/style_rules.json (read by `analyzers/style.py`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def load_shipped_head() -> tuple[Head, str]:
     """The shipped head and the view it was trained for ("centre" or "pad")."""
     with np.load(SHIPPED_HEAD) as f:
         classes = tuple(str(c) for c in f["classes"])
-        return Head(f["weights"], f["bias"], classes), str(f["view"])
+        prior = f["prior_weights"] if "prior_weights" in f.files else None
+        return Head(f["weights"], f["bias"], classes, prior), str(f["view"])
 
 
 def main() -> None:
@@ -44,12 +45,14 @@ def main() -> None:
     data = load_data({cand.test_view, *cand.train_views})
     fitted = fit(cand, data, np.arange(len(data.labels)), seed=SEED)
     head = fitted.head
+    prior = {} if head.prior_weights is None else {"prior_weights": head.prior_weights}
     np.savez(
         SHIPPED_HEAD,
         weights=head.weights,
         bias=head.bias,
         classes=np.array(head.classes),
         view=np.array(cand.test_view),
+        **prior,
     )
     spec = {
         "candidate": cand.name,
@@ -57,11 +60,15 @@ def main() -> None:
         "classes": list(CLASSES),
         "C": fitted.c,
         "temperature": round(fitted.temperature, 4),
+        "other_rule": fitted.rule,
         "other_threshold": fitted.tau,
         "mood_threshold": MOOD_THRESHOLD,
     }
     RULES.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
-    print(f"{cand.name}: C {fitted.c}, temperature {fitted.temperature:.3f}, tau {fitted.tau}")
+    print(
+        f"{cand.name}: C {fitted.c}, temperature {fitted.temperature:.3f}, rule {fitted.rule}, "
+        f"tau {fitted.tau}"
+    )
     print(f"wrote {SHIPPED_HEAD} and {RULES}")
 
 
