@@ -53,6 +53,8 @@ from handlers import texts
 from playground.client import PlaygroundClient
 from playground.server import DEFAULT_TOKEN
 from service.render import ChartRenderer
+from storage.repositories.analyses import AnalysesRepository
+from storage.repositories.profiles import ProfilesRepository
 from tests.fixtures.instagram_fixture import (
     FixturePost,
     astronaut_jpeg,
@@ -148,8 +150,8 @@ def instrument(stages: Stages, loaded: LoadedAnalyzers) -> None:
     reports.charts.profile_chart_jobs = timed_jobs  # type: ignore[assignment]
     for summary in ("photo_summary", "profile_summary", "album_summary"):
         stages.patch(reports.text, summary, f"text: {summary}")
-    for save in ("save_profile_analysis", "save_upload_analysis"):
-        stages.patch(service.app, save, "database: save analysis")
+    stages.patch(ProfilesRepository, "save_analysis", "database: save analysis")
+    stages.patch(AnalysesRepository, "add", "database: save analysis")
     stages.patch(Pacer, "wait_turn", "telegram: pacing wait")
     stages.patch(ChartRenderer, "render", "charts: all of a report's, wall time")
 

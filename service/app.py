@@ -22,7 +22,6 @@ from instagram.models import FetchedProfile
 from instagram.source import ProfileSource, ResolvesNames
 from instagram.usernames import parse_username
 from reports import charts, text
-from service import retention
 from service.admission import Admission
 from service.analysis import (
     AnalysisService,
@@ -33,14 +32,15 @@ from service.analysis import (
     warm_up,
 )
 from service.outbox import Outbox, Sender
-from service.people import People
 from service.photo_memory import KeptPhoto, PhotoMemory
-from service.records import save_profile_analysis, save_upload_analysis
+from service.records import profile_rows
 from service.render import ChartRenderer, profile_jobs
 from service.scheduler import ReportScheduler
 from service.serialize import album_json, photo_json, profile_json
 from service.subscriptions import Subscriptions
 from storage.database import Database
+from storage.repositories import Repositories
+from storage.repositories.analyses import AnalysisRecord
 
 log = logging.getLogger(__name__)
 
@@ -115,12 +115,19 @@ class DigService:
         processes = settings.analysis.worker_count if chart_processes is None else chart_processes
         self.charts = ChartRenderer(processes, self.executor)
         self.source = source or make_source(settings)
-        self.people = People(self.db, now)
-        self.subscriptions = Subscriptions(self.db, settings.subscriptions.max_per_person, now)
+        self.repositories = Repositories.open(self.db, now)
+        self.people = self.repositories.people
+        self.subscriptions = Subscriptions(
+            self.repositories.subscriptions,
+            self.repositories.snapshots,
+            settings.subscriptions.max_per_person,
+        )
         self.admission = Admission(
             settings.analysis.queue_size, settings.analysis.per_person_per_hour, clock
         )
-        self.outbox = Outbox(self.db, now, poll_seconds=settings.subscriptions.outbox_poll_seconds)
+        self.outbox = Outbox(
+            self.repositories.outbox, poll_seconds=settings.subscriptions.outbox_poll_seconds
+        )
         self.photos = PhotoMemory(settings.privacy.photo_memory_minutes * 60, clock)
         self._photo_sweep: asyncio.Task[None] | None = None
         self.scheduler = ReportScheduler(settings.database_url, settings.subscriptions)
@@ -241,13 +248,11 @@ class DigService:
             notes = unreadable_notes(fetched)
             analysis = await self.analysis.analyze_fetched(fetched, progress)
             report = profile_json(analysis)
-            await save_profile_analysis(
-                self.db,
-                analysis,
-                report,
-                user_id=user_id,
-                model_versions=self._model_versions,
-                now=self.now(),
+            now = self.now()
+            profile, posts = profile_rows(analysis, report, now)
+            result = {k: v for k, v in report.items() if k != "posts"}
+            await self.repositories.profiles.save_analysis(
+                profile, posts, self._record("profile", result, user_id, now)
             )
             hide = self.settings.privacy.hide_sensitive_for_others
             pngs = await self.charts.render(profile_jobs(analysis, hide))
@@ -255,18 +260,17 @@ class DigService:
         details = text.profile_details(analysis, hide_sensitive=hide)
         return Report(summary, pngs, report, [*notes, details] if details else notes)
 
+    def _record(
+        self, kind: str, result: dict[str, Any], user_id: int | None, now: datetime
+    ) -> AnalysisRecord:
+        """An analysis to store: derived numbers only (the photos are never kept)."""
+        return AnalysisRecord(kind, result, user_id, self._model_versions, now)
+
     async def photo_report(self, data: bytes, *, user_id: int | None) -> Report:
         async with self.admission.slot(user_id):
             photo: PhotoAnalysis = await self.analysis.analyze_photo(data)
             result = photo_json(photo)
-            await save_upload_analysis(
-                self.db,
-                "photo",
-                result,
-                user_id=user_id,
-                model_versions=self._model_versions,
-                now=self.now(),
-            )
+            await self.repositories.analyses.add(self._record("photo", result, user_id, self.now()))
             pngs = await self.charts.render([("selfie", charts.selfie_card, (photo,))])
             offer = await self._keep_for_explaining(user_id, photo)
         return Report(text.photo_summary(photo), pngs, result, explain=offer)
@@ -276,14 +280,7 @@ class DigService:
             album: AlbumAnalysis
             album, refused = await self.analysis.analyze_album(photos)
             result = album_json(album)
-            await save_upload_analysis(
-                self.db,
-                "album",
-                result,
-                user_id=user_id,
-                model_versions=self._model_versions,
-                now=self.now(),
-            )
+            await self.repositories.analyses.add(self._record("album", result, user_id, self.now()))
             pngs = await self.charts.render([("album", charts.album_chart, (album,))])
             best = album.ranking[0] if album.ranking else None
             offer = (
@@ -335,7 +332,7 @@ class DigService:
 
     async def _release(self, followed: list[tuple[str, str]]) -> None:
         """Drop the jobs and shared data of (username, period) pairs nobody follows any more."""
-        for username, period in await retention.release(self.db, followed):
+        for username, period in await self.repositories.retention.release(followed):
             self.scheduler.drop(username, period)
 
     async def subscribe(self, user_id: int, username: str, period: str) -> bool:

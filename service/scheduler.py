@@ -25,27 +25,22 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
-from sqlalchemy import and_, make_url, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from analyzers.types import PostAnalysis, PostText, ProfileAnalysis
 from bot.settings import SubscriptionSettings
 from instagram.errors import InstagramError, RateLimited
 from instagram.models import FetchedProfile
 from reports import charts
-from service import retention
 from service.changes import ProfileState, Thresholds, change_text, compare, quiet_text, state_of
 from service.changes import unseen as unseen_posts
-from service.outbox import Outgoing, enqueue
-from storage.database import Database, sync_url
-from storage.models import Profile, Snapshot, Subscription, User
+from storage.jobstore import job_store
+from storage.repositories.outbox import Outgoing
+from storage.repositories.snapshots import ProfileCounts, SnapshotRecord
 
 if TYPE_CHECKING:
     from service.app import DigService
@@ -94,36 +89,6 @@ async def purge_job() -> None:
 # --- the scheduler -----------------------------------------------------------------------------
 
 
-def jobstore_url(database_url: str) -> str:
-    """Where the jobs live: beside a SQLite database in a file of their own, else in it.
-
-    APScheduler writes its job store synchronously, on the event loop. Sharing the app's SQLite
-    file, such a write can wait on a transaction that only the blocked loop could finish: a
-    review measured 5 s stalls ending in "database is locked" in 5 of 30 interleavings. A
-    second file has its own lock; PostgreSQL has row locks and needs no such care.
-    """
-    url = make_url(sync_url(database_url))
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return sync_url(database_url)
-    jobs = Path(url.database).with_suffix(".jobs.sqlite")
-    return url.set(database=str(jobs)).render_as_string(hide_password=False)
-
-
-async def _followed(db: Database) -> dict[tuple[str, str], datetime | None]:
-    """Every followed (username, period) and when its snapshot was taken (None: no snapshot)."""
-    async with db.session() as session:
-        rows = await session.execute(
-            select(Profile.username, Subscription.period, Snapshot.taken_at)
-            .join(Profile, Profile.id == Subscription.profile_id)
-            .outerjoin(
-                Snapshot,
-                and_(Snapshot.profile_id == Profile.id, Snapshot.period == Subscription.period),
-            )
-            .distinct()
-        )
-        return {(username, period): taken_at for username, period, taken_at in rows}
-
-
 RUN_OUTCOMES = ("runs", "rate_limited", "not_fetched", "jobs_repaired")
 RunOutcome = Literal["reported", "nothing_new", "first_look", "not_fetched", "nobody"]
 """What one run did: wrote a report to the outbox, found nothing to tell, took the first
@@ -139,7 +104,7 @@ class ReportScheduler:
         self.outcomes: Counter[str] = Counter()
         """Runs and repairs since start by RUN_OUTCOMES (operator counters)."""
         self.scheduler = AsyncIOScheduler(
-            jobstores={"default": SQLAlchemyJobStore(url=jobstore_url(database_url))},
+            jobstores={"default": job_store(database_url)},
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
@@ -162,7 +127,7 @@ class ReportScheduler:
         and makes the jobs match the subscriptions table (`reconcile`)."""
         global _active
         self.runs = _active = ReportRuns(service, self)
-        followed = await _followed(service.db)
+        followed = await service.repositories.subscriptions.followed()
         self.scheduler.start()
         self.scheduler.add_job(
             purge_job,
@@ -327,32 +292,6 @@ class ReportRuns:
         """A fetch kept for another period's run of the profile: username → when, period, what."""
         self.share_for = timedelta(minutes=scheduler.settings.jitter_minutes + SHARE_SLACK_MINUTES)
 
-    @staticmethod
-    async def _subscribers(
-        session: AsyncSession, username: str, period: str
-    ) -> tuple[int, list[tuple[int, int]]]:
-        """How many follow (username, period), and (user id, chat id) of those not blocked."""
-        rows = await session.execute(
-            select(User.id, User.chat_id, User.blocked)
-            .join(Subscription, Subscription.user_id == User.id)
-            .join(Profile, Profile.id == Subscription.profile_id)
-            .where(Profile.username == username, Subscription.period == period)
-            .order_by(User.id)
-        )
-        everyone = list(rows)
-        return len(everyone), [(uid, chat) for uid, chat, blocked in everyone if not blocked]
-
-    @staticmethod
-    async def _followed_otherwise(session: AsyncSession, username: str, period: str) -> bool:
-        """Whether somebody follows the profile with another period than `period`."""
-        found = await session.scalar(
-            select(Subscription.id)
-            .join(Profile, Profile.id == Subscription.profile_id)
-            .where(Profile.username == username, Subscription.period != period)
-            .limit(1)
-        )
-        return found is not None
-
     async def _fetch(self, username: str, period: str, *, share: bool) -> FetchedProfile:
         """A fresh fetch, or the one another period's run made at most `share_for` ago.
 
@@ -386,13 +325,13 @@ class ReportRuns:
     async def run(self, username: str, period: str, *, attempt: int = 0) -> RunOutcome:
         """One run of the (profile, period) job, scheduled or asked for ("What changed?")."""
         async with self._locks[job_id(username, period)]:
-            async with self.service.db.session() as session:
-                total, active = await self._subscribers(session, username, period)
-                share = await self._followed_otherwise(session, username, period)
-            if total == 0:
+            subscriptions = self.service.repositories.subscriptions
+            subscribers = await subscriptions.subscribers(username, period)
+            share = await subscriptions.followed_otherwise(username, period)
+            if subscribers.total == 0:
                 self.scheduler.drop(username, period)
                 return "nobody"
-            if not active:
+            if not subscribers.active:
                 log.info("@%s %s: every subscriber blocked the bot; paused", username, period)
                 return "nobody"
             try:
@@ -417,13 +356,8 @@ class ReportRuns:
 
     async def _report(self, fetched: FetchedProfile, period: str) -> RunOutcome:
         service, now = self.service, self.service.now()
-        async with service.db.session() as session:
-            snapshot = await session.scalar(
-                select(Snapshot)
-                .join(Profile, Profile.id == Snapshot.profile_id)
-                .where(Profile.username == fetched.username, Snapshot.period == period)
-            )
-            old = ProfileState.from_json(snapshot.data) if snapshot is not None else None
+        snapshot = await service.repositories.snapshots.load(fetched.username, period)
+        old = ProfileState.from_json(snapshot.data) if snapshot is not None else None
         fresh = fetched.posts if old is None else unseen_posts(old, fetched.posts)
         analysed = (
             await service.analysis.analyze_fetched(replace(fetched, posts=fresh)) if fresh else None
@@ -448,7 +382,7 @@ class ReportRuns:
         old: ProfileState | None,
         new: ProfileState,
         analysed: ProfileAnalysis | None,
-        snapshot: Snapshot | None,
+        snapshot: SnapshotRecord | None,
         now: datetime,
     ) -> list[Outgoing]:
         if old is None or snapshot is None:
@@ -477,37 +411,18 @@ class ReportRuns:
         messages: list[Outgoing],
         now: datetime,
     ) -> None:
-        """The new snapshot and every subscriber's messages, in one transaction.
-
-        Subscribers are read again here: people may have left or blocked the bot meanwhile.
-        """
-        async with self.service.db.session() as session:
-            total, subscribers = await self._subscribers(session, fetched.username, period)
-            if total == 0:
-                return
-            profile = await session.scalar(
-                select(Profile).where(Profile.username == fetched.username)
-            )
-            if profile is None:
-                return
-            profile.followers, profile.followees = fetched.followers, fetched.followees
-            profile.post_count, profile.last_fetched_at = fetched.post_count, fetched.fetched_at
-            snapshot = await session.scalar(
-                select(Snapshot).where(Snapshot.profile_id == profile.id, Snapshot.period == period)
-            )
-            if snapshot is None:
-                snapshot = Snapshot(profile_id=profile.id, period=period, last_report_at=now)
-                session.add(snapshot)
-            snapshot.taken_at, snapshot.data = now, state.to_json()
-            if messages:
-                snapshot.last_report_at = now
-                for user_id, chat_id in subscribers:
-                    enqueue(session, user_id, chat_id, messages, now)
+        """The new snapshot and every subscriber's messages, in one transaction."""
+        counts = ProfileCounts(
+            fetched.followers, fetched.followees, fetched.post_count, fetched.fetched_at
+        )
+        await self.service.repositories.snapshots.store(
+            fetched.username, period, counts, state.to_json(), messages, now
+        )
 
     async def purge(self) -> dict[str, int]:
         service = self.service
-        deleted = await retention.purge(
-            service.db, service.now(), service.settings.privacy.retention_days
+        deleted = await service.repositories.retention.purge(
+            service.now(), service.settings.privacy.retention_days
         )
         log.info("retention purge: %s", deleted)
         return deleted

@@ -106,7 +106,6 @@ def test_narrow_imports_stay_narrow() -> None:
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: the house is being rebuilt")
 def test_frameworks_stay_in_their_layers() -> None:
     bad = [
         f"{where}: {pkg} imports {top}"

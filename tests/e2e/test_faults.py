@@ -216,7 +216,7 @@ async def test_database_failure_is_logged_answered_and_others_are_served(
     async def broken(*args: Any, **kwargs: Any) -> None:
         raise sqlalchemy.exc.OperationalError("INSERT INTO analyses …", {}, Exception(message))
 
-    monkeypatch.setattr("service.app.save_upload_analysis", broken)
+    monkeypatch.setattr("storage.repositories.analyses.AnalysesRepository.add", broken)
     client = running.client
     caplog.set_level(logging.INFO, logger="digbot.updates")
     sent = (await client.send_photos(4200, [sample_jpeg(1)]))[-1]

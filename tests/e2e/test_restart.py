@@ -30,7 +30,8 @@ from bot.settings import PROJECT_ROOT, load_settings
 from playground import Playground
 from playground.client import PlaygroundClient
 from service.app import DigService
-from service.scheduler import job_id, jobstore_url
+from service.scheduler import job_id
+from storage.jobstore import jobstore_url
 from tests.e2e.subscribing import (
     USERNAME,
     eventually,

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from analyzers.pipeline import LoadedAnalyzers
 from bot.settings import Settings
 from service.app import DigService
-from service.outbox import Outgoing, enqueue
+from storage.repositories.outbox import Outgoing, enqueue
 from tests.logging_setup import logging_as_digbot
 
 ALICE, BOB = 6301, 6302
