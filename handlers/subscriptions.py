@@ -39,7 +39,7 @@ async def unsubscribe(
 async def send_subscriptions(bot: Bot, chat_id: int, user_id: int, service: DigService) -> None:
     """One message per followed profile, with its buttons; the header is the first one's top
     line, not a bubble of its own."""
-    views = await service.subscriptions.list(user_id)
+    views = await service.followed(user_id)
     if not views:
         await bot.send_message(chat_id, texts.NO_SUBSCRIPTIONS)
         return

@@ -27,6 +27,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from apscheduler.jobstores.base import BaseJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
@@ -38,7 +39,6 @@ from instagram.models import FetchedProfile
 from reports import charts
 from service.changes import ProfileState, Thresholds, change_text, compare, quiet_text, state_of
 from service.changes import unseen as unseen_posts
-from storage.jobstore import job_store
 from storage.repositories.outbox import Outgoing
 from storage.repositories.snapshots import ProfileCounts, SnapshotRecord
 
@@ -99,12 +99,12 @@ class ReportScheduler:
     runs: ReportRuns | None = None
     """What the jobs do, once started: also run on demand ("What changed?")."""
 
-    def __init__(self, database_url: str, settings: SubscriptionSettings) -> None:
+    def __init__(self, jobs: BaseJobStore, settings: SubscriptionSettings) -> None:
         self.settings = settings
         self.outcomes: Counter[str] = Counter()
         """Runs and repairs since start by RUN_OUTCOMES (operator counters)."""
         self.scheduler = AsyncIOScheduler(
-            jobstores={"default": job_store(database_url)},
+            jobstores={"default": jobs},
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
