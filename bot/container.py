@@ -100,7 +100,7 @@ class Container:
             settings.subscriptions.max_per_person,
         )
         self.service = DigService(
-            settings,
+            settings.service,
             repositories=self.repositories,
             subscriptions=subscriptions,
             source=self.source,

@@ -108,7 +108,7 @@ class BotRuntime:
 
     async def stop(self, grace: float | None = None) -> None:
         """Stop taking updates, let running ones finish within `grace` seconds, close all."""
-        grace = self.service.settings.telegram.shutdown_grace_seconds if grace is None else grace
+        grace = self.container.settings.telegram.shutdown_grace_seconds if grace is None else grace
         if self._polling is not None:
             if not self._polling.done():
                 await self.dispatcher.stop_polling()

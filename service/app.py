@@ -15,7 +15,6 @@ from typing import Any
 from analyzers.images import sniff_image_format
 from analyzers.pipeline import LoadedAnalyzers, Pipeline
 from analyzers.types import OTHER_STYLE, AlbumAnalysis, PhotoAnalysis
-from bot.settings import Settings
 from instagram.directory import load_profile_folder
 from instagram.errors import LoginRequired, RateLimited, SourceUnavailable
 from instagram.models import FetchedProfile
@@ -36,6 +35,7 @@ from service.records import profile_rows
 from service.render import ChartRenderer, profile_jobs
 from service.scheduler import ReportScheduler
 from service.serialize import album_json, photo_json, profile_json
+from service.settings import ServiceSettings
 from service.subscriptions import Subscriptions
 from storage.repositories import Repositories
 from storage.repositories.analyses import AnalysisRecord
@@ -76,7 +76,7 @@ class DigService:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: ServiceSettings,
         *,
         repositories: Repositories,
         subscriptions: Subscriptions,

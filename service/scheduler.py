@@ -33,12 +33,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from analyzers.types import PostAnalysis, PostText, ProfileAnalysis
-from bot.settings import SubscriptionSettings
 from instagram.errors import InstagramError, RateLimited
 from instagram.models import FetchedProfile
 from reports import charts
 from service.changes import ProfileState, Thresholds, change_text, compare, quiet_text, state_of
 from service.changes import unseen as unseen_posts
+from service.settings import SubscriptionSettings
 from storage.repositories.outbox import Outgoing
 from storage.repositories.snapshots import ProfileCounts, SnapshotRecord
 
