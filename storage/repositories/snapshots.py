@@ -37,25 +37,19 @@ class SnapshotsRepository:
         self.db = db
 
     async def load(self, username: str, period: str) -> SnapshotRecord | None:
-        async with self.db.session() as session:
-            snapshot = await session.scalar(
-                select(Snapshot)
-                .join(Profile, Profile.id == Snapshot.profile_id)
-                .where(Profile.username == username, Snapshot.period == period)
-            )
+        snapshot = await self.db.scalar(
+            select(Snapshot)
+            .join(Profile, Profile.id == Snapshot.profile_id)
+            .where(Profile.username == username, Snapshot.period == period)
+        )
         if snapshot is None:
             return None
         return SnapshotRecord(snapshot.data, snapshot.taken_at, snapshot.last_report_at)
 
     async def taken_at(self, username: str, period: str) -> datetime | None:
         """When a run last looked at the profile for this period (None: never)."""
-        async with self.db.session() as session:
-            taken_at: datetime | None = await session.scalar(
-                select(Snapshot.taken_at)
-                .join(Profile, Profile.id == Snapshot.profile_id)
-                .where(Profile.username == username, Snapshot.period == period)
-            )
-            return taken_at
+        snapshot = await self.load(username, period)
+        return snapshot.taken_at if snapshot is not None else None
 
     async def store(
         self,

@@ -36,12 +36,9 @@ class SubscriptionsRepository:
 
     async def count(self, user_id: int) -> int:
         """How many profiles the person follows."""
-        async with self.db.session() as session:
-            count = await session.scalar(
-                select(func.count())
-                .select_from(Subscription)
-                .where(Subscription.user_id == user_id)
-            )
+        count = await self.db.scalar(
+            select(func.count()).select_from(Subscription).where(Subscription.user_id == user_id)
+        )
         return count or 0
 
     async def subscribe(self, user_id: int, username: str, period: str) -> bool:
@@ -85,13 +82,12 @@ class SubscriptionsRepository:
 
     async def period_of(self, user_id: int, username: str) -> str | None:
         """The period the person follows the profile with (None when they do not)."""
-        async with self.db.session() as session:
-            period: str | None = await session.scalar(
-                select(Subscription.period)
-                .join(Profile, Profile.id == Subscription.profile_id)
-                .where(Subscription.user_id == user_id, Profile.username == username)
-            )
-            return period
+        period: str | None = await self.db.scalar(
+            select(Subscription.period)
+            .join(Profile, Profile.id == Subscription.profile_id)
+            .where(Subscription.user_id == user_id, Profile.username == username)
+        )
+        return period
 
     async def list(self, user_id: int) -> list[SubscriptionView]:
         async with self.db.session() as session:
@@ -123,13 +119,12 @@ class SubscriptionsRepository:
 
     async def followed_otherwise(self, username: str, period: str) -> bool:
         """Whether somebody follows the profile with another period than `period`."""
-        async with self.db.session() as session:
-            found = await session.scalar(
-                select(Subscription.id)
-                .join(Profile, Profile.id == Subscription.profile_id)
-                .where(Profile.username == username, Subscription.period != period)
-                .limit(1)
-            )
+        found = await self.db.scalar(
+            select(Subscription.id)
+            .join(Profile, Profile.id == Subscription.profile_id)
+            .where(Profile.username == username, Subscription.period != period)
+            .limit(1)
+        )
         return found is not None
 
 
