@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from analyzers.pipeline import LoadedAnalyzers, load_analyzers
+from analyzers.types import PostAnalysis
 from bot.settings import Settings
 from instagram.directory import DirectorySource
 from instagram.source import ProfileSource
@@ -27,11 +28,12 @@ from reports import charts
 from service.admission import Admission
 from service.analysis import warm_up
 from service.app import DigService
-from service.outbox import Outbox, Sender
 from service.photo_memory import PhotoMemory
 from service.render import ChartRenderer
-from service.scheduler import ReportScheduler
-from service.subscriptions import Subscriptions
+from service.subscriptions.following import Subscriptions
+from service.subscriptions.outbox import Outbox, Sender
+from service.subscriptions.runs import ReportRuns
+from service.subscriptions.scheduler import ReportScheduler
 from storage.database import Database
 from storage.jobstore import job_store
 from storage.repositories import Repositories
@@ -154,9 +156,27 @@ class Container:
 
     async def start_background(self, send: Sender) -> None:
         """Start the report scheduler and the outbox's delivery loop (after start())."""
-        await self.scheduler.start(self.service)
+        runs = ReportRuns(
+            self.scheduler,
+            source=self.source,
+            analyze=self.service.analysis.analyze_fetched,
+            repositories=self.repositories,
+            render=self._engagement_chart,
+            outbox=self.outbox,
+            settings=self.settings.service,
+            now=self.service.now,
+        )
+        await self.scheduler.start(runs)
         self.outbox.start(send)
         self._photo_sweep = asyncio.create_task(self._sweep_photos())
+
+    async def _engagement_chart(
+        self, posts: list[PostAnalysis], followers: int | None, title: str
+    ) -> bytes:
+        """A change report's chart, drawn in a worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self.executor, charts.engagement_chart, posts, followers, title
+        )
 
     async def stop_background(self) -> None:
         if self._photo_sweep is not None:

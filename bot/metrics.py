@@ -20,8 +20,8 @@ from aiogram.client.session.base import BaseSession
 from bot.container import Container
 from bot.pacing import PacingMiddleware
 from bot.session import RetryMiddleware
-from service.outbox import OUTCOMES
-from service.scheduler import RUN_OUTCOMES
+from service.subscriptions.outbox import OUTCOMES
+from service.subscriptions.scheduler import RUN_OUTCOMES
 
 log = logging.getLogger("digbot.metrics")
 

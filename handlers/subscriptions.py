@@ -13,9 +13,9 @@ from handlers.keyboards import (
     WhatChangedCB,
     subscription_keyboard,
 )
-from service import what_changed
 from service.app import DigService
-from service.what_changed import ChangeCheck
+from service.subscriptions import what_changed
+from service.subscriptions.what_changed import ChangeCheck
 
 
 async def subscribe(
@@ -128,7 +128,8 @@ async def what_changed_button(
     service: DigService,
     user_id: int,
 ) -> None:
-    """The change report of this subscription now, through the outbox (see service.what_changed)."""
+    """The change report of this subscription now, through the outbox (see
+    service.subscriptions.what_changed)."""
     await query.answer(texts.CHECKING_NOW)
     if query.message is None:
         return

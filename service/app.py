@@ -29,14 +29,14 @@ from service.analysis import (
     thumbnail,
     unreadable_notes,
 )
-from service.outbox import Outbox
 from service.photo_memory import KeptPhoto, PhotoMemory
 from service.records import profile_rows
 from service.render import ChartRenderer, profile_jobs
-from service.scheduler import ReportScheduler
 from service.serialize import album_json, photo_json, profile_json
 from service.settings import ServiceSettings
-from service.subscriptions import Subscriptions
+from service.subscriptions.following import Subscriptions
+from service.subscriptions.outbox import Outbox
+from service.subscriptions.scheduler import ReportScheduler
 from storage.repositories import Repositories
 from storage.repositories.analyses import AnalysisRecord
 from storage.repositories.subscriptions import SubscriptionView

@@ -30,7 +30,7 @@ from bot.runtime import BotRuntime, make_bot
 from bot.settings import PROJECT_ROOT, load_settings
 from playground import Playground
 from playground.client import PlaygroundClient
-from service.scheduler import job_id
+from service.subscriptions.scheduler import job_id
 from storage.jobstore import jobstore_url
 from tests.e2e.subscribing import (
     USERNAME,

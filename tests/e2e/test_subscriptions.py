@@ -21,7 +21,7 @@ from bot.settings import Settings
 from instagram.directory import DirectorySource
 from playground import Playground
 from playground.client import PlaygroundClient
-from service.scheduler import job_id, run_report_job
+from service.subscriptions.scheduler import job_id, run_report_job
 from tests.e2e.subscribing import (
     USERNAME,
     Clock,

@@ -1,4 +1,4 @@
-"""service.outbox: rows are sent in order, marked once accepted, kept through failures."""
+"""The outbox: rows are sent in order, marked once accepted, kept through failures."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.settings import Settings
-from service.outbox import Blocked, Outbox, Refused, TryLater
+from service.subscriptions.outbox import Blocked, Outbox, Refused, TryLater
 from storage.database import Database
 from storage.models import OutboxMessage, User
 from storage.repositories.outbox import OutboxRepository, Outgoing, enqueue

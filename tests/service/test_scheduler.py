@@ -1,4 +1,4 @@
-"""service.scheduler: jobs persist in the database, are shared, and back off on rate limits."""
+"""The scheduler: jobs persist in the database, are shared, and back off on rate limits."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from bot.container import Container
 from bot.settings import Settings
 from instagram.errors import RateLimited
 from instagram.models import FetchedProfile
-from service.scheduler import RETENTION_JOB, job_id, retry_job_id, retry_report_job, run_report_job
+from service.subscriptions.scheduler import (
+    RETENTION_JOB,
+    job_id,
+    retry_job_id,
+    retry_report_job,
+    run_report_job,
+)
 
 RETRY_AFTER = 600.0
 

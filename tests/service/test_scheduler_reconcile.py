@@ -1,4 +1,4 @@
-"""service.scheduler.reconcile: the subscriptions table rebuilds a lost or stale job store."""
+"""ReportScheduler.reconcile: the subscriptions table rebuilds a lost or stale job store."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.container import Container
 from bot.settings import Settings
 from instagram.errors import RateLimited
 from instagram.models import FetchedProfile
-from service.scheduler import job_id, retry_job_id, retry_report_job, run_report_job
+from service.subscriptions.scheduler import job_id, retry_job_id, retry_report_job, run_report_job
 from storage.models import Profile, Snapshot
 from tests.e2e.subscribing import jobs_file
 
@@ -92,7 +92,7 @@ async def test_a_lost_job_store_is_rebuilt_from_the_subscriptions(
     await service.close()
     jobs_file(Path(settings.storage.database)).unlink()
 
-    with caplog.at_level(logging.WARNING, logger="service.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="service.subscriptions.scheduler"):
         again = await start()
     assert _seconds_until(again, "natgeo", "daily") < 5  # no snapshot yet: the baseline, now
     assert _seconds_until(again, "nasa", "weekly") > 10 * 3600  # the regular slot: 11-12 h away
@@ -146,7 +146,7 @@ async def test_a_new_report_hour_moves_the_stored_jobs(
     )
 
     again = Container(moved, source=RateLimitedSource(), analyzers=LoadedAnalyzers())
-    with caplog.at_level(logging.WARNING, logger="service.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="service.subscriptions.scheduler"):
         await again.start()
         await again.start_background(_never_sends)
     try:

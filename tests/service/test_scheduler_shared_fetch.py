@@ -1,4 +1,4 @@
-"""service.scheduler: a profile followed daily and weekly is fetched once when both jobs run."""
+"""The scheduler: a profile followed daily and weekly is fetched once when both jobs run."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container
 from bot.settings import Settings
 from instagram.directory import DirectorySource
-from service.scheduler import run_report_job
+from service.subscriptions.scheduler import run_report_job
 from storage.models import OutboxMessage
 from tests.e2e.subscribing import USERNAME, Clock, CountingSource, write_posts
 

@@ -12,7 +12,7 @@ followed (profile, period) its job (lost or stale job store file) and drops jobs
 
 A run fetches the profile fresh (bypassing the service's short cache on purpose: the point is
 to see what changed), analyses only the posts its snapshot has not seen, compares with the
-snapshot (`service.changes`) and, in one transaction, stores the new snapshot and writes the
+snapshot (`changes`) and, in one transaction, stores the new snapshot and writes the
 report into every active subscriber's outbox. No change, no message (a "still quiet" line at
 most every `quiet_days`). A profile followed both daily and weekly is fetched once when both
 jobs fire together: the second run reuses the first one's fetch (`SHARE_SLACK_MINUTES`).
@@ -20,38 +20,26 @@ jobs fire together: the second run reuses the first one's fetch (`SHARE_SLACK_MI
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import Counter, defaultdict
-from dataclasses import replace
+from collections import Counter
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from apscheduler.jobstores.base import BaseJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
-from analyzers.types import PostAnalysis, PostText, ProfileAnalysis
-from instagram.errors import InstagramError, RateLimited
-from instagram.models import FetchedProfile
-from reports import charts
-from service.changes import ProfileState, Thresholds, change_text, compare, quiet_text, state_of
-from service.changes import unseen as unseen_posts
 from service.settings import SubscriptionSettings
-from storage.repositories.outbox import Outgoing
-from storage.repositories.snapshots import ProfileCounts, SnapshotRecord
 
 if TYPE_CHECKING:
-    from service.app import DigService
+    from service.subscriptions.runs import ReportRuns
+
 
 log = logging.getLogger(__name__)
 
 RETENTION_JOB = "retention"
-MAX_RATE_LIMIT_ATTEMPTS = 6
 PERIOD_LENGTH = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
-SHARE_SLACK_MINUTES = 10.0
-"""A fetch is reused by another period's run within `jitter_minutes` plus this much."""
 
 
 def job_id(username: str, period: str) -> str:
@@ -90,9 +78,6 @@ async def purge_job() -> None:
 
 
 RUN_OUTCOMES = ("runs", "rate_limited", "not_fetched", "jobs_repaired")
-RunOutcome = Literal["reported", "nothing_new", "first_look", "not_fetched", "nobody"]
-"""What one run did: wrote a report to the outbox, found nothing to tell, took the first
-snapshot (nothing to compare with), could not fetch, or found nobody to tell."""
 
 
 class ReportScheduler:
@@ -122,12 +107,12 @@ class ReportScheduler:
             timezone=UTC,
         )
 
-    async def start(self, service: DigService) -> None:
-        """Start running jobs (missed ones run once now) for `service`; adds the daily purge
+    async def start(self, runs: ReportRuns) -> None:
+        """Start running jobs (missed ones run once now) with `runs`; adds the daily purge
         and makes the jobs match the subscriptions table (`reconcile`)."""
         global _active
-        self.runs = _active = ReportRuns(service, self)
-        followed = await service.repositories.subscriptions.followed()
+        self.runs = _active = runs
+        followed = await runs.repositories.subscriptions.followed()
         self.scheduler.start()
         self.scheduler.add_job(
             purge_job,
@@ -135,7 +120,7 @@ class ReportScheduler:
             id=RETENTION_JOB,
             replace_existing=True,
         )
-        self.reconcile(followed, service.now())
+        self.reconcile(followed, runs.now())
         self.rerun_first_runs(followed)
 
     def _missed(self, period: str, snapshot_taken_at: datetime | None, now: datetime) -> bool:
@@ -256,173 +241,3 @@ class ReportScheduler:
             replace_existing=True,
         )
         return when
-
-
-# --- one run -----------------------------------------------------------------------------------
-
-
-def _trend_posts(fetched: FetchedProfile, analysed: ProfileAnalysis | None) -> list[PostAnalysis]:
-    """Every post of the fetch for the trend chart; the newly analysed ones carry their style."""
-    known = {p.shortcode: p for p in analysed.posts} if analysed is not None else {}
-    return [
-        known.get(p.shortcode)
-        or PostAnalysis(
-            p.shortcode,
-            p.taken_at,
-            p.likes,
-            p.comments,
-            p.is_video,
-            PostText(p.caption, p.hashtags, p.mentions),
-            [],
-        )
-        for p in fetched.posts
-    ]
-
-
-class ReportRuns:
-    """What a job does, with the service's source, analyzers, database and outbox."""
-
-    def __init__(self, service: DigService, scheduler: ReportScheduler) -> None:
-        self.service = service
-        self.scheduler = scheduler
-        self.thresholds = Thresholds()
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._fetching: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._shared: dict[str, tuple[datetime, str, FetchedProfile]] = {}
-        """A fetch kept for another period's run of the profile: username → when, period, what."""
-        self.share_for = timedelta(minutes=scheduler.settings.jitter_minutes + SHARE_SLACK_MINUTES)
-
-    async def _fetch(self, username: str, period: str, *, share: bool) -> FetchedProfile:
-        """A fresh fetch, or the one another period's run made at most `share_for` ago.
-
-        The daily and the weekly job of a profile fire within `jitter_minutes` of each other
-        on the weekly day: the first keeps its fetch (when `share`: the other period is
-        followed) and the second takes it, so Instagram is asked once. Each run still compares
-        with its own period's snapshot. A kept fetch holds images: it is forgotten once taken
-        or when `share_for` has passed.
-        """
-        async with self._fetching[username]:
-            now = self.service.now()
-            kept = self._shared.pop(username, None)
-            if kept is not None and kept[1] != period and now - kept[0] <= self.share_for:
-                log.info("@%s %s: reusing the %s run's fetch", username, period, kept[1])
-                return kept[2]
-            fetched = await self.service.source.fetch(
-                username, self.service.settings.instagram.max_posts
-            )
-            if share:
-                self._shared[username] = (now, period, fetched)
-                asyncio.get_running_loop().call_later(
-                    self.share_for.total_seconds(), self._forget_shared, username, fetched
-                )
-            return fetched
-
-    def _forget_shared(self, username: str, fetched: FetchedProfile) -> None:
-        kept = self._shared.get(username)
-        if kept is not None and kept[2] is fetched:
-            del self._shared[username]
-
-    async def run(self, username: str, period: str, *, attempt: int = 0) -> RunOutcome:
-        """One run of the (profile, period) job, scheduled or asked for ("What changed?")."""
-        async with self._locks[job_id(username, period)]:
-            subscriptions = self.service.repositories.subscriptions
-            subscribers = await subscriptions.subscribers(username, period)
-            share = await subscriptions.followed_otherwise(username, period)
-            if subscribers.total == 0:
-                self.scheduler.drop(username, period)
-                return "nobody"
-            if not subscribers.active:
-                log.info("@%s %s: every subscriber blocked the bot; paused", username, period)
-                return "nobody"
-            try:
-                fetched = await self._fetch(username, period, share=share)
-            except RateLimited as error:
-                self.scheduler.outcomes["rate_limited"] += 1
-                if attempt >= MAX_RATE_LIMIT_ATTEMPTS:
-                    log.warning("@%s %s: still rate limited; next regular run", username, period)
-                    return "not_fetched"
-                when = self.scheduler.postpone(username, period, attempt, error.retry_after)
-                log.warning("@%s %s: rate limited, postponed to %s", username, period, when)
-                return "not_fetched"
-            except InstagramError as error:
-                self.scheduler.outcomes["not_fetched"] += 1
-                log.warning(
-                    "@%s %s: not fetched (%s); next run tries again", username, period, error
-                )
-                return "not_fetched"
-            outcome = await self._report(fetched, period)
-            self.scheduler.outcomes["runs"] += 1
-            return outcome
-
-    async def _report(self, fetched: FetchedProfile, period: str) -> RunOutcome:
-        service, now = self.service, self.service.now()
-        snapshot = await service.repositories.snapshots.load(fetched.username, period)
-        old = ProfileState.from_json(snapshot.data) if snapshot is not None else None
-        fresh = fetched.posts if old is None else unseen_posts(old, fetched.posts)
-        analysed = (
-            await service.analysis.analyze_fetched(replace(fetched, posts=fresh)) if fresh else None
-        )
-        styles = {p.shortcode: p.style for p in old.posts} if old is not None else {}
-        personality = old.personality if old is not None else None
-        if analysed is not None:
-            styles.update({p.shortcode: p.style.top if p.style else None for p in analysed.posts})
-            traits = analysed.personality.scores if analysed.personality else None
-            personality = traits or personality
-        new = state_of(fetched, styles, personality)
-        messages = await self._messages(fetched, old, new, analysed, snapshot, now)
-        await self._store(fetched, period, new, messages, now)
-        if messages:
-            service.outbox.wake()
-            return "reported"
-        return "first_look" if old is None else "nothing_new"
-
-    async def _messages(
-        self,
-        fetched: FetchedProfile,
-        old: ProfileState | None,
-        new: ProfileState,
-        analysed: ProfileAnalysis | None,
-        snapshot: SnapshotRecord | None,
-        now: datetime,
-    ) -> list[Outgoing]:
-        if old is None or snapshot is None:
-            return []  # the baseline: nothing to compare with yet
-        changes = compare(fetched.username, old, new, self.thresholds)
-        if not changes.any:
-            quiet_days = self.service.settings.subscriptions.quiet_days
-            since = snapshot.last_report_at or snapshot.taken_at
-            if quiet_days and now - since >= timedelta(days=quiet_days):
-                return [Outgoing(quiet_text(fetched.username, since), about=fetched.username)]
-            return []
-        posts = _trend_posts(fetched, analysed)
-        title = f"@{fetched.username}: likes and comments"
-        chart = await asyncio.get_running_loop().run_in_executor(
-            self.service.executor, charts.engagement_chart, posts, fetched.followers, title
-        )
-        hide = self.service.settings.privacy.hide_sensitive_for_others
-        report = change_text(changes, hide_sensitive=hide)
-        return [Outgoing(title, chart), Outgoing(report, about=fetched.username)]
-
-    async def _store(
-        self,
-        fetched: FetchedProfile,
-        period: str,
-        state: ProfileState,
-        messages: list[Outgoing],
-        now: datetime,
-    ) -> None:
-        """The new snapshot and every subscriber's messages, in one transaction."""
-        counts = ProfileCounts(
-            fetched.followers, fetched.followees, fetched.post_count, fetched.fetched_at
-        )
-        await self.service.repositories.snapshots.store(
-            fetched.username, period, counts, state.to_json(), messages, now
-        )
-
-    async def purge(self) -> dict[str, int]:
-        service = self.service
-        deleted = await service.repositories.retention.purge(
-            service.now(), service.settings.privacy.retention_days
-        )
-        log.info("retention purge: %s", deleted)
-        return deleted
