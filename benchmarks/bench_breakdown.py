@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import service.service.analysis
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.methods import SendMediaGroup
 
@@ -40,11 +41,11 @@ import analyzers.faces
 import analyzers.vision
 import reports.charts
 import reports.text
-import service.analysis
 import service.app
 from analyzers.emotions import EmotionModel
 from analyzers.pipeline import LoadedAnalyzers, load_analyzers
 from benchmarks.bench_load import finished, start_playground
+from bot.container import Container
 from bot.native_stderr import capture_native_stderr
 from bot.pacing import Pacer
 from bot.runtime import BotRuntime, make_bot
@@ -53,6 +54,8 @@ from handlers import texts
 from playground.client import PlaygroundClient
 from playground.server import DEFAULT_TOKEN
 from service.render import ChartRenderer
+from storage.repositories.analyses import AnalysesRepository
+from storage.repositories.profiles import ProfilesRepository
 from tests.fixtures.instagram_fixture import (
     FixturePost,
     astronaut_jpeg,
@@ -129,8 +132,8 @@ class TelegramTimer(BaseRequestMiddleware):
 
 def instrument(stages: Stages, loaded: LoadedAnalyzers) -> None:
     """Wrap the functions of every stage (module attributes the app looks up at call time)."""
-    stages.patch(service.analysis, "decode_image", "decode")
-    stages.patch(service.analysis, "thumbnail", "thumbnails")
+    stages.patch(service.service.analysis, "decode_image", "decode")
+    stages.patch(service.service.analysis, "thumbnail", "thumbnails")
     stages.patch(analyzers.vision, "crop_for_backbone", "vision: resize + crop")
     stages.patch(analyzers.faces, "detect_faces", "faces: detection")
     stages.patch(analyzers.faces, "estimate_pose", "faces: pose")
@@ -148,8 +151,8 @@ def instrument(stages: Stages, loaded: LoadedAnalyzers) -> None:
     reports.charts.profile_chart_jobs = timed_jobs  # type: ignore[assignment]
     for summary in ("photo_summary", "profile_summary", "album_summary"):
         stages.patch(reports.text, summary, f"text: {summary}")
-    for save in ("save_profile_analysis", "save_upload_analysis"):
-        stages.patch(service.app, save, "database: save analysis")
+    stages.patch(ProfilesRepository, "save_analysis", "database: save analysis")
+    stages.patch(AnalysesRepository, "add", "database: save analysis")
     stages.patch(Pacer, "wait_turn", "telegram: pacing wait")
     stages.patch(ChartRenderer, "render", "charts: all of a report's, wall time")
 
@@ -204,7 +207,7 @@ async def main(selfies: int, profiles: int) -> None:
         bot = make_bot(DEFAULT_TOKEN, base_url)
         telegram = TelegramTimer(stages)
         bot.session.middleware(telegram)
-        runtime = BotRuntime(service.app.DigService(settings, analyzers=loaded), bot)
+        runtime = BotRuntime(Container(settings, analyzers=loaded), bot)
         await runtime.start()
         await runtime.warmed_up()
         time_pool(stages, runtime.service.executor)

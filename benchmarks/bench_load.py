@@ -41,13 +41,13 @@ import aiohttp
 
 from analyzers.pipeline import load_analyzers
 from benchmarks.memory import tree_pss_mb
+from bot.container import Container
 from bot.native_stderr import capture_native_stderr
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import load_settings
 from handlers import texts
 from playground.client import PlaygroundClient
 from playground.server import DEFAULT_TOKEN
-from service.app import DigService
 from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg, sample_jpeg
 
 PROBE_SECONDS = 0.01
@@ -203,7 +203,7 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
         analyzers = load_analyzers()
         playground, base_url = await start_playground()
         runtime = BotRuntime(
-            DigService(settings, analyzers=analyzers), make_bot(DEFAULT_TOKEN, base_url)
+            Container(settings, analyzers=analyzers), make_bot(DEFAULT_TOKEN, base_url)
         )
         await runtime.start()
         await runtime.warmed_up()

@@ -20,12 +20,12 @@ from typing import Any
 
 from analyzers.pipeline import load_analyzers
 from benchmarks.bench_load import finished
+from bot.container import Container
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import load_settings
 from handlers import texts
 from playground import Playground
 from playground.client import PlaygroundClient
-from service.app import DigService
 from tests.fixtures.instagram_fixture import (
     FixturePost,
     astronaut_jpeg,
@@ -81,7 +81,7 @@ async def main(runs: int, profile_runs: int) -> None:
         )
         playground = Playground(port=0)
         await playground.start()
-        service = DigService(settings, analyzers=load_analyzers())
+        service = Container(settings, analyzers=load_analyzers())
         runtime = BotRuntime(service, make_bot(playground.token, playground.base_url))
         await runtime.start()
         await runtime.warmed_up()

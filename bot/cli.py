@@ -58,9 +58,9 @@ def _plain(text: str) -> str:
 
 
 async def _serve(settings: Settings) -> None:
+    from bot.container import Container
     from bot.runtime import BotRuntime, make_bot
     from bot.webhook import run_webhook
-    from service.app import DigService
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -76,7 +76,7 @@ async def _serve(settings: Settings) -> None:
         playground = Playground(host=settings.playground.host, port=settings.playground.port)
         await playground.start()
         token, api_base = playground.token, playground.base_url
-    runtime = BotRuntime(DigService(settings), make_bot(token, api_base))
+    runtime = BotRuntime(Container(settings), make_bot(token, api_base))
     await runtime.start_service()
     webhook = None
     if settings.telegram.mode == "webhook" and playground is None:
@@ -125,12 +125,12 @@ async def _report_once(
     out: Path | None,
 ) -> int:
     """Start the service, make one report, print it; a refusal prints its plain reason."""
-    from service.app import DigService
+    from bot.container import Container
 
-    service = DigService(settings, chart_processes=0)  # one report: no processes to start
-    await service.start()
+    container = Container(settings, chart_processes=0)  # one report: no processes to start
+    await container.start()
     try:
-        report = await make(service)
+        report = await make(container.service)
     except Exception as error:
         reason = getattr(error, "user_message", None)
         if not isinstance(reason, str):
@@ -138,7 +138,7 @@ async def _report_once(
         print(reason, file=sys.stderr)
         return 2
     finally:
-        await service.close()
+        await container.close()
     _print_report(report, as_json, out)
     return 0
 

@@ -17,11 +17,11 @@ from functools import partial
 
 from aiogram.client.session.base import BaseSession
 
+from bot.container import Container
 from bot.pacing import PacingMiddleware
 from bot.session import RetryMiddleware
-from service.app import DigService
-from service.outbox import OUTCOMES
-from service.scheduler import RUN_OUTCOMES
+from service.subscriptions.outbox import OUTCOMES
+from service.subscriptions.scheduler import RUN_OUTCOMES
 
 log = logging.getLogger("digbot.metrics")
 
@@ -76,15 +76,15 @@ class Metrics:
             log.info("metrics %s", self.line())
 
 
-def runtime_metrics(service: DigService, session: BaseSession) -> Metrics:
+def runtime_metrics(container: Container, session: BaseSession) -> Metrics:
     """Metrics that also read the analyses admitted/refused/in flight, the outbox's deliveries,
     the report runs, and the session's retries and pacing (when `configure_session` set the
     session up)."""
     metrics = Metrics(counts=UPDATE_COUNTS)
-    admission = service.admission
+    admission = container.admission
     for prefix, outcomes, names in (
-        ("outbox", service.outbox.outcomes, OUTCOMES),
-        ("report", service.scheduler.outcomes, RUN_OUTCOMES),
+        ("outbox", container.outbox.outcomes, OUTCOMES),
+        ("report", container.scheduler.outcomes, RUN_OUTCOMES),
     ):
         for name in names:
             metrics.watch(f"{prefix}_{name}", partial(outcomes.__getitem__, name))

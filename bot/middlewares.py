@@ -87,7 +87,7 @@ class UpdateMiddleware(BaseMiddleware):
         analysis (/export shows it); sending it later, unasked, would surprise more than help.
         """
         if user_id is not None and chat_id == user_id:  # not a group that removed the bot
-            await self.service.people.set_blocked(user_id, blocked=True)
+            await self.service.set_blocked(user_id, blocked=True)
         log.info("update %s: the person blocked the bot meanwhile; reply dropped", update_id)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -106,7 +106,7 @@ class UpdateMiddleware(BaseMiddleware):
                 language = None
                 if event.message is not None and event.message.from_user is not None:
                     language = event.message.from_user.language_code
-                await self.service.people.touch(user_id, chat_id, language)
+                await self.service.touch(user_id, chat_id, language)
             data["user_id"] = user_id
             result = await handler(event, data)
             if result is UNHANDLED:

@@ -14,13 +14,13 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand
 
+from bot.container import Container
 from bot.metrics import runtime_metrics
 from bot.middlewares import UpdateMiddleware
 from bot.session import configure_session
 from bot.telegram_sender import telegram_sender
 from handlers import build_router
 from handlers.keyboards import change_report_keyboard
-from service.app import DigService
 
 log = logging.getLogger(__name__)
 
@@ -53,30 +53,31 @@ class BotRuntime:
 
     def __init__(
         self,
-        service: DigService,
+        container: Container,
         bot: Bot,
         *,
         album_latency: float = 1.0,
     ) -> None:
-        self.service = service
+        self.container = container
+        self.service = container.service
         self.bot = bot
         self.dispatcher = Dispatcher()
-        self.metrics = runtime_metrics(service, bot.session)
-        self.updates = UpdateMiddleware(service, self.metrics)
+        self.metrics = runtime_metrics(container, bot.session)
+        self.updates = UpdateMiddleware(self.service, self.metrics)
         self.updates.install(self.dispatcher)
         self.dispatcher.include_router(build_router(album_latency))
         self._polling: asyncio.Task[Any] | None = None
         self._warm_up: asyncio.Task[None] | None = None
 
     async def start_service(self) -> None:
-        await self.service.start()
-        await self.service.start_background(telegram_sender(self.bot, change_report_keyboard))
+        await self.container.start()
+        await self.container.start_background(telegram_sender(self.bot, change_report_keyboard))
         self.metrics.start_logging(METRICS_LOG_SECONDS)
         # In the background: the bot answers (/start, /help) while the models warm up.
         self._warm_up = asyncio.create_task(self._warm_up_and_freeze())
 
     async def _warm_up_and_freeze(self) -> None:
-        await self.service.warm_up()
+        await self.container.warm_up()
         # The loaded models are millions of long-lived objects; once frozen, full garbage
         # collections skip them. Unfrozen, one took ~0.5 s under load, holding the GIL and so
         # stalling the event loop (measured by benchmarks/bench_load.py). After the warm-up, so
@@ -107,7 +108,7 @@ class BotRuntime:
 
     async def stop(self, grace: float | None = None) -> None:
         """Stop taking updates, let running ones finish within `grace` seconds, close all."""
-        grace = self.service.settings.telegram.shutdown_grace_seconds if grace is None else grace
+        grace = self.container.settings.telegram.shutdown_grace_seconds if grace is None else grace
         if self._polling is not None:
             if not self._polling.done():
                 await self.dispatcher.stop_polling()
@@ -124,6 +125,6 @@ class BotRuntime:
         if self._warm_up is not None:
             await asyncio.gather(self._warm_up, return_exceptions=True)
         await self.metrics.stop_logging()
-        await self.service.stop_background()
+        await self.container.stop_background()
         await self.bot.session.close()
-        await self.service.close()
+        await self.container.close()

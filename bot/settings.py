@@ -1,5 +1,9 @@
 """Settings: `config.toml` (or the file DIGBOT_CONFIG names) plus environment overrides.
 
+Each layer defines the section it reads (storage.settings, instagram.settings,
+service.settings); this module adds the bot's own (telegram, playground, data, logging),
+composes them and loads the file.
+
 Validated once at start-up; a bad value stops the bot with a message naming the key and why.
 """
 
@@ -10,7 +14,16 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from instagram.settings import InstagramSettings
+from service.settings import (
+    AnalysisSettings,
+    PrivacySettings,
+    ServiceSettings,
+    SubscriptionSettings,
+)
+from storage.settings import StorageSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config.toml"
@@ -45,57 +58,6 @@ class PlaygroundSettings(_Section):
     port: int = Field(8080, ge=0, le=65535)
 
 
-class StorageSettings(_Section):
-    database: str = "var/digbot.sqlite"
-    echo_sql: bool = False
-    """Log every SQL statement with its values (captions included): for debugging only, and
-    independent of `logging.level` (at DEBUG, statements stay out of the log unless this is on)."""
-
-
-class InstagramSettings(_Section):
-    source: Literal["instaloader", "directory"] = "instaloader"
-    directory: Path = Path("var/profiles")
-    session_file: Path | None = None
-    session_user: str = ""
-    max_posts: int = Field(24, ge=1, le=200)
-    cache_ttl_minutes: float = Field(60, ge=0)
-
-    @field_validator("session_file", mode="before")
-    @classmethod
-    def _empty_is_none(cls, value: Any) -> Any:
-        return None if value in ("", None) else value
-
-
-class AnalysisSettings(_Section):
-    workers: int = Field(0, ge=0, le=64)
-    max_album_photos: int = Field(10, ge=2, le=10)
-    max_image_pixels: int = Field(40_000_000, ge=1_000_000)
-    per_person_per_hour: int = Field(30, ge=1)
-    queue_size: int = Field(32, ge=1)
-
-    @property
-    def worker_count(self) -> int:
-        return self.workers or (os.cpu_count() or 1)
-
-
-class SubscriptionSettings(_Section):
-    max_per_person: int = Field(10, ge=1)
-    report_hour_utc: int = Field(9, ge=0, le=23)
-    jitter_minutes: float = Field(30, ge=0, le=720)
-    quiet_days: float = Field(7, ge=0)
-    misfire_grace_hours: float = Field(12, gt=0)
-    rate_limit_max_backoff_hours: float = Field(12, gt=0)
-    outbox_poll_seconds: float = Field(30, gt=0)
-
-
-class PrivacySettings(_Section):
-    retention_days: float = Field(30, ge=8)
-    """At least 8 days: a weekly report compares with the snapshot of a week before."""
-    hide_sensitive_for_others: bool = False
-    photo_memory_minutes: float = Field(15, ge=0, le=60)
-    """How long a downsized copy of a sent photo stays in memory for "Why <style>?" (0 = off)."""
-
-
 class DataSettings(_Section):
     path: Path = Path("../shared/data")
 
@@ -120,6 +82,11 @@ class Settings(_Section):
     def resolve(self, path: Path | str) -> Path:
         path = Path(path).expanduser()
         return path if path.is_absolute() else (self.base_dir / path).resolve()
+
+    @property
+    def service(self) -> ServiceSettings:
+        """The sections the use-cases read."""
+        return ServiceSettings(self.analysis, self.subscriptions, self.privacy, self.instagram)
 
     @property
     def database_url(self) -> str:

@@ -20,7 +20,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
-from service.outbox import Blocked, Refused, Sender, TryLater
+from service.subscriptions.outbox import Blocked, Refused, Sender, TryLater
 
 
 def telegram_sender(

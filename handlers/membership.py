@@ -11,9 +11,7 @@ from service.app import DigService
 async def member_changed(event: ChatMemberUpdated, service: DigService) -> None:
     status = event.new_chat_member.status
     blocked = status in ("kicked", "left")
-    await service.people.set_blocked(event.from_user.id, blocked=blocked)
-    if not blocked:  # reports that waited while they had blocked the bot go out now
-        service.outbox.wake()
+    await service.set_blocked(event.from_user.id, blocked=blocked)
 
 
 def make_router() -> Router:

@@ -20,7 +20,6 @@ from aiogram.types import (
 )
 from aiogram.utils.chat_action import ChatActionSender
 
-from analyzers.images import sniff_image_format
 from handlers import texts
 from handlers.keyboards import WhyStyleCB, why_style_keyboard
 from handlers.replies import StatusMessage, send_report
@@ -168,7 +167,7 @@ async def document(message: Message, bot: Bot, service: DigService, user_id: int
         await message.answer(texts.NOT_AN_IMAGE_DOCUMENT)
         return
     data = await _download(bot, doc)
-    if sniff_image_format(data) is None:
+    if not service.is_image(data):
         await message.answer(texts.NOT_AN_IMAGE_DOCUMENT)
         return
     await photo_report(bot, message.chat.id, user_id, data, service)

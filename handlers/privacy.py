@@ -25,7 +25,7 @@ async def privacy(message: Message, service: DigService) -> None:
 
 
 async def export(message: Message, service: DigService, user_id: int) -> None:
-    data = await service.people.export(user_id)
+    data = await service.export(user_id)
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     await message.answer_document(
         BufferedInputFile(payload, "digbot-export.json"), caption=texts.EXPORT_CAPTION

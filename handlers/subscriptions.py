@@ -13,9 +13,9 @@ from handlers.keyboards import (
     WhatChangedCB,
     subscription_keyboard,
 )
-from service import what_changed
 from service.app import DigService
-from service.what_changed import ChangeCheck
+from service.subscriptions import what_changed
+from service.subscriptions.what_changed import ChangeCheck
 
 
 async def subscribe(
@@ -39,7 +39,7 @@ async def unsubscribe(
 async def send_subscriptions(bot: Bot, chat_id: int, user_id: int, service: DigService) -> None:
     """One message per followed profile, with its buttons; the header is the first one's top
     line, not a bubble of its own."""
-    views = await service.subscriptions.list(user_id)
+    views = await service.followed(user_id)
     if not views:
         await bot.send_message(chat_id, texts.NO_SUBSCRIPTIONS)
         return
@@ -128,7 +128,8 @@ async def what_changed_button(
     service: DigService,
     user_id: int,
 ) -> None:
-    """The change report of this subscription now, through the outbox (see service.what_changed)."""
+    """The change report of this subscription now, through the outbox (see
+    service.subscriptions.what_changed)."""
     await query.answer(texts.CHECKING_NOW)
     if query.message is None:
         return

@@ -5,24 +5,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from analyzers.pipeline import LoadedAnalyzers, Pipeline, load_analyzers
+from analyzers.images import sniff_image_format
+from analyzers.pipeline import LoadedAnalyzers, Pipeline
 from analyzers.types import OTHER_STYLE, AlbumAnalysis, PhotoAnalysis
-from bot.settings import Settings
-from instagram.directory import DirectorySource, load_profile_folder
+from instagram.directory import load_profile_folder
 from instagram.errors import LoginRequired, RateLimited, SourceUnavailable
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource, ResolvesNames
 from instagram.usernames import parse_username
 from reports import charts, text
-from service import retention
 from service.admission import Admission
 from service.analysis import (
     AnalysisService,
@@ -30,29 +28,24 @@ from service.analysis import (
     _no_progress,
     thumbnail,
     unreadable_notes,
-    warm_up,
 )
-from service.outbox import Outbox, Sender
-from service.people import People
 from service.photo_memory import KeptPhoto, PhotoMemory
-from service.records import save_profile_analysis, save_upload_analysis
+from service.records import profile_rows
 from service.render import ChartRenderer, profile_jobs
-from service.scheduler import ReportScheduler
 from service.serialize import album_json, photo_json, profile_json
-from service.subscriptions import Subscriptions
-from storage.database import Database
+from service.settings import ServiceSettings
+from service.subscriptions.following import Subscriptions
+from service.subscriptions.outbox import Outbox
+from service.subscriptions.scheduler import ReportScheduler
+from storage.repositories import Repositories
+from storage.repositories.analyses import AnalysisRecord
+from storage.repositories.subscriptions import SubscriptionView
 
 log = logging.getLogger(__name__)
 
 
 KEPT_SIDE = 512
 """Long side, in pixels, of the copy of a sent photo kept in memory for its heat map."""
-PHOTO_SWEEP_SECONDS = 60.0
-"""How often expired kept photos are dropped even when nobody uses the bot."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -78,71 +71,44 @@ class Report:
     """Set when the photo is kept briefly so a button can show why it has its style."""
 
 
-def make_source(settings: Settings) -> ProfileSource:
-    if settings.instagram.source == "directory":
-        return DirectorySource(settings.resolve(settings.instagram.directory))
-    from instagram.instaloader_source import InstaloaderSource
-
-    session_file = settings.instagram.session_file
-    return InstaloaderSource(
-        session_file=settings.resolve(session_file) if session_file else None,
-        session_user=settings.instagram.session_user or None,
-    )
-
-
 class DigService:
+    """The use-cases the handlers, the CLI and the scheduler share (built by bot.container)."""
+
     def __init__(
         self,
-        settings: Settings,
+        settings: ServiceSettings,
         *,
-        source: ProfileSource | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], datetime] = utc_now,
-        analyzers: LoadedAnalyzers | None = None,
-        chart_processes: int | None = None,
+        repositories: Repositories,
+        subscriptions: Subscriptions,
+        source: ProfileSource,
+        executor: Executor,
+        charts: ChartRenderer,
+        admission: Admission,
+        outbox: Outbox,
+        photos: PhotoMemory,
+        scheduler: ReportScheduler,
+        clock: Callable[[], float],
+        now: Callable[[], datetime],
     ) -> None:
-        """`analyzers` already loaded may be shared (tests, benchmarks); else start() loads them.
-
-        Charts are drawn in `chart_processes` processes (default: one per worker thread); 0
-        draws them in the worker threads (the command line, which makes one report)."""
         self.settings = settings
-        self._loaded = analyzers
+        self.repositories = repositories
+        self.subscriptions = subscriptions
+        self.source = source
+        self.executor = executor
+        self.charts = charts
+        self.admission = admission
+        self.outbox = outbox
+        self.photos = photos
+        self.scheduler = scheduler
         self.now = now
-        self.db = Database(settings.database_url, echo_sql=settings.storage.echo_sql)
-        self.executor = ThreadPoolExecutor(
-            settings.analysis.worker_count, thread_name_prefix="digbot-worker"
-        )
-        processes = settings.analysis.worker_count if chart_processes is None else chart_processes
-        self.charts = ChartRenderer(processes, self.executor)
-        self.source = source or make_source(settings)
-        self.people = People(self.db, now)
-        self.subscriptions = Subscriptions(self.db, settings.subscriptions.max_per_person, now)
-        self.admission = Admission(
-            settings.analysis.queue_size, settings.analysis.per_person_per_hour, clock
-        )
-        self.outbox = Outbox(self.db, now, poll_seconds=settings.subscriptions.outbox_poll_seconds)
-        self.photos = PhotoMemory(settings.privacy.photo_memory_minutes * 60, clock)
-        self._photo_sweep: asyncio.Task[None] | None = None
-        self.scheduler = ReportScheduler(settings.database_url, settings.subscriptions)
         self._clock = clock
         self._analysis: AnalysisService | None = None
-        self._model_versions: dict[str, str] = {}
+        self.model_versions: dict[str, str] = {}
 
-    async def start(self) -> None:
-        """Migrate the database and load every analyzer (in a worker: it takes a while)."""
-        started = time.perf_counter()
-        await self.db.migrate()
-        log.info(
-            "database ready (%s) in %.2f s",
-            self.db.engine.dialect.name,
-            time.perf_counter() - started,
-        )
-        started = time.perf_counter()
-        loaded = self._loaded
-        if loaded is None:
-            loaded = await asyncio.get_running_loop().run_in_executor(self.executor, load_analyzers)
+    def use(self, loaded: LoadedAnalyzers) -> AnalysisService:
+        """Analyse with these analyzers from now on (the container loads them at start)."""
         analyzers: list[Any] = [*loaded.image, *loaded.profile]
-        self._model_versions = {a.name: str(getattr(a, "version", "1")) for a in analyzers}
+        self.model_versions = {a.name: str(getattr(a, "version", "1")) for a in analyzers}
         self._analysis = AnalysisService(
             Pipeline(loaded),
             self.executor,
@@ -152,58 +118,12 @@ class DigService:
             cache_ttl_seconds=self.settings.instagram.cache_ttl_minutes * 60,
             clock=self._clock,
         )
-        log.info(
-            "analyzers ready in %.2f s: %s; not available: %s",
-            time.perf_counter() - started,
-            ", ".join(self._model_versions) or "none",
-            ", ".join(self._analysis.pipeline.unavailable) or "none",
-        )
-
-    async def warm_up(self) -> None:
-        """Every analyzer once on a made-up post, and the chart processes started with a chart
-        each, before the first person's report (call after start()). The bot then calls
-        gc.freeze(): the ~100,000 objects loaded lazily (langdetect, matplotlib's fonts, …) stay
-        out of full collections, one of which took 0.8 s under load, stalling the event loop
-        (benchmarks/bench_load.py)."""
-        started = time.perf_counter()
-        photo = await asyncio.get_running_loop().run_in_executor(
-            self.executor, warm_up, self.analysis.pipeline
-        )
-        jobs = [("warm-up", charts.selfie_card, (photo,))] * max(1, self.charts.processes)
-        await self.charts.render(jobs)
-        log.info("warmed up in %.2f s", time.perf_counter() - started)
-
-    async def start_background(self, send: Sender) -> None:
-        """Start the report scheduler and the outbox's delivery loop (after start())."""
-        await self.scheduler.start(self)
-        self.outbox.start(send)
-        self._photo_sweep = asyncio.create_task(self._sweep_photos())
-
-    async def stop_background(self) -> None:
-        if self._photo_sweep is not None:
-            self._photo_sweep.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._photo_sweep
-            self._photo_sweep = None
-        await self.outbox.stop()
-        self.scheduler.shutdown()
-
-    async def _sweep_photos(self) -> None:
-        """Drop expired kept photos on time, not only at the next use of the memory."""
-        while True:
-            await asyncio.sleep(PHOTO_SWEEP_SECONDS)
-            self.photos.purge()
-
-    async def close(self) -> None:
-        await self.stop_background()
-        await asyncio.to_thread(self.executor.shutdown, wait=True, cancel_futures=True)
-        await asyncio.to_thread(self.charts.close)
-        await self.db.close()
+        return self._analysis
 
     @property
     def analysis(self) -> AnalysisService:
         if self._analysis is None:
-            raise RuntimeError("DigService.start() has not run")
+            raise RuntimeError("Container.start() has not run")
         return self._analysis
 
     async def canonical_username(self, username: str) -> str:
@@ -241,13 +161,11 @@ class DigService:
             notes = unreadable_notes(fetched)
             analysis = await self.analysis.analyze_fetched(fetched, progress)
             report = profile_json(analysis)
-            await save_profile_analysis(
-                self.db,
-                analysis,
-                report,
-                user_id=user_id,
-                model_versions=self._model_versions,
-                now=self.now(),
+            now = self.now()
+            profile, posts = profile_rows(analysis, report, now)
+            result = {k: v for k, v in report.items() if k != "posts"}
+            await self.repositories.profiles.save_analysis(
+                profile, posts, self._record("profile", result, user_id, now)
             )
             hide = self.settings.privacy.hide_sensitive_for_others
             pngs = await self.charts.render(profile_jobs(analysis, hide))
@@ -255,18 +173,17 @@ class DigService:
         details = text.profile_details(analysis, hide_sensitive=hide)
         return Report(summary, pngs, report, [*notes, details] if details else notes)
 
+    def _record(
+        self, kind: str, result: dict[str, Any], user_id: int | None, now: datetime
+    ) -> AnalysisRecord:
+        """An analysis to store: derived numbers only (the photos are never kept)."""
+        return AnalysisRecord(kind, result, user_id, self.model_versions, now)
+
     async def photo_report(self, data: bytes, *, user_id: int | None) -> Report:
         async with self.admission.slot(user_id):
             photo: PhotoAnalysis = await self.analysis.analyze_photo(data)
             result = photo_json(photo)
-            await save_upload_analysis(
-                self.db,
-                "photo",
-                result,
-                user_id=user_id,
-                model_versions=self._model_versions,
-                now=self.now(),
-            )
+            await self.repositories.analyses.add(self._record("photo", result, user_id, self.now()))
             pngs = await self.charts.render([("selfie", charts.selfie_card, (photo,))])
             offer = await self._keep_for_explaining(user_id, photo)
         return Report(text.photo_summary(photo), pngs, result, explain=offer)
@@ -276,14 +193,7 @@ class DigService:
             album: AlbumAnalysis
             album, refused = await self.analysis.analyze_album(photos)
             result = album_json(album)
-            await save_upload_analysis(
-                self.db,
-                "album",
-                result,
-                user_id=user_id,
-                model_versions=self._model_versions,
-                now=self.now(),
-            )
+            await self.repositories.analyses.add(self._record("album", result, user_id, self.now()))
             pngs = await self.charts.render([("album", charts.album_chart, (album,))])
             best = album.ranking[0] if album.ranking else None
             offer = (
@@ -335,7 +245,7 @@ class DigService:
 
     async def _release(self, followed: list[tuple[str, str]]) -> None:
         """Drop the jobs and shared data of (username, period) pairs nobody follows any more."""
-        for username, period in await retention.release(self.db, followed):
+        for username, period in await self.repositories.retention.release(followed):
             self.scheduler.drop(username, period)
 
     async def subscribe(self, user_id: int, username: str, period: str) -> bool:
@@ -368,11 +278,34 @@ class DigService:
         """When the job of (username, period) runs next (None when there is no job)."""
         return self.scheduler.next_run(username, period)
 
+    @staticmethod
+    def is_image(data: bytes) -> bool:
+        """Whether `data` starts as an image file does (a photo sent as a document)."""
+        return sniff_image_format(data) is not None
+
+    async def touch(self, user_id: int, chat_id: int, language: str | None) -> bool:
+        """Record that the person is here; True when they had blocked the bot before."""
+        return await self.repositories.people.touch(user_id, chat_id, language)
+
+    async def set_blocked(self, user_id: int, blocked: bool) -> None:
+        """The person blocked (or unblocked) the bot; unblocked, their waiting reports go out."""
+        await self.repositories.people.set_blocked(user_id, blocked)
+        if not blocked:
+            self.outbox.wake()
+
+    async def export(self, user_id: int) -> dict[str, Any]:
+        """Every row about the person, table by table, plus the usernames they follow."""
+        return await self.repositories.people.export(user_id)
+
+    async def followed(self, user_id: int) -> list[SubscriptionView]:
+        """The profiles the person follows, by name."""
+        return await self.subscriptions.list(user_id)
+
     async def forget(self, user_id: int) -> int:
         """Delete every row about the person, their unsent reports, jobs nobody else needs, and the
         photos kept in memory for their heat maps."""
         self.photos.forget(user_id)
         followed = [(v.username, v.period) for v in await self.subscriptions.list(user_id)]
-        deleted = await self.people.forget(user_id)
+        deleted = await self.repositories.people.forget(user_id)
         await self._release(followed)
         return deleted

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, make_url, text
+from sqlalchemy import Executable, event, make_url, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -81,6 +81,11 @@ class Database:
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self._sessions() as session, session.begin():
             yield session
+
+    async def scalar(self, statement: Executable) -> Any:
+        """The first column of the first row of a read, in a transaction of its own."""
+        async with self.session() as session:
+            return await session.scalar(statement)
 
     async def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file and empty it (SQLite only).

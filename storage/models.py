@@ -160,7 +160,8 @@ class Snapshot(Base):
     last_report_at: Mapped[datetime | None]
     """When subscribers last got a message from this job (a change or a "still quiet" line)."""
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    """`service.changes.ProfileState` as JSON: counts, per-post styles and engagement, traits."""
+    """`service.subscriptions.changes.ProfileState` as JSON: counts, per-post styles and
+    engagement, traits."""
 
 
 PERSONAL_TABLES: tuple[type[Base], ...] = (User, Subscription, Analysis, OutboxMessage)

@@ -25,17 +25,18 @@ APP_PACKAGES += ("playground",)
 REPORTS = """
 import asyncio, json, sys
 from pathlib import Path
+from bot.container import Container
 from bot.settings import load_settings
-from service.app import DigService
 
 async def main(folder: Path, photo: Path) -> None:
-    service = DigService(load_settings())
-    await service.start()
+    container = Container(load_settings())
+    service = container.service
+    await container.start()
     try:
         profile = await service.folder_report(folder)
         selfie = await service.photo_report(photo.read_bytes(), user_id=None)
     finally:
-        await service.close()
+        await container.close()
     print(json.dumps({
         "unavailable": service.analysis.pipeline.unavailable,
         "posts": len(profile.data["posts"]),

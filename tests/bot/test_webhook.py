@@ -18,12 +18,12 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import Settings
 from bot.webhook import run_webhook
 from playground import Playground
 from playground.client import PlaygroundClient
-from service.app import DigService
 
 SECRET = "webhook-secret-for-the-test"
 PATH = "/telegram/hook"
@@ -84,7 +84,7 @@ async def webhook(settings: Settings) -> AsyncIterator[Webhook]:
             )
         }
     )
-    service = DigService(hooked, analyzers=LoadedAnalyzers())
+    service = Container(hooked, analyzers=LoadedAnalyzers())
     runtime = BotRuntime(service, make_bot(playground.token, playground.base_url))
     await runtime.start_service()
     runner = await run_webhook(runtime, hooked)

@@ -20,11 +20,11 @@ import sys
 from pathlib import Path
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container, make_source
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import load_settings
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource
-from service.app import DigService, make_source
 
 
 class HeldSource:
@@ -47,7 +47,7 @@ async def main() -> None:
     bot = make_bot(settings.telegram.token.get_secret_value(), settings.telegram.api_base)
     hold = os.environ.get("DIGBOT_TEST_HOLD")
     source = HeldSource(make_source(settings), Path(hold)) if hold else None
-    runtime = BotRuntime(DigService(settings, analyzers=LoadedAnalyzers(), source=source), bot)
+    runtime = BotRuntime(Container(settings, analyzers=LoadedAnalyzers(), source=source), bot)
     await runtime.start()
     print("ready", flush=True)
     await asyncio.Event().wait()  # until killed

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import Settings
 from playground import Playground
@@ -25,16 +26,16 @@ class Running:
 
 
 @asynccontextmanager
-async def bot_running(service: DigService, album_latency: float = 0.5) -> AsyncIterator[Running]:
-    """The playground on a free port and the bot around `service`, stopped afterwards."""
+async def bot_running(container: Container, album_latency: float = 0.5) -> AsyncIterator[Running]:
+    """The playground on a free port and the bot around `container`, stopped afterwards."""
     playground = Playground(port=0)
     await playground.start()
     bot = make_bot(playground.token, playground.base_url)
-    runtime = BotRuntime(service, bot, album_latency=album_latency)
+    runtime = BotRuntime(container, bot, album_latency=album_latency)
     await runtime.start()
     client = PlaygroundClient(playground.base_url)
     try:
-        yield Running(playground, client, runtime, service)
+        yield Running(playground, client, runtime, container.service)
     finally:
         await client.close()
         await runtime.stop(grace=5)
@@ -43,5 +44,5 @@ async def bot_running(service: DigService, album_latency: float = 0.5) -> AsyncI
 
 @pytest.fixture
 async def running(settings: Settings, analyzers: LoadedAnalyzers) -> AsyncIterator[Running]:
-    async with bot_running(DigService(settings, analyzers=analyzers)) as running:
+    async with bot_running(Container(settings, analyzers=analyzers)) as running:
         yield running

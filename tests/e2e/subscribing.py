@@ -15,7 +15,7 @@ from sqlalchemy import make_url
 
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource
-from service.scheduler import jobstore_url
+from storage.jobstore import jobstore_url
 from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
 
 USERNAME = "fixture.user"
@@ -68,7 +68,7 @@ class CountingSource:
 
 
 def jobs_file(database: Path) -> Path:
-    """APScheduler's job store beside the app's SQLite file (service.scheduler.jobstore_url)."""
+    """APScheduler's job store beside the app's SQLite file (storage.jobstore.jobstore_url)."""
     return Path(make_url(jobstore_url(f"sqlite:///{database}")).database or "")
 
 

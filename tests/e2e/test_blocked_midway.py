@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container, make_source
 from bot.settings import Settings
 from handlers import texts
 from instagram.models import FetchedProfile
-from service.app import DigService, make_source
 from tests.e2e.conftest import Running, bot_running
 from tests.e2e.replies import at_least
 from tests.e2e.subscribing import eventually, query
@@ -48,7 +48,7 @@ async def gated(
     post = FixturePost(taken_at=datetime(2026, 9, 1, tzinfo=UTC), images=[sample_jpeg(1)])
     write_profile(profiles_root, "natgeo", [post])
     source = GatedSource(settings)
-    service = DigService(settings, analyzers=LoadedAnalyzers(), source=source)
+    service = Container(settings, analyzers=LoadedAnalyzers(), source=source)
     async with bot_running(service) as running:
         yield running, source
 

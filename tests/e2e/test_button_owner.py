@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.settings import Settings
 from handlers import texts
-from service.app import DigService
 from tests.e2e.conftest import Running, bot_running
 from tests.e2e.replies import at_least
 from tests.e2e.subscribing import query, rows_about
@@ -31,7 +31,7 @@ ALICE, BOB = 5301, 5302
 async def running(settings: Settings, profiles_root: Path) -> AsyncIterator[Running]:
     post = FixturePost(taken_at=datetime(2026, 9, 1, tzinfo=UTC), images=[sample_jpeg(1)])
     write_profile(profiles_root, "natgeo", [post])
-    async with bot_running(DigService(settings, analyzers=LoadedAnalyzers())) as running:
+    async with bot_running(Container(settings, analyzers=LoadedAnalyzers())) as running:
         yield running
 
 

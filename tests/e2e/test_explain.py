@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.settings import Settings
 from handlers import texts
 from reports import charts
-from service.app import DigService
 from tests.e2e.conftest import Running, bot_running
 from tests.e2e.test_bad_input import forge_press
 from tests.fixtures.instagram_fixture import chelsea_jpeg, coffee_jpeg
@@ -46,7 +46,7 @@ def clock() -> Clock:
 async def running(
     settings: Settings, analyzers: LoadedAnalyzers, clock: Clock
 ) -> AsyncIterator[Running]:
-    async with bot_running(DigService(settings, analyzers=analyzers, clock=clock)) as running:
+    async with bot_running(Container(settings, analyzers=analyzers, clock=clock)) as running:
         yield running
 
 

@@ -23,6 +23,7 @@ import sqlalchemy.exc
 
 from analyzers.pipeline import LoadedAnalyzers
 from analyzers.types import PhotoContext
+from bot.container import Container
 from bot.runtime import BotRuntime
 from bot.settings import Settings
 from handlers import texts
@@ -30,7 +31,6 @@ from instagram import errors
 from instagram.models import FetchedProfile
 from playground import Playground
 from playground.client import PlaygroundClient, transcript
-from service.app import DigService
 from service.pseudonyms import pseudonym
 from tests.e2e.conftest import Running, bot_running
 from tests.e2e.replies import REPORT, Matcher, View, matching, mismatch, says
@@ -172,7 +172,7 @@ async def with_source(
     settings: Settings, analyzers: LoadedAnalyzers
 ) -> AsyncIterator[tuple[Running, FailingSource]]:
     source = FailingSource()
-    async with bot_running(DigService(settings, analyzers=analyzers, source=source)) as running:
+    async with bot_running(Container(settings, analyzers=analyzers, source=source)) as running:
         yield running, source
 
 
@@ -216,7 +216,7 @@ async def test_database_failure_is_logged_answered_and_others_are_served(
     async def broken(*args: Any, **kwargs: Any) -> None:
         raise sqlalchemy.exc.OperationalError("INSERT INTO analyses …", {}, Exception(message))
 
-    monkeypatch.setattr("service.app.save_upload_analysis", broken)
+    monkeypatch.setattr("storage.repositories.analyses.AnalysesRepository.add", broken)
     client = running.client
     caplog.set_level(logging.INFO, logger="digbot.updates")
     sent = (await client.send_photos(4200, [sample_jpeg(1)]))[-1]
@@ -260,7 +260,7 @@ def broken_analyzers(analyzers: LoadedAnalyzers) -> LoadedAnalyzers:
 async def test_a_failing_analyzer_leaves_the_rest_of_the_report(
     settings: Settings, broken_analyzers: LoadedAnalyzers, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async with bot_running(DigService(settings, analyzers=broken_analyzers)) as running:
+    async with bot_running(Container(settings, analyzers=broken_analyzers)) as running:
         client = running.client
         sent = (await client.send_photos(4300, [sample_jpeg(3)]))[-1]
         replies = await client.wait_for(4300, matching(REPORT), after=sent["message_id"])

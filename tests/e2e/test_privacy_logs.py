@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.settings import Settings
 from handlers import texts
-from service.app import DigService
 from service.pseudonyms import pseudonym
 from tests.e2e.conftest import Running, bot_running
 from tests.e2e.replies import at_least
@@ -32,7 +32,7 @@ async def test_no_log_line_names_the_chat(settings: Settings, profiles_root: Pat
         update={"logging": settings.logging.model_copy(update={"level": "DEBUG"})}
     )
     with logging_as_digbot(debug) as records:
-        async with bot_running(DigService(settings, analyzers=LoadedAnalyzers())) as running:
+        async with bot_running(Container(settings, analyzers=LoadedAnalyzers())) as running:
             await _forget_everything(running)
     lines = [r.getMessage() for r in records if not r.name.startswith("playground")]
     assert any(f"chat={pseudonym(CHAT)}" in line for line in lines)  # the chat's lines exist

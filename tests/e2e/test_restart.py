@@ -25,12 +25,13 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import PROJECT_ROOT, load_settings
 from playground import Playground
 from playground.client import PlaygroundClient
-from service.app import DigService
-from service.scheduler import job_id, jobstore_url
+from service.subscriptions.scheduler import job_id
+from storage.jobstore import jobstore_url
 from tests.e2e.subscribing import (
     USERNAME,
     eventually,
@@ -142,7 +143,7 @@ async def test_pending_report_survives_a_hard_kill(tmp_path: Path, playground: P
         return len(rows) == 2 and all(sent_at is not None for (sent_at,) in rows)
 
     try:
-        service = DigService(load_settings(config, env={}), analyzers=LoadedAnalyzers())
+        service = Container(load_settings(config, env={}), analyzers=LoadedAnalyzers())
         runtime = BotRuntime(service, make_bot(playground.token, playground.base_url))
         await runtime.start()  # A
         sent = await client.send_text(CHAT, f"/subscribe {USERNAME} daily")

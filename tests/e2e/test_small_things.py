@@ -13,9 +13,9 @@ from PIL import Image
 
 from analyzers.images import MIN_SIDE
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.settings import Settings
 from handlers import texts
-from service.app import DigService
 from tests.e2e.conftest import Running, bot_running
 from tests.e2e.replies import View, at_least
 
@@ -26,7 +26,7 @@ CHAT = 6401
 
 @pytest.fixture
 async def running(settings: Settings) -> AsyncIterator[Running]:
-    async with bot_running(DigService(settings, analyzers=LoadedAnalyzers())) as running:
+    async with bot_running(Container(settings, analyzers=LoadedAnalyzers())) as running:
         yield running
 
 

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import Settings
 from instagram.directory import DirectorySource
 from playground import Playground
 from playground.client import PlaygroundClient
-from service.app import DigService
-from service.scheduler import job_id, run_report_job
+from service.subscriptions.scheduler import job_id, run_report_job
 from tests.e2e.subscribing import (
     USERNAME,
     Clock,
@@ -43,7 +43,7 @@ JOB = job_id(USERNAME, "daily")
 @dataclass
 class World:
     client: PlaygroundClient
-    service: DigService
+    service: Container
     source: CountingSource
     clock: Clock
     profiles: Path
@@ -78,7 +78,7 @@ async def world(
     await playground.start()
     source = CountingSource(DirectorySource(profiles_root))
     clock = Clock()
-    service = DigService(settings, source=source, now=clock, analyzers=analyzers)
+    service = Container(settings, source=source, now=clock, analyzers=analyzers)
     runtime = BotRuntime(service, make_bot(playground.token, playground.base_url))
     await runtime.start()
     service.scheduler.scheduler.pause()  # runs happen when the test calls the job function

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.settings import Settings
-from service.app import DigService
 from tests.e2e.conftest import Running, bot_running
 from tests.e2e.replies import View
 from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
@@ -25,7 +25,7 @@ CHAT = 6501
 
 @pytest.fixture
 async def running(settings: Settings) -> AsyncIterator[Running]:
-    async with bot_running(DigService(settings, analyzers=LoadedAnalyzers())) as running:
+    async with bot_running(Container(settings, analyzers=LoadedAnalyzers())) as running:
         yield running
 
 

@@ -1,10 +1,10 @@
-"""service.changes: what counts as a change, and how it is said."""
+"""service.subscriptions.changes: what counts as a change, and how it is said."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from service.changes import (
+from service.subscriptions.changes import (
     CAVEAT,
     Changes,
     PostState,

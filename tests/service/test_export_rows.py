@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.settings import Settings
-from service.app import DigService
 from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
 from training.popularity.export_rows import stored_rows
 from training.popularity.prior_fit import targets
@@ -33,10 +33,10 @@ async def test_stored_posts_export_as_retraining_rows(
         for i in range(6)
     ]
     write_profile(profiles_root, "rows.account", posts, followers=900)
-    service = DigService(settings, analyzers=analyzers)
+    service = Container(settings, analyzers=analyzers)
     await service.start()
     try:
-        await service.profile_report("rows.account", user_id=None)
+        await service.service.profile_report("rows.account", user_id=None)
     finally:
         await service.close()
 

@@ -1,4 +1,4 @@
-"""service.outbox: rows are sent in order, marked once accepted, kept through failures."""
+"""The outbox: rows are sent in order, marked once accepted, kept through failures."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.settings import Settings
-from service.outbox import Blocked, Outbox, Outgoing, Refused, TryLater, enqueue
+from service.subscriptions.outbox import Blocked, Outbox, Refused, TryLater
 from storage.database import Database
 from storage.models import OutboxMessage, User
+from storage.repositories.outbox import OutboxRepository, Outgoing, enqueue
 
 NOW = datetime(2026, 10, 1, 9, tzinfo=UTC)
 
@@ -59,7 +60,7 @@ async def _rows(db: Database) -> list[OutboxMessage]:
 
 
 async def test_sends_in_order_and_marks_each_once(db: Database) -> None:
-    outbox, telegram = Outbox(db, lambda: NOW), FakeTelegram()
+    outbox, telegram = Outbox(OutboxRepository(db, lambda: NOW)), FakeTelegram()
     assert await outbox.deliver_pending(telegram)
     assert telegram.sent == [
         (1, "chart", b"png"),
@@ -73,7 +74,7 @@ async def test_sends_in_order_and_marks_each_once(db: Database) -> None:
 
 
 async def test_telegram_down_keeps_everything_for_later(db: Database) -> None:
-    outbox = Outbox(db, lambda: NOW)
+    outbox = Outbox(OutboxRepository(db, lambda: NOW))
     down = FakeTelegram({1: TryLater("500"), 2: TryLater("500")})
     assert not await outbox.deliver_pending(down)
     rows = await _rows(db)
@@ -85,7 +86,7 @@ async def test_telegram_down_keeps_everything_for_later(db: Database) -> None:
 
 
 async def test_403_pauses_the_person_and_their_rows_wait(db: Database) -> None:
-    outbox = Outbox(db, lambda: NOW)
+    outbox = Outbox(OutboxRepository(db, lambda: NOW))
     telegram = FakeTelegram({1: Blocked("403")})
     assert await outbox.deliver_pending(telegram)
     assert [chat for chat, _, _ in telegram.sent] == [2, 2]  # the other person is unaffected
@@ -100,7 +101,7 @@ async def test_403_pauses_the_person_and_their_rows_wait(db: Database) -> None:
 
 
 async def test_400_is_final(db: Database) -> None:
-    outbox = Outbox(db, lambda: NOW)
+    outbox = Outbox(OutboxRepository(db, lambda: NOW))
     assert await outbox.deliver_pending(FakeTelegram({1: Refused("400: chat not found")}))
     failed = [row for row in await _rows(db) if row.user_id == 1]
     assert all(row.failed and row.sent_at is None for row in failed)

@@ -13,8 +13,9 @@ import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
 from analyzers.types import DecodedImage
+from bot.container import Container
 from bot.settings import Settings
-from service.app import KEPT_SIDE, DigService
+from service.app import KEPT_SIDE
 from service.errors import Busy
 from service.photo_memory import KeptPhoto, PhotoMemory
 from tests.fixtures.instagram_fixture import coffee_jpeg
@@ -107,16 +108,16 @@ def test_zero_minutes_means_disabled(clock: Clock) -> None:
 @asynccontextmanager
 async def started(
     settings: Settings, analyzers: LoadedAnalyzers, **sections: dict[str, Any]
-) -> AsyncIterator[DigService]:
+) -> AsyncIterator[Container]:
     changed = settings.model_copy(
         update={
             name: getattr(settings, name).model_copy(update=values)
             for name, values in sections.items()
         }
     )
-    service = DigService(changed, analyzers=analyzers, clock=Clock())
+    service = Container(changed, analyzers=analyzers, clock=Clock())
     await service.start()
-    await service.people.touch(ALICE, ALICE, None)  # as the bot does for every update
+    await service.repositories.people.touch(ALICE, ALICE, None)  # as the bot does for every update
     try:
         yield service
     finally:
@@ -128,7 +129,7 @@ async def test_zero_minutes_keeps_no_photo_and_offers_no_button(
     settings: Settings, analyzers: LoadedAnalyzers
 ) -> None:
     async with started(settings, analyzers, privacy={"photo_memory_minutes": 0}) as service:
-        report = await service.photo_report(coffee_jpeg(), user_id=ALICE)
+        report = await service.service.photo_report(coffee_jpeg(), user_id=ALICE)
         assert report.explain is None and len(service.photos) == 0
 
 
@@ -137,11 +138,11 @@ async def test_a_heat_map_is_an_analysis_for_the_hourly_allowance(
     settings: Settings, analyzers: LoadedAnalyzers
 ) -> None:
     async with started(settings, analyzers, analysis={"per_person_per_hour": 2}) as service:
-        report = await service.photo_report(coffee_jpeg(), user_id=ALICE)
+        report = await service.service.photo_report(coffee_jpeg(), user_id=ALICE)
         assert report.explain is not None
-        kept = service.kept_photo(ALICE, report.explain.token)
+        kept = service.service.kept_photo(ALICE, report.explain.token)
         assert kept is not None and max(kept.image.width, kept.image.height) <= KEPT_SIDE
-        jpeg = await service.explain_photo(ALICE, kept)
+        jpeg = await service.service.explain_photo(ALICE, kept)
         assert jpeg.startswith(b"\xff\xd8\xff")
         with pytest.raises(Busy):
-            await service.explain_photo(ALICE, kept)
+            await service.service.explain_photo(ALICE, kept)

@@ -1,4 +1,4 @@
-"""service.retention: old cached data goes; shared analyses go with the last subscriber."""
+"""Retention: old cached data goes; shared analyses go with the last subscriber."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.settings import Settings
-from service import retention
 from storage.database import Database
 from storage.models import (
     Analysis,
@@ -18,6 +17,7 @@ from storage.models import (
     Subscription,
     User,
 )
+from storage.repositories import retention
 
 NOW = datetime(2026, 10, 1, 9, tzinfo=UTC)
 

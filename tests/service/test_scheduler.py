@@ -1,4 +1,4 @@
-"""service.scheduler: jobs persist in the database, are shared, and back off on rate limits."""
+"""The scheduler: jobs persist in the database, are shared, and back off on rate limits."""
 
 from __future__ import annotations
 
@@ -8,11 +8,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.settings import Settings
 from instagram.errors import RateLimited
 from instagram.models import FetchedProfile
-from service.app import DigService
-from service.scheduler import RETENTION_JOB, job_id, retry_job_id, retry_report_job, run_report_job
+from service.subscriptions.scheduler import (
+    RETENTION_JOB,
+    job_id,
+    retry_job_id,
+    retry_report_job,
+    run_report_job,
+)
 
 RETRY_AFTER = 600.0
 
@@ -31,12 +37,12 @@ async def _never_sends(_: int, __: str, ___: bytes | None, ____: str | None = No
 
 
 @pytest.fixture
-async def service(settings: Settings) -> AsyncIterator[DigService]:
-    svc = DigService(settings, source=RateLimitedSource(), analyzers=LoadedAnalyzers())
+async def service(settings: Settings) -> AsyncIterator[Container]:
+    svc = Container(settings, source=RateLimitedSource(), analyzers=LoadedAnalyzers())
     await svc.start()
     await svc.start_background(_never_sends)
     svc.scheduler.scheduler.pause()
-    await svc.people.touch(7, 7, None)
+    await svc.repositories.people.touch(7, 7, None)
     try:
         yield svc
     finally:
@@ -48,8 +54,8 @@ def _seconds_from_now(moment: datetime | None) -> float:
     return (moment - datetime.now(UTC)).total_seconds()
 
 
-async def test_rate_limit_postpones_with_doubling_backoff(service: DigService) -> None:
-    await service.subscribe(7, "natgeo", "weekly")
+async def test_rate_limit_postpones_with_doubling_backoff(service: Container) -> None:
+    await service.service.subscribe(7, "natgeo", "weekly")
     await run_report_job("natgeo", "weekly")
     retry = service.scheduler.scheduler.get_job(retry_job_id("natgeo", "weekly"))
     assert retry is not None and retry.args == ("natgeo", "weekly", 1)
@@ -64,27 +70,28 @@ async def test_rate_limit_postpones_with_doubling_backoff(service: DigService) -
 
 
 async def test_jobs_survive_a_new_scheduler_and_go_with_the_last_subscriber(
-    settings: Settings, service: DigService
+    settings: Settings, service: Container
 ) -> None:
-    await service.people.touch(8, 8, None)
-    await service.subscribe(7, "natgeo", "daily")
-    await service.subscribe(8, "natgeo", "daily")
-    first = service.next_report_time("natgeo", "daily")
+    await service.repositories.people.touch(8, 8, None)
+    await service.service.subscribe(7, "natgeo", "daily")
+    await service.service.subscribe(8, "natgeo", "daily")
+    first = service.service.next_report_time("natgeo", "daily")
     await service.close()
 
-    again = DigService(settings, source=RateLimitedSource(), analyzers=LoadedAnalyzers())
+    again = Container(settings, source=RateLimitedSource(), analyzers=LoadedAnalyzers())
     await again.start()
     await again.start_background(_never_sends)
     again.scheduler.scheduler.pause()
     try:
-        assert again.next_report_time("natgeo", "daily") == first
-        await again.subscribe(7, "natgeo", "weekly")  # a period change moves the person
-        assert again.next_report_time("natgeo", "daily") is not None  # 8 still follows daily
-        await again.unsubscribe(8, "natgeo")
-        assert again.next_report_time("natgeo", "daily") is None
-        assert again.next_report_time("natgeo", "weekly") is not None
+        assert again.service.next_report_time("natgeo", "daily") == first
+        await again.service.subscribe(7, "natgeo", "weekly")  # a period change moves the person
+        # 8 still follows daily
+        assert again.service.next_report_time("natgeo", "daily") is not None
+        await again.service.unsubscribe(8, "natgeo")
+        assert again.service.next_report_time("natgeo", "daily") is None
+        assert again.service.next_report_time("natgeo", "weekly") is not None
         now = datetime.now(UTC)
-        next_weekly = again.next_report_time("natgeo", "weekly")
+        next_weekly = again.service.next_report_time("natgeo", "weekly")
         assert next_weekly is not None and next_weekly - now <= timedelta(days=7, hours=1)
     finally:
         await again.close()

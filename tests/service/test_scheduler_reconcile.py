@@ -1,4 +1,4 @@
-"""service.scheduler.reconcile: the subscriptions table rebuilds a lost or stale job store."""
+"""ReportScheduler.reconcile: the subscriptions table rebuilds a lost or stale job store."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy import select
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.settings import Settings
 from instagram.errors import RateLimited
 from instagram.models import FetchedProfile
-from service.app import DigService
-from service.scheduler import job_id, retry_job_id, retry_report_job, run_report_job
+from service.subscriptions.scheduler import job_id, retry_job_id, retry_report_job, run_report_job
 from storage.models import Profile, Snapshot
 from tests.e2e.subscribing import jobs_file
 
-Start = Callable[[], Awaitable[DigService]]
+Start = Callable[[], Awaitable[Container]]
 
 
 class RateLimitedSource:
@@ -45,10 +45,10 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 async def start(settings: Settings) -> AsyncIterator[Start]:
     """Start a service on the test's database, its scheduler paused; closed at the end."""
-    running: list[DigService] = []
+    running: list[Container] = []
 
-    async def started() -> DigService:
-        service = DigService(settings, source=RateLimitedSource(), analyzers=LoadedAnalyzers())
+    async def started() -> Container:
+        service = Container(settings, source=RateLimitedSource(), analyzers=LoadedAnalyzers())
         await service.start()
         await service.start_background(_never_sends)
         service.scheduler.scheduler.pause()
@@ -60,25 +60,25 @@ async def start(settings: Settings) -> AsyncIterator[Start]:
         await service.close()
 
 
-async def _following(start: Start, *follows: tuple[str, str]) -> DigService:
+async def _following(start: Start, *follows: tuple[str, str]) -> Container:
     """A started service where person 7 (then 8) follows each (username, period) given."""
     service = await start()
-    await service.people.touch(7, 7, None)
-    await service.people.touch(8, 8, None)
+    await service.repositories.people.touch(7, 7, None)
+    await service.repositories.people.touch(8, 8, None)
     for person, (username, period) in zip((7, 8), follows, strict=False):
-        await service.subscribe(person, username, period)
+        await service.service.subscribe(person, username, period)
     return service
 
 
-async def _snapshot(service: DigService, username: str, period: str, taken_at: datetime) -> None:
+async def _snapshot(service: Container, username: str, period: str, taken_at: datetime) -> None:
     async with service.db.session() as session:
         profile_id = await session.scalar(select(Profile.id).where(Profile.username == username))
         assert profile_id is not None
         session.add(Snapshot(profile_id=profile_id, period=period, taken_at=taken_at, data={}))
 
 
-def _seconds_until(service: DigService, username: str, period: str) -> float:
-    when = service.next_report_time(username, period)
+def _seconds_until(service: Container, username: str, period: str) -> float:
+    when = service.service.next_report_time(username, period)
     assert when is not None, f"no job for @{username} {period}"
     return (when - datetime.now(UTC)).total_seconds()
 
@@ -92,7 +92,7 @@ async def test_a_lost_job_store_is_rebuilt_from_the_subscriptions(
     await service.close()
     jobs_file(Path(settings.storage.database)).unlink()
 
-    with caplog.at_level(logging.WARNING, logger="service.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="service.subscriptions.scheduler"):
         again = await start()
     assert _seconds_until(again, "natgeo", "daily") < 5  # no snapshot yet: the baseline, now
     assert _seconds_until(again, "nasa", "weekly") > 10 * 3600  # the regular slot: 11-12 h away
@@ -145,12 +145,12 @@ async def test_a_new_report_hour_moves_the_stored_jobs(
         }
     )
 
-    again = DigService(moved, source=RateLimitedSource(), analyzers=LoadedAnalyzers())
-    with caplog.at_level(logging.WARNING, logger="service.scheduler"):
+    again = Container(moved, source=RateLimitedSource(), analyzers=LoadedAnalyzers())
+    with caplog.at_level(logging.WARNING, logger="service.subscriptions.scheduler"):
         await again.start()
         await again.start_background(_never_sends)
     try:
-        when = again.next_report_time("natgeo", "daily")
+        when = again.service.next_report_time("natgeo", "daily")
         assert when is not None and when.astimezone(UTC).hour == hour and when.minute == 0
         assert f"jobs moved to the configured report time: {job_id('natgeo', 'daily')}" in [
             r.message for r in caplog.records

@@ -1,4 +1,4 @@
-"""service.scheduler: a profile followed daily and weekly is fetched once when both jobs run."""
+"""The scheduler: a profile followed daily and weekly is fetched once when both jobs run."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.settings import Settings
 from instagram.directory import DirectorySource
-from service.app import DigService
-from service.scheduler import run_report_job
+from service.subscriptions.scheduler import run_report_job
 from storage.models import OutboxMessage
 from tests.e2e.subscribing import USERNAME, Clock, CountingSource, write_posts
 
@@ -24,29 +24,29 @@ async def _sends_nothing(_: int, __: str, ___: bytes | None, ____: str | None = 
 
 
 @pytest.fixture
-async def service(settings: Settings, profiles_root: Path) -> AsyncIterator[DigService]:
+async def service(settings: Settings, profiles_root: Path) -> AsyncIterator[Container]:
     source = CountingSource(DirectorySource(profiles_root))
-    svc = DigService(settings, source=source, now=Clock(), analyzers=LoadedAnalyzers())
+    svc = Container(settings, source=source, now=Clock(), analyzers=LoadedAnalyzers())
     await svc.start()
     await svc.start_background(_sends_nothing)
     svc.scheduler.scheduler.pause()  # runs happen when the test calls the job function
     await svc.outbox.stop()
     write_posts(profiles_root, 4)
     for person, period in ((DAILY, "daily"), (WEEKLY, "weekly")):
-        await svc.people.touch(person, person, None)
-        await svc.subscribe(person, USERNAME, period)
+        await svc.repositories.people.touch(person, person, None)
+        await svc.service.subscribe(person, USERNAME, period)
     try:
         yield svc
     finally:
         await svc.close()
 
 
-def _fetches(service: DigService) -> int:
+def _fetches(service: Container) -> int:
     assert isinstance(service.source, CountingSource)
     return service.source.fetches[USERNAME]
 
 
-async def _reports(service: DigService, person: int) -> list[str]:
+async def _reports(service: Container, person: int) -> list[str]:
     async with service.db.session() as session:
         texts = await session.scalars(
             select(OutboxMessage.text)
@@ -56,15 +56,15 @@ async def _reports(service: DigService, person: int) -> list[str]:
         return [t for t in texts if "What changed" in t]
 
 
-async def _both_periods(service: DigService) -> None:
+async def _both_periods(service: Container) -> None:
     await run_report_job(USERNAME, "daily")
     await run_report_job(USERNAME, "weekly")
 
 
 async def test_daily_and_weekly_share_one_fetch_and_keep_their_own_reports(
-    service: DigService, profiles_root: Path
+    service: Container, profiles_root: Path
 ) -> None:
-    clock = service.now
+    clock = service.service.now
     assert isinstance(clock, Clock)
     before = _fetches(service)
     await _both_periods(service)  # the two baselines
@@ -84,8 +84,8 @@ async def test_daily_and_weekly_share_one_fetch_and_keep_their_own_reports(
     assert len(weekly) == 1 and "2 new posts" in weekly[0]  # against last week's snapshot
 
 
-async def test_a_fetch_is_not_reused_after_the_window(service: DigService) -> None:
-    clock = service.now
+async def test_a_fetch_is_not_reused_after_the_window(service: Container) -> None:
+    clock = service.service.now
     assert isinstance(clock, Clock)
     before = _fetches(service)
     await run_report_job(USERNAME, "daily")
@@ -94,10 +94,10 @@ async def test_a_fetch_is_not_reused_after_the_window(service: DigService) -> No
     assert _fetches(service) == before + 2
 
 
-async def test_a_fetch_is_kept_only_when_another_period_is_followed(service: DigService) -> None:
-    await service.unsubscribe(WEEKLY, USERNAME)
+async def test_a_fetch_is_kept_only_when_another_period_is_followed(service: Container) -> None:
+    await service.service.unsubscribe(WEEKLY, USERNAME)
     before = _fetches(service)
     await run_report_job(USERNAME, "daily")
-    await service.subscribe(WEEKLY, USERNAME, "weekly")
+    await service.service.subscribe(WEEKLY, USERNAME, "weekly")
     await run_report_job(USERNAME, "weekly")
     assert _fetches(service) == before + 2

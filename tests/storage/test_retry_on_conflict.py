@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from service.people import People
 from storage.database import Database, retry_on_conflict
 from storage.models import User
+from storage.repositories.people import PeopleRepository
 
 
 async def test_a_second_conflict_is_not_hidden() -> None:
@@ -31,7 +31,7 @@ async def test_a_second_conflict_is_not_hidden() -> None:
 async def test_concurrent_first_touches_make_one_person(tmp_path: Path) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
     await db.migrate()
-    people = People(db, lambda: datetime(2026, 1, 1, tzinfo=UTC))
+    people = PeopleRepository(db, lambda: datetime(2026, 1, 1, tzinfo=UTC))
     try:
         await asyncio.gather(*(people.touch(7, 7, "en") for _ in range(8)))
         async with db.session() as session:

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from analyzers.pipeline import LoadedAnalyzers
+from bot.container import Container
 from bot.settings import Settings
-from service.app import DigService
-from service.outbox import Outgoing, enqueue
+from storage.repositories.outbox import Outgoing, enqueue
 from tests.logging_setup import logging_as_digbot
 
 ALICE, BOB = 6301, 6302
@@ -28,21 +28,21 @@ def _on_disk(database: Path) -> bytes:
     return database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
-async def _remember(service: DigService, person: int, text: str) -> None:
-    await service.people.touch(person, person, "en")
+async def _remember(service: Container, person: int, text: str) -> None:
+    await service.repositories.people.touch(person, person, "en")
     async with service.db.session() as session:
         enqueue(session, person, person, [Outgoing(text)], datetime(2026, 10, 1, tzinfo=UTC))
 
 
 async def test_forgotten_rows_are_not_left_in_the_file_or_the_wal(settings: Settings) -> None:
-    service = DigService(settings, analyzers=LoadedAnalyzers())
+    service = Container(settings, analyzers=LoadedAnalyzers())
     await service.start()
     database = Path(settings.storage.database)
     try:
         await _remember(service, ALICE, ALICE_TEXT)
         await _remember(service, BOB, BOB_TEXT)
         assert ALICE_TEXT.encode() in _on_disk(database)
-        assert await service.people.forget(ALICE) == 2
+        assert await service.repositories.people.forget(ALICE) == 2
         on_disk = _on_disk(database)
         assert ALICE_TEXT.encode() not in on_disk
         assert BOB_TEXT.encode() in on_disk  # the scan does see rows that are kept
@@ -51,7 +51,7 @@ async def test_forgotten_rows_are_not_left_in_the_file_or_the_wal(settings: Sett
 
 
 async def _write_logged(settings: Settings) -> list[str]:
-    service = DigService(settings, analyzers=LoadedAnalyzers())
+    service = Container(settings, analyzers=LoadedAnalyzers())
     with logging_as_digbot(settings) as records:
         await service.start()
         try:
@@ -73,7 +73,7 @@ async def test_sql_is_logged_only_when_echo_sql_is_set(settings: Settings) -> No
 
 async def test_a_database_error_does_not_carry_the_values(settings: Settings) -> None:
     """An error's text goes into the log with its traceback: the statement, not the caption."""
-    service = DigService(settings, analyzers=LoadedAnalyzers())
+    service = Container(settings, analyzers=LoadedAnalyzers())
     await service.start()
     try:
         with pytest.raises(IntegrityError) as raised:

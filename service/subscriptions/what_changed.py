@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from service.scheduler import RunOutcome
+from service.subscriptions.runs import RunOutcome
 
 if TYPE_CHECKING:
     from service.app import DigService

@@ -7,7 +7,8 @@ unsent, and the loop tries again with backoff, after a restart too. A 403 means 
 blocked the bot: they are marked blocked and their rows wait until they come back. A 400 is
 final: the row keeps the reason in `failed` and is not tried again. Rows nobody will send any
 more (delivered, refused, or waiting for a person who blocked the bot) are deleted by the daily
-retention pass once old (`settled_before`); a row still to send is never deleted.
+retention pass once old (`storage.repositories.outbox.settled_before`); a row still to send
+is never deleted.
 
 The one way to get a message twice: the process dies after Telegram accepted it and before
 `sent_at` was written (a window of one database write).
@@ -19,16 +20,9 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from storage.database import Database
-from storage.models import OutboxMessage, User
+from storage.repositories.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -54,64 +48,18 @@ class Sender(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    text: str
-    photo: bytes | None = None
-    about: str | None = None
-    """The profile a change report is about (its "What changed?" button), None otherwise."""
-
-
-def enqueue(
-    session: AsyncSession,
-    user_id: int,
-    chat_id: int,
-    messages: Sequence[Outgoing],
-    now: datetime,
-) -> None:
-    """Add the messages for one person to the caller's transaction (sent in this order)."""
-    for message in messages:
-        session.add(
-            OutboxMessage(
-                user_id=user_id,
-                chat_id=chat_id,
-                text=message.text,
-                photo=message.photo,
-                about=message.about,
-                created_at=now,
-                attempts=0,
-            )
-        )
-
-
-def settled_before(cutoff: datetime) -> ColumnElement[bool]:
-    """Rows the delivery loop is done with, from before `cutoff`: delivered before it, or
-    written before it and refused for good or waiting for a person who blocked the bot."""
-    blocked = exists().where(User.id == OutboxMessage.user_id, User.blocked.is_(True))
-    return or_(
-        OutboxMessage.sent_at < cutoff,
-        and_(
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.created_at < cutoff,
-            or_(OutboxMessage.failed.is_not(None), blocked),
-        ),
-    )
-
-
 OUTCOMES = ("sent", "refused", "blocked", "later")
 
 
 class Outbox:
     def __init__(
         self,
-        db: Database,
-        now: Callable[[], datetime],
+        rows: OutboxRepository,
         *,
         poll_seconds: float = 30.0,
         max_backoff_seconds: float = 300.0,
     ) -> None:
-        self.db = db
-        self.now = now
+        self.rows = rows
         self.poll_seconds = poll_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self._wake = asyncio.Event()
@@ -124,45 +72,23 @@ class Outbox:
         """New rows or an unblocked person: deliver now rather than at the next poll."""
         self._wake.set()
 
-    async def _pending(self) -> list[int]:
-        async with self.db.session() as session:
-            ids = await session.scalars(
-                select(OutboxMessage.id)
-                .join(User, User.id == OutboxMessage.user_id)
-                .where(
-                    OutboxMessage.sent_at.is_(None),
-                    OutboxMessage.failed.is_(None),
-                    User.blocked.is_(False),
-                )
-                .order_by(OutboxMessage.id)
-            )
-            return list(ids)
-
     async def _record(self, row_id: int, outcome: BaseException | None) -> None:
         """Stamp `sent_at` (outcome None) or count the failed try and what it means."""
-        async with self.db.session() as session:
-            row = await session.get(OutboxMessage, row_id)
-            if row is None:  # the person was forgotten meanwhile
-                return
-            if outcome is None:
-                row.sent_at = self.now()
-                return
-            row.attempts += 1
-            if isinstance(outcome, Refused):
-                row.failed = str(outcome)[:200]
-            elif isinstance(outcome, Blocked):
-                user = await session.get(User, row.user_id)
-                if user is not None:
-                    user.blocked = True
+        if outcome is None:
+            await self.rows.mark_sent(row_id)
+        else:
+            refused = str(outcome) if isinstance(outcome, Refused) else None
+            await self.rows.mark_failed(
+                row_id, refused=refused, blocked=isinstance(outcome, Blocked)
+            )
 
     async def deliver_pending(self, send: Sender) -> bool:
         """One pass over the unsent rows; False when Telegram asked us to come back later."""
         async with self._pass:
             blocked: set[int] = set()
-            for row_id in await self._pending():
-                async with self.db.session() as session:
-                    row = await session.get(OutboxMessage, row_id)
-                if row is None or row.sent_at is not None or row.user_id in blocked:
+            for row_id in await self.rows.pending():
+                row = await self.rows.get(row_id)
+                if row is None or row.sent or row.user_id in blocked:
                     continue
                 try:
                     await send(row.chat_id, row.text, row.photo, row.about)

@@ -31,7 +31,7 @@ def _owner_column(table: type[Base]) -> Any:
     return table.id if table is User else table.user_id  # type: ignore[attr-defined]
 
 
-class People:
+class PeopleRepository:
     def __init__(self, db: Database, now: Callable[[], datetime]) -> None:
         self.db = db
         self.now = now

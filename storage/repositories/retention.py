@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.outbox import settled_before
 from storage.database import Database
 from storage.models import Analysis, OutboxMessage, Post, Profile, Snapshot, Subscription
+from storage.repositories.outbox import settled_before
 
 
 async def purge(db: Database, now: datetime, retention_days: float) -> dict[str, int]:
@@ -80,3 +80,14 @@ async def release(db: Database, followed: Iterable[tuple[str, str]]) -> list[tup
                     )
                 )
     return sorted(orphaned)
+
+
+class RetentionRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def purge(self, now: datetime, retention_days: float) -> dict[str, int]:
+        return await purge(self.db, now, retention_days)
+
+    async def release(self, followed: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        return await release(self.db, followed)

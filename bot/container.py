@@ -1,0 +1,200 @@
+"""The composition root: builds every part of the app from the settings, and starts and stops
+them in order.
+
+Nothing else constructs the database, the repositories, the profile source, the worker and
+chart processes, the analyzers, the scheduler or the outbox: the use-cases (`DigService`) are
+handed what they need. Start order: database (migrations), analyzers (in a worker: it takes a
+while), then, for a bot, the scheduler, the outbox's delivery loop and the kept photos' sweep;
+stop runs it backwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from analyzers.pipeline import LoadedAnalyzers, load_analyzers
+from analyzers.types import PostAnalysis
+from bot.settings import Settings
+from instagram.directory import DirectorySource
+from instagram.source import ProfileSource
+from reports import charts
+from service.admission import Admission
+from service.analysis import warm_up
+from service.app import DigService
+from service.photo_memory import PhotoMemory
+from service.render import ChartRenderer
+from service.subscriptions.following import Subscriptions
+from service.subscriptions.outbox import Outbox, Sender
+from service.subscriptions.runs import ReportRuns
+from service.subscriptions.scheduler import ReportScheduler
+from storage.database import Database
+from storage.jobstore import job_store
+from storage.repositories import Repositories
+
+log = logging.getLogger("digbot")
+"""The stage lines of a start (the CLI's logger: an operator reads them as one story)."""
+
+PHOTO_SWEEP_SECONDS = 60.0
+"""How often expired kept photos are dropped even when nobody uses the bot."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_source(settings: Settings) -> ProfileSource:
+    if settings.instagram.source == "directory":
+        return DirectorySource(settings.resolve(settings.instagram.directory))
+    from instagram.instaloader_source import InstaloaderSource
+
+    session_file = settings.instagram.session_file
+    return InstaloaderSource(
+        session_file=settings.resolve(session_file) if session_file else None,
+        session_user=settings.instagram.session_user or None,
+    )
+
+
+class Container:
+    """Every part of the app, built once from `settings`; `service` is what handlers get."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        source: ProfileSource | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = utc_now,
+        analyzers: LoadedAnalyzers | None = None,
+        chart_processes: int | None = None,
+    ) -> None:
+        """`analyzers` already loaded may be shared (tests, benchmarks); else start() loads them.
+
+        Charts are drawn in `chart_processes` processes (default: one per worker thread); 0
+        draws them in the worker threads (the command line, which makes one report)."""
+        self.settings = settings
+        self._loaded = analyzers
+        self.db = Database(settings.database_url, echo_sql=settings.storage.echo_sql)
+        self.repositories = Repositories.open(self.db, now)
+        self.executor = ThreadPoolExecutor(
+            settings.analysis.worker_count, thread_name_prefix="digbot-worker"
+        )
+        processes = settings.analysis.worker_count if chart_processes is None else chart_processes
+        self.charts = ChartRenderer(processes, self.executor)
+        self.source = source or make_source(settings)
+        self.admission = Admission(
+            settings.analysis.queue_size, settings.analysis.per_person_per_hour, clock
+        )
+        self.outbox = Outbox(
+            self.repositories.outbox, poll_seconds=settings.subscriptions.outbox_poll_seconds
+        )
+        self.photos = PhotoMemory(settings.privacy.photo_memory_minutes * 60, clock)
+        self.scheduler = ReportScheduler(job_store(settings.database_url), settings.subscriptions)
+        subscriptions = Subscriptions(
+            self.repositories.subscriptions,
+            self.repositories.snapshots,
+            settings.subscriptions.max_per_person,
+        )
+        self.service = DigService(
+            settings.service,
+            repositories=self.repositories,
+            subscriptions=subscriptions,
+            source=self.source,
+            executor=self.executor,
+            charts=self.charts,
+            admission=self.admission,
+            outbox=self.outbox,
+            photos=self.photos,
+            scheduler=self.scheduler,
+            clock=clock,
+            now=now,
+        )
+        self._photo_sweep: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Migrate the database and load every analyzer (in a worker: it takes a while)."""
+        started = time.perf_counter()
+        await self.db.migrate()
+        log.info(
+            "database ready (%s) in %.2f s",
+            self.db.engine.dialect.name,
+            time.perf_counter() - started,
+        )
+        started = time.perf_counter()
+        loaded = self._loaded
+        if loaded is None:
+            loaded = await asyncio.get_running_loop().run_in_executor(self.executor, load_analyzers)
+        analysis = self.service.use(loaded)
+        log.info(
+            "analyzers ready in %.2f s: %s; not available: %s",
+            time.perf_counter() - started,
+            ", ".join(self.service.model_versions) or "none",
+            ", ".join(analysis.pipeline.unavailable) or "none",
+        )
+
+    async def warm_up(self) -> None:
+        """Every analyzer once on a made-up post, and the chart processes started with a chart
+        each, before the first person's report (call after start()). The bot then calls
+        gc.freeze(): the ~100,000 objects loaded lazily (langdetect, matplotlib's fonts, …) stay
+        out of full collections, one of which took 0.8 s under load, stalling the event loop
+        (benchmarks/bench_load.py)."""
+        started = time.perf_counter()
+        photo = await asyncio.get_running_loop().run_in_executor(
+            self.executor, warm_up, self.service.analysis.pipeline
+        )
+        jobs: list[tuple[str, Any, tuple[Any, ...]]] = [
+            ("warm-up", charts.selfie_card, (photo,))
+        ] * max(1, self.charts.processes)
+        await self.charts.render(jobs)
+        log.info("warmed up in %.2f s", time.perf_counter() - started)
+
+    async def start_background(self, send: Sender) -> None:
+        """Start the report scheduler and the outbox's delivery loop (after start())."""
+        runs = ReportRuns(
+            self.scheduler,
+            source=self.source,
+            analyze=self.service.analysis.analyze_fetched,
+            repositories=self.repositories,
+            render=self._engagement_chart,
+            outbox=self.outbox,
+            settings=self.settings.service,
+            now=self.service.now,
+        )
+        await self.scheduler.start(runs)
+        self.outbox.start(send)
+        self._photo_sweep = asyncio.create_task(self._sweep_photos())
+
+    async def _engagement_chart(
+        self, posts: list[PostAnalysis], followers: int | None, title: str
+    ) -> bytes:
+        """A change report's chart, drawn in a worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self.executor, charts.engagement_chart, posts, followers, title
+        )
+
+    async def stop_background(self) -> None:
+        if self._photo_sweep is not None:
+            self._photo_sweep.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._photo_sweep
+            self._photo_sweep = None
+        await self.outbox.stop()
+        self.scheduler.shutdown()
+
+    async def _sweep_photos(self) -> None:
+        """Drop expired kept photos on time, not only at the next use of the memory."""
+        while True:
+            await asyncio.sleep(PHOTO_SWEEP_SECONDS)
+            self.photos.purge()
+
+    async def close(self) -> None:
+        await self.stop_background()
+        await asyncio.to_thread(self.executor.shutdown, wait=True, cancel_futures=True)
+        await asyncio.to_thread(self.charts.close)
+        await self.db.close()
