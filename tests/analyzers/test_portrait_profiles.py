@@ -13,8 +13,8 @@ from analyzers.content import DROPPED_TAGS, ContentAnalyzer, describe
 from analyzers.images import decode_image
 from analyzers.pipeline import LoadedAnalyzers, Pipeline
 from analyzers.types import FacesResult, StyleResult, VisionOutput
+from bot.container import Container
 from bot.settings import Settings
-from service.app import DigService
 from tests.fixtures.instagram_fixture import FixturePost, write_profile
 
 pytestmark = pytest.mark.slow
@@ -36,12 +36,12 @@ def _photos(data_dir: Path, folders: list[str], per_folder: int) -> list[bytes]:
 
 
 async def _report(settings: Settings, analyzers: LoadedAnalyzers, name: str) -> dict[str, Any]:
-    service = DigService(settings, analyzers=analyzers)
-    await service.start()
+    container = Container(settings, analyzers=analyzers, chart_processes=0)
+    await container.start()
     try:
-        report = await service.profile_report(name, user_id=None)
+        report = await container.service.profile_report(name, user_id=None)
     finally:
-        await service.close()
+        await container.close()
     return report.data
 
 
