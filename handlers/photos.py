@@ -23,7 +23,7 @@ from aiogram.utils.chat_action import ChatActionSender
 from handlers import texts
 from handlers.keyboards import WhyStyleCB, why_style_keyboard
 from handlers.replies import StatusMessage, send_report
-from reports.charts import style_words
+from reports.names import style_words
 from service.app import DigService, Report
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
