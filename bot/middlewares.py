@@ -24,20 +24,6 @@ log = logging.getLogger("digbot.updates")
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
-def _chat_and_user(update: Update) -> tuple[int | None, int | None]:
-    if update.message is not None:
-        message = update.message
-        return message.chat.id, message.from_user.id if message.from_user else None
-    if update.callback_query is not None:
-        query = update.callback_query
-        chat = query.message.chat.id if query.message is not None else None
-        return chat, query.from_user.id
-    if update.my_chat_member is not None:
-        member = update.my_chat_member
-        return member.chat.id, member.from_user.id
-    return None, None
-
-
 def _user_message(error: BaseException) -> str | None:
     message = getattr(error, "user_message", None)
     return message if isinstance(message, str) else None
@@ -97,7 +83,10 @@ class UpdateMiddleware(BaseMiddleware):
             self.in_flight.add(task)
             task.add_done_callback(self.in_flight.discard)
         started = time.perf_counter()
-        chat_id, user_id = _chat_and_user(event)
+        # aiogram's UserContextMiddleware (outer, registered before this one) found them.
+        chat, user = data.get("event_chat"), data.get("event_from_user")
+        chat_id = chat.id if chat is not None else None
+        user_id = user.id if user is not None else None
         outcome = "ok"
         trace: dict[str, str] = {}
         data["trace"] = trace  # shared with the inner HandlerName (aiogram copies `data` down)

@@ -16,6 +16,10 @@ from aiogram.types import CallbackQuery, TelegramObject
 
 from handlers import texts
 
+OWN_ANSWER = {"callback_answer": {"disabled": True}}
+"""Handler flags: this handler answers its press itself, with a text (the automatic answer,
+CallbackAnswerMiddleware, stays off for it)."""
+
 
 class OwnButtonsOnly(BaseMiddleware):
     async def __call__(

@@ -22,8 +22,9 @@ from aiogram.utils.chat_action import ChatActionSender
 
 from handlers import texts
 from handlers.keyboards import WhyStyleCB, why_style_keyboard
+from handlers.ownership import OWN_ANSWER
 from handlers.replies import StatusMessage, send_report
-from reports.charts import style_words
+from reports.names import style_words
 from service.app import DigService, Report
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
@@ -185,5 +186,5 @@ def make_router(album_latency: float = 1.0) -> Router:
     # Before documents: Telegram sends an animation with a `document` beside it.
     router.message.register(video, F.video | F.animation | F.video_note)
     router.message.register(document, F.document)
-    router.callback_query.register(why_style, WhyStyleCB.filter())
+    router.callback_query.register(why_style, WhyStyleCB.filter(), flags=OWN_ANSWER)
     return router

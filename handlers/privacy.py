@@ -39,7 +39,6 @@ async def forget(message: Message, user_id: int) -> None:
 async def forget_answer(
     query: CallbackQuery, callback_data: ForgetCB, bot: Bot, service: DigService, user_id: int
 ) -> None:
-    await query.answer()
     if query.message is None:
         return
     # The question is answered: its Yes/Cancel buttons have done their job.

@@ -42,7 +42,6 @@ async def bare_username(message: Message, bot: Bot, service: DigService, user_id
 async def analyze_again(
     query: CallbackQuery, callback_data: AnalyzeCB, bot: Bot, service: DigService, user_id: int
 ) -> None:
-    await query.answer()
     if query.message is not None:
         await analyze_profile(bot, query.message.chat.id, user_id, callback_data.username, service)
 

@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 
 from handlers import texts
 from handlers.keyboards import MenuCB, start_keyboard
+from handlers.ownership import OWN_ANSWER
 from handlers.privacy import privacy_text
 from handlers.subscriptions import send_subscriptions
 from service.app import DigService
@@ -61,7 +62,7 @@ def make_router() -> Router:
     router = Router(name="start")
     router.message.register(start, CommandStart())
     router.message.register(help_command, Command("help"))
-    router.callback_query.register(menu, MenuCB.filter())
+    router.callback_query.register(menu, MenuCB.filter(), flags=OWN_ANSWER)
     return router
 
 
@@ -71,5 +72,5 @@ def make_fallback_router() -> Router:
     router.message.register(unknown_command, F.text.startswith("/"))
     router.message.register(not_understood, F.text)
     router.message.register(anything_else)
-    router.callback_query.register(stale_button)
+    router.callback_query.register(stale_button, flags=OWN_ANSWER)
     return router

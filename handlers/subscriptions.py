@@ -13,6 +13,7 @@ from handlers.keyboards import (
     WhatChangedCB,
     subscription_keyboard,
 )
+from handlers.ownership import OWN_ANSWER
 from service.app import DigService
 from service.subscriptions import what_changed
 from service.subscriptions.what_changed import ChangeCheck
@@ -101,7 +102,6 @@ async def subscriptions_command(
 async def subscribe_button(
     query: CallbackQuery, callback_data: SubscribeCB, bot: Bot, service: DigService, user_id: int
 ) -> None:
-    await query.answer()
     if query.message is not None:
         await subscribe(
             bot,
@@ -116,7 +116,6 @@ async def subscribe_button(
 async def unsubscribe_button(
     query: CallbackQuery, callback_data: UnsubscribeCB, bot: Bot, service: DigService, user_id: int
 ) -> None:
-    await query.answer()
     if query.message is not None:
         await unsubscribe(bot, query.message.chat.id, user_id, callback_data.username, service)
 
@@ -145,5 +144,5 @@ def make_router() -> Router:
     router.message.register(subscriptions_command, Command("subscriptions"))
     router.callback_query.register(subscribe_button, SubscribeCB.filter())
     router.callback_query.register(unsubscribe_button, UnsubscribeCB.filter())
-    router.callback_query.register(what_changed_button, WhatChangedCB.filter())
+    router.callback_query.register(what_changed_button, WhatChangedCB.filter(), flags=OWN_ANSWER)
     return router

@@ -47,6 +47,7 @@ from reports.names import (
     emotion_name,
     humanize,
     style_name,
+    style_words,
     trait_name,
 )
 from reports.text import readable_traits, unreadable_note
@@ -648,12 +649,6 @@ def heatmap_notes(style: str, why: StyleExplanation, photo_shape: tuple[int, ...
     return notes
 
 
-def style_words(style: str) -> str:
-    """A style's name in running text ("food", "gloomy (photo mood)"): charts and buttons."""
-    name = style_name(style).lower()
-    return f"{name} ({MOOD_LABEL})" if style in MOOD_STYLE_IDS else name
-
-
 def _veil_unseen(ax: Axes, seen: tuple[int, int, int], width: int, height: int) -> None:
     top, left, side = seen
     veil = np.zeros((height, width, 4), np.float32)
@@ -718,5 +713,4 @@ __all__ = [
     "selfie_card",
     "style_heatmap_chart",
     "style_mix_chart",
-    "style_words",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from analyzers.types import MOOD_STYLE_IDS
+
 STYLE_NAMES: dict[str, str] = {
     "adventure": "Adventure",
     "cute_animals": "Cute animals",
@@ -78,3 +80,11 @@ def emotion_name(emotion_id: str) -> str:
 
 def analyzer_name(name: str) -> str:
     return ANALYZER_NAMES.get(name) or humanize(name)
+
+
+def style_words(style_id: str) -> str:
+    """A style's name in running text ("food", "gloomy (photo mood)"): charts and buttons.
+
+    Here, not beside the charts, so a handler names a style without importing matplotlib."""
+    name = style_name(style_id).lower()
+    return f"{name} ({MOOD_LABEL})" if style_id in MOOD_STYLE_IDS else name

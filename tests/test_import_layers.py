@@ -131,3 +131,28 @@ def test_no_circle_between_packages() -> None:
     for start in PACKAGES:
         visit(start, [start])
     assert not circles, "\n".join(sorted(set(circles)))
+
+
+def _pulls_matplotlib(module: str, seen: set[str]) -> bool:
+    """Whether importing `module` (one of the app's) imports matplotlib, directly or through
+    the app's own modules."""
+    path = ROOT / (module.replace(".", "/") + ".py")
+    if module in seen or not path.exists():
+        return False
+    seen.add(module)
+    for _, imported in _imports(path):
+        if imported.split(".")[0] == "matplotlib":
+            return True
+        if imported.split(".")[0] in PACKAGES and _pulls_matplotlib(imported, seen):
+            return True
+    return False
+
+
+def test_handlers_do_not_pull_matplotlib() -> None:
+    """Naming a style in a button must not load the charts (matplotlib takes seconds)."""
+    bad = [
+        f"{where}: handlers import {module}"
+        for pkg, module, where in _full_edges()
+        if pkg == "handlers" and _pulls_matplotlib(module, set())
+    ]
+    assert not bad, "\n".join(bad)
