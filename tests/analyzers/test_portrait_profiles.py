@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from analyzers.content import DROPPED_TAGS, ContentAnalyzer, describe
+from analyzers.content import DROPPED_TAGS, ContentAnalyzer
 from analyzers.images import decode_image
 from analyzers.pipeline import LoadedAnalyzers, Pipeline
-from analyzers.types import FacesResult, StyleResult, VisionOutput
 from bot.container import Container
 from bot.settings import Settings
 from tests.fixtures.instagram_fixture import FixturePost, write_profile
@@ -85,19 +84,7 @@ async def test_food_profile_is_food_and_sports_profile_is_fitness(
 
 
 def _content_of(pipeline: Pipeline, reader: ContentAnalyzer, path: Path) -> Any:
-    context = pipeline.analyze_image(decode_image(path.read_bytes()))
-    results = context.results
-    faces = results.get("faces")
-    faces = faces if isinstance(faces, FacesResult) else None
-    vision, style = results.get("vision"), results.get("style")
-    return describe(
-        context.image,
-        vision if isinstance(vision, VisionOutput) else None,
-        style if isinstance(style, StyleResult) else None,
-        faces,
-        reader.person_imagenet(context.image, faces),
-        reader.dropped,
-    )
+    return reader.analyze(pipeline.analyze_image(decode_image(path.read_bytes())))
 
 
 def test_outfit_read_on_a_person_in_a_suit_not_on_a_landscape_and_dropped_tags_never_shown(
