@@ -43,6 +43,11 @@ async def bot_running(container: Container, album_latency: float = 0.5) -> Async
 
 
 @pytest.fixture
-async def running(settings: Settings, analyzers: LoadedAnalyzers) -> AsyncIterator[Running]:
+async def running(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[Running]:
+    """The bot with every model loaded, or with none in a test marked `without_models`."""
+    if request.node.get_closest_marker("without_models"):
+        analyzers = LoadedAnalyzers()
+    else:
+        analyzers = request.getfixturevalue("analyzers")
     async with bot_running(Container(settings, analyzers=analyzers)) as running:
         yield running

@@ -6,28 +6,18 @@ refusals come before any analysis."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 
 import pytest
 from PIL import Image
 
 from analyzers.images import MIN_SIDE
-from analyzers.pipeline import LoadedAnalyzers
-from bot.container import Container
-from bot.settings import Settings
 from handlers import texts
-from tests.e2e.conftest import Running, bot_running
+from tests.e2e.conftest import Running
 from tests.e2e.replies import View, at_least
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.without_models]
 
 CHAT = 6401
-
-
-@pytest.fixture
-async def running(settings: Settings) -> AsyncIterator[Running]:
-    async with bot_running(Container(settings, analyzers=LoadedAnalyzers())) as running:
-        yield running
 
 
 def png(width: int, height: int) -> bytes:

@@ -5,28 +5,18 @@ real HTTP; no models (the report's numbers are not the point)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from analyzers.pipeline import LoadedAnalyzers
-from bot.container import Container
-from bot.settings import Settings
-from tests.e2e.conftest import Running, bot_running
+from tests.e2e.conftest import Running
 from tests.e2e.replies import View
 from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.without_models]
 
 CHAT = 6501
-
-
-@pytest.fixture
-async def running(settings: Settings) -> AsyncIterator[Running]:
-    async with bot_running(Container(settings, analyzers=LoadedAnalyzers())) as running:
-        yield running
 
 
 def nine_posts(root: Path, username: str, damaged: int) -> None:
