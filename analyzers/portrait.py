@@ -39,7 +39,6 @@ from analyzers.types import (
 INTERESTS_PATH = Path(__file__).parent / "models" / "interests.json"
 MIN_POSTS: Final = 2
 """A statement or an interest needs at least this many posts showing it."""
-STYLE_MIN_CONFIDENCE: Final = 0.5
 MAX_STATEMENTS: Final = 6
 MAX_INTERESTS: Final = 3
 MOOD_CAVEAT: Final = "a photo mood, not a diagnosis of how anyone feels"
@@ -392,11 +391,14 @@ def _first_content(post: PostInput) -> PhotoContent | None:
 
 
 def _first_style(post: PostInput) -> str | None:
+    """The style the style mix counts for this post (`PostAnalysis.style`, service/analysis.py
+    `style_shares`): the top style of its first photo with one, whatever its confidence (the
+    style model's own threshold already made unsure photos `other`), so the portrait's "n of N"
+    and the style mix's share come from the same per-post styles."""
     for photo in post.photos:
         style = photo.results.get("style")
         if isinstance(style, StyleResult):
-            confident = style.confidence >= STYLE_MIN_CONFIDENCE and style.top != OTHER_STYLE
-            return style.top if confident else None
+            return style.top if style.top != OTHER_STYLE else None
     return None
 
 

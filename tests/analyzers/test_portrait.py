@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
+
+import numpy as np
 
 from analyzers.portrait import (
     DRIVER_MIN_POSTS,
     INTERESTS_PATH,
+    PortraitAnalyzer,
     _Post,
     categories,
     portrait_of,
 )
-from analyzers.types import PhotoContent
+from analyzers.types import (
+    DecodedImage,
+    PhotoAnalysis,
+    PhotoContent,
+    PhotoContext,
+    PostAnalysis,
+    PostInput,
+    PostText,
+    ProfileInput,
+    StyleResult,
+)
 from reports.portrait import portrait_text
+from service.analysis import style_shares
 
 
 def _content(
@@ -184,3 +199,36 @@ def test_a_sentence_resting_on_the_same_posts_as_an_earlier_one_is_not_repeated(
 
     assert [s.kind for s in statements] == ["subjects", "people", "activity"]
     assert statements[2].text == "What they do in the photos: standing (2 of 6 posts)."
+
+
+def _styled_posts(styles: list[tuple[str, float]]) -> tuple[ProfileInput, list[PostAnalysis]]:
+    """The same per-photo style results as the portrait reads them (ProfileInput) and as the
+    style mix counts them (PostAnalysis)."""
+    image = DecodedImage(np.zeros((8, 8, 3), np.uint8), (8, 8), "JPEG")
+    taken = datetime(2026, 1, 1, tzinfo=UTC)
+    results = [StyleResult(scores={top: p}, top=top, confidence=p) for top, p in styles]
+    inputs = [
+        PostInput(
+            f"S{i}", taken, 10, 0, PostText(), False, [PhotoContext(image, None, {"style": r})]
+        )
+        for i, r in enumerate(results)
+    ]
+    analysed = [
+        PostAnalysis(f"S{i}", taken, 10, 0, False, PostText(), [PhotoAnalysis(image, style=r)])
+        for i, r in enumerate(results)
+    ]
+    return ProfileInput("someone", None, None, inputs), analysed
+
+
+def test_the_portrait_counts_the_same_per_post_styles_as_the_style_mix() -> None:
+    """SpaceX said "night views (4 of 9)" beside a style mix of 5 of 9: unsure night views
+    (confidence under 0.5) counted in the mix and not in the portrait."""
+    night = [("night_view", p) for p in (0.9, 0.8, 0.45, 0.6, 0.35)]
+    profile, analysed = _styled_posts([*night, ("food", 0.7), ("food", 0.4), ("other", 0.3)])
+
+    subjects = PortraitAnalyzer().analyze(profile).statements[0]
+    share = style_shares(analysed)["night_view"]
+
+    assert subjects.kind == "subjects"
+    assert "night views (5 of 8 posts)" in subjects.text
+    assert share * len(analysed) == 5
