@@ -232,3 +232,53 @@ def test_the_portrait_counts_the_same_per_post_styles_as_the_style_mix() -> None
     assert subjects.kind == "subjects"
     assert "night views (5 of 8 posts)" in subjects.text
     assert share * len(analysed) == 5
+
+
+def test_a_few_stray_object_labels_make_no_interest_but_agreeing_signals_do() -> None:
+    """SpaceX: "drums" and "stage lights" on two rocket photos made "nightlife & music"."""
+    rockets = [_post(i, "night_view", _content(setting="outdoor")) for i in range(7)]
+    stray = [
+        _post(7, "night_view", _content(objects=("drums",))),
+        _post(8, "night_view", _content(objects=("stage lights",))),
+    ]
+    music = {"music": ["#concert"]}
+    with_captions = [
+        _post(7, "night_view", _content(objects=("drums",)), music),
+        _post(8, "night_view", _content(objects=("stage lights",)), music),
+    ]
+    band = [_post(i, None, _content(objects=("a guitar",))) for i in range(3)]
+
+    def categories_of(posts: list[_Post]) -> set[str]:
+        return {i.category for i in portrait_of(posts).interests}
+
+    assert "nightlife_music" not in categories_of(rockets + stray)
+    assert "nightlife_music" in categories_of(rockets + with_captions)
+    assert "nightlife_music" in categories_of(rockets[:6] + band)
+
+
+def test_a_food_only_profile_gets_at_least_three_sentences() -> None:
+    """The food fixture had 2 sentences: 'mostly food' and 'nobody in the photos'."""
+    dishes = ("a plate of food", "a burrito", "pizza")
+    posts = [
+        _post(
+            i, "food", _content(activities=("eating",), objects=(dishes[i % 3], "a dining table"))
+        )
+        for i in range(15)
+    ]
+
+    statements = portrait_of(posts).statements
+
+    assert 3 <= len(statements) <= 6
+    objects = next(s for s in statements if s.kind == "objects")
+    assert objects.text.startswith("Things the image model sees again and again: a dining table")
+    assert len(objects.posts) == 15
+
+
+def test_outfits_worn_in_several_posts_are_said_with_their_posts() -> None:
+    worn = PhotoContent(None, None, "one", None, outfit=("jersey",))
+    posts = [_post(i, "sports", worn) for i in range(3)] + [_post(5, "food")]
+
+    outfit = next(s for s in portrait_of(posts).statements if s.kind == "outfit")
+
+    assert outfit.text == "What people wear in the photos: a T-shirt or sports top (3 of 4 posts)."
+    assert outfit.posts == ("P000", "P001", "P002")
