@@ -6,8 +6,8 @@ Suits, hats, dresses and swimwear are too rare in a random draw to set a thresho
 2 suits in 160 photos). So every photo of CENSUS_POOL (all of it, not a sample) whose `persons`
 score (training/portrait/calibrate.py) for one of the CENSUS_FLOORS tags reaches its floor is
 labelled for those four tags, leaving out the photos labelled in rounds one and two. For any
-threshold at or above a tag's floor, precision over the pool is then counted on every photo that the reader
-would tag: no photo the reader would tag goes unlabelled. Writes numbered contact sheets.
+threshold at or above a tag's floor, precision over the pool is then counted on every photo
+the reader would tag: none of them goes unlabelled. Writes numbered contact sheets.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.content import OUTFIT_CLASSES
-from training.portrait.calibrate import cached_scores, labelled_rows
+from training.portrait.calibrate import cached_scores
+from training.portrait.labels import CENSUS_FLOORS, LABELS, LABELS_OUTFIT, labelled_rows
 from training.portrait.sample import IMAGES, PHOTO_EXTENSIONS, write_sheets
 
 CENSUS_POOL = (
@@ -28,14 +29,10 @@ CENSUS_POOL = (
     "sports6/swimming",
     "sports6/tennis",
 )
-CENSUS_FLOORS: dict[str, float] = {"suit": 0.05, "hat": 0.05, "dress": 0.3, "swimwear": 0.3}
-"""Tag -> the lowest `persons` score labelled; thresholds under it are not tried (calibrate.py).
-Set from how many pool photos each floor brings (suit 11, hat 7, dress 30, swimwear 51 of 507),
-before any round-three label."""
 
 
 def pool_files() -> list[str]:
-    labelled = {row.file for row in labelled_rows()}
+    labelled = {row.file for row in labelled_rows((LABELS, LABELS_OUTFIT))}
     return sorted(
         name
         for folder in CENSUS_POOL
