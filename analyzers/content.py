@@ -19,6 +19,7 @@ import numpy as np
 
 from analyzers.imagenet import imagenet_names, looks_like
 from analyzers.types import (
+    OTHER_STYLE,
     DecodedImage,
     Face,
     FacesResult,
@@ -85,7 +86,6 @@ SETTING_MIN_MASS: Final = 0.15
 more than the other setting's classes)."""
 OUTDOOR_STYLES: Final = frozenset({"adventure", "colorful_sky", "night_view", "architecture"})
 INDOOR_STYLES: Final = frozenset({"studying"})
-STYLE_MIN_CONFIDENCE: Final = 0.5
 
 NIGHT_LUMINANCE: Final = 0.22
 """An outdoor photo whose mean luminance (0..1) is below this is a night photo, above it day."""
@@ -134,10 +134,11 @@ def _mass(top: Iterable[tuple[str, float]], classes: Iterable[str]) -> float:
     return sum(p for name, p in top if name in wanted)
 
 
-def _confident_style(style: StyleResult | None) -> str | None:
-    if style is None or style.confidence < STYLE_MIN_CONFIDENCE:
-        return None
-    return style.top
+def _style_of(style: StyleResult | None) -> str | None:
+    """The photo's style as the style mix counts it (its top style; the style model's own
+    threshold already made unsure photos `other`), so "4 taken at night" cannot sit beside a
+    style mix of 5 night views."""
+    return style.top if style is not None and style.top != OTHER_STYLE else None
 
 
 def subject_faces(faces: FacesResult) -> list[Face]:
@@ -273,16 +274,16 @@ def describe(
     tags its reader found, without the `dropped` tags (the evaluation passes none, to measure
     every tag)."""
     top = vision.imagenet_top if vision is not None else []
-    confident = _confident_style(style)
+    style_id = _style_of(style)
     people, smiling = count_people(faces)
-    setting = setting_of(top, confident)
-    light = light_of(image, setting, confident)
+    setting = setting_of(top, style_id)
+    light = light_of(image, setting, style_id)
     content = PhotoContent(
         setting=setting,
         light=light,
         people=people,
         smiling=smiling,
-        activities=activities_of(top, confident, faces),
+        activities=activities_of(top, style_id, faces),
         objects=tuple(looks_like(top)),
         outfit=outfit if people != "none" else (),
     )

@@ -17,7 +17,7 @@ from analyzers.content import (
     person_crops,
 )
 from analyzers.imagenet import imagenet_names
-from analyzers.types import DecodedImage, Face, FacesResult, Pose, VisionOutput
+from analyzers.types import DecodedImage, Face, FacesResult, Pose, StyleResult, VisionOutput
 
 
 def _image(level: int) -> DecodedImage:
@@ -92,3 +92,13 @@ def test_clothes_are_read_below_each_subject_face() -> None:
         image.pixels
     ]
     assert person_crops(image, FacesResult([], None)) == []
+
+
+def test_a_photo_the_style_mix_counts_as_a_night_view_is_taken_at_night() -> None:
+    """SpaceX: night views 5 of 9 in the style mix, "4 are taken at night" in the portrait (the
+    content rules dropped styles under 0.5 confidence that the style mix counts)."""
+    unsure_night = StyleResult({"night_view": 0.45, "other": 0.3}, "night_view", 0.45)
+
+    content = describe(_image(120), _vision([("missile", 0.6)]), unsure_night, None)
+
+    assert (content.setting, content.light) == ("outdoor", "night")
