@@ -45,7 +45,7 @@ from analyzers.images import decode_image
 from analyzers.pipeline import Pipeline, load_analyzers
 from analyzers.types import FacesResult, VisionOutput
 from training.portrait.evaluate import ANALYZERS, KEEP_PRECISION, MIN_PREDICTED
-from training.portrait.labels import CENSUS_FLOORS, labelled_rows
+from training.portrait.labels import CENSUS_FLOORS, Labelled, labelled_rows
 from training.portrait.sample import IMAGES
 
 READERS = ("whole", "person", "torso", "persons", "torsos")
@@ -140,34 +140,49 @@ def cross_validate(scores: np.ndarray, truth: np.ndarray, floor: float = 0.0) ->
     return Measured(said, right, int(truth.sum()), threshold_for(scores, truth, floor))
 
 
+def measure(rows: list[Labelled], scores: np.ndarray, tag: str, reader: str) -> Measured:
+    """Cross-validate one reader on one tag, on the rows labelled for it. Round three was
+    screened by CENSUS_READER: its rows measure only that reader, at or above the floor."""
+    census = reader == CENSUS_READER and tag in CENSUS_FLOORS
+    used = [i for i, r in enumerate(rows) if tag in r.answered and (census or not r.census)]
+    truth = np.array([tag in rows[i].outfit for i in used])
+    return cross_validate(scores[used], truth, CENSUS_FLOORS[tag] if census else 0.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, help="store/reuse the readers' scores here")
     rows = labelled_rows()
     scores = cached_scores([r.file for r in rows], parser.parse_args().cache)
-    print(f"{len(rows)} hand-labelled photos, {FOLDS}-fold cross-validation\n")
-    print("| tag | reader | said | right | precision | labelled | recall | threshold | kept |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(f"{len(rows)} hand-labelled photos, {FOLDS}-fold cross-validation")
+    print("cells: right of said (held-out precision); * with the round-three census rows\n")
+    print(f"| tag | worn (rounds 1-2) | {' | '.join(READERS)} | ships |")
+    print("|---|---|" + "---|" * len(READERS) + "---|")
     shipped: dict[str, tuple[str, float]] = {}
-    best: dict[str, int] = {}
     for column, tag in enumerate(OUTFIT_CLASSES):
+        cells: list[str] = []
+        best = 0
         for reader in READERS:
-            # Round three was screened by the persons reader: its rows measure only that reader,
-            # and only at or above the census floor.
-            census = reader == CENSUS_READER and tag in CENSUS_FLOORS
-            used = [i for i, r in enumerate(rows) if tag in r.answered and (census or not r.census)]
-            truth = np.array([tag in rows[i].outfit for i in used])
-            floor = CENSUS_FLOORS[tag] if census else 0.0
-            m = cross_validate(scores[reader][used, column], truth, floor)
-            if m.kept and m.threshold is not None and m.right > best.get(tag, 0):
-                shipped[tag], best[tag] = (reader, m.threshold), m.right
-            precision = f"{m.precision:.2f}" if m.precision is not None else "–"
-            recall = f"{m.right / m.labelled:.2f}" if m.labelled else "–"
-            threshold = f"{m.threshold:.2f}" if m.threshold is not None else "–"
-            print(
-                f"| `outfit:{tag}` | {reader} | {m.said} | {m.right} | {precision} | "
-                f"{m.labelled} | {recall} | {threshold} | {'yes' if m.kept else 'no'} |"
+            m = measure(rows, scores[reader][:, column], tag, reader)
+            star = "*" if reader == CENSUS_READER and tag in CENSUS_FLOORS else ""
+            precision = f" ({m.precision:.2f})" if m.precision is not None else ""
+            cells.append(f"{m.right} of {m.said}{precision}{star}")
+            if m.kept and m.threshold is not None and m.right > best:
+                shipped[tag], best = (reader, m.threshold), m.right
+        worn = sum(tag in r.outfit for r in rows if not r.census)
+        ships = f"{shipped[tag][0]} ≥ {shipped[tag][1]:.2f}" if tag in shipped else "no"
+        print(f"| `{tag}` | {worn} | {' | '.join(cells)} | {ships} |")
+    print(f"\n{CENSUS_READER} reader over every labelled photo at the census floor:")
+    for tag, floor in CENSUS_FLOORS.items():
+        said = [
+            r
+            for r, v in zip(
+                rows, scores[CENSUS_READER][:, list(OUTFIT_CLASSES).index(tag)], strict=True
             )
+            if v >= floor and tag in r.answered
+        ]
+        right = sum(tag in r.outfit for r in said)
+        print(f"- {tag} ≥ {floor}: {right} of {len(said)} right")
     print(f"\nOUTFIT_SHIPPED = {shipped}")
 
 
