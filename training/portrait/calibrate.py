@@ -62,7 +62,8 @@ def read_scores(files: list[str]) -> dict[str, np.ndarray]:
     if pipeline.unavailable:
         raise SystemExit(f"analyzers not available: {pipeline.unavailable}")
     reader = ContentAnalyzer(shipped=dict.fromkeys(OUTFIT_CLASSES, ("persons", 1.0)))
-    index = {name: i for i, name in enumerate(imagenet_names())}
+    names = imagenet_names()
+    index = {name: i for i, name in enumerate(names)}  # a repeated name: its last class
     scores = {name: np.zeros((len(files), len(OUTFIT_CLASSES))) for name in READERS}
     for row, name in enumerate(files):
         context = pipeline.analyze_image(decode_image((IMAGES / name).read_bytes()))
@@ -72,7 +73,7 @@ def read_scores(files: list[str]) -> dict[str, np.ndarray]:
             continue
         vision = context.results.get("vision")
         if isinstance(vision, VisionOutput):
-            top = np.zeros((1, len(index)))
+            top = np.zeros((1, len(names)))
             for label, p in vision.imagenet_top:
                 top[0, index[label]] += p
             scores["whole"][row] = outfit_scores(top)
