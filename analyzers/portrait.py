@@ -134,20 +134,44 @@ def _statement(
 # --- statements --------------------------------------------------------------------------------
 
 
-def _subjects(posts: list[_Post]) -> Statement | None:
-    styled = [p for p in posts if p.style and p.style not in MOOD_STYLE_IDS]
+def _recurring(
+    posts: list[_Post], items_of: Callable[[_Post], Iterable[str]], limit: int = 2
+) -> list[tuple[str, list[_Post]]]:
+    """The `limit` items (caption interests, outfit tags, object words) seen in the most posts,
+    each in at least MIN_POSTS of them, with those posts."""
     counts: dict[str, list[_Post]] = {}
-    for post in styled:
-        counts.setdefault(post.style or "", []).append(post)
+    for post in posts:
+        for item in dict.fromkeys(items_of(post)):
+            counts.setdefault(item, []).append(post)
     ranked = sorted(
-        ((s, ps) for s, ps in counts.items() if len(ps) >= MIN_POSTS), key=lambda x: -len(x[1])
+        ((i, ps) for i, ps in counts.items() if len(ps) >= MIN_POSTS),
+        key=lambda x: (-len(x[1]), x[0]),
     )
-    if not ranked:
+    return ranked[:limit]
+
+
+def _listed(
+    opening: str, kind: str, found: list[tuple[str, list[_Post]]], total: int, noun: str = "posts"
+) -> Statement | None:
+    """'<opening> a (n of N posts) and b (m of N posts).' over the posts of every item."""
+    if not found:
         return None
-    parts = [f"{STYLE_WORDS[s]} ({_of(len(ps), len(posts))})" for s, ps in ranked[:2]]
-    text = "They mostly photograph " + " and ".join(parts) + "."
-    shown = [p for _, ps in ranked[:2] for p in ps]
-    return _statement(text, "subjects", shown, len(posts))
+    parts = [f"{item} ({_of(len(ps), total, noun)})" for item, ps in found]
+    text = f"{opening} " + ", ".join(parts[:-1]) + (" and " if parts[1:] else "") + parts[-1] + "."
+    shown = list({p.shortcode: p for _, ps in found for p in ps}.values())
+    return _statement(text, kind, shown, total)
+
+
+def _subject_styles(posts: list[_Post]) -> list[tuple[str, list[_Post]]]:
+    """The two photo styles (moods excluded) of the most posts, with those posts."""
+    return _recurring(
+        posts, lambda p: [p.style] if p.style and p.style not in MOOD_STYLE_IDS else []
+    )
+
+
+def _subjects(posts: list[_Post]) -> Statement | None:
+    named = [(STYLE_WORDS[s], ps) for s, ps in _subject_styles(posts)]
+    return _listed("They mostly photograph", "subjects", named, len(posts))
 
 
 def _people(posts: list[_Post]) -> Statement | None:
@@ -195,10 +219,10 @@ ACTIVITY_WORDS: Final[dict[str, str]] = {
 """The kept activity tags (analyzers/content.py) in words."""
 
 
-def _activities(posts: list[_Post], earlier: list[Statement]) -> Statement | None:
-    """Activities, leaving out one shown by exactly the posts of the subjects sentence (sport in
-    the 9 posts that are "mostly sport")."""
-    said = [set(s.posts) for s in earlier if s.kind == "subjects"]
+def _activities(posts: list[_Post]) -> Statement | None:
+    """Activities, leaving out one shown by exactly the posts of a style the subjects sentence
+    names (sport in the 3 posts already said to be "sport")."""
+    said = [{p.shortcode for p in ps} for _, ps in _subject_styles(posts)]
     found: list[tuple[str, list[_Post]]] = []
     for activity, word in ACTIVITY_WORDS.items():
         shown = [p for p in posts if p.content and activity in p.content.activities]
@@ -210,34 +234,6 @@ def _activities(posts: list[_Post], earlier: list[Statement]) -> Statement | Non
     parts = [f"{word} ({_of(len(ps), len(posts))})" for word, ps in found[:2]]
     text = "What they do in the photos: " + " and ".join(parts) + "."
     return _statement(text, "activity", [p for _, ps in found[:2] for p in ps], len(posts))
-
-
-def _recurring(
-    posts: list[_Post], items_of: Callable[[_Post], Iterable[str]], limit: int = 2
-) -> list[tuple[str, list[_Post]]]:
-    """The `limit` items (caption interests, outfit tags, object words) seen in the most posts,
-    each in at least MIN_POSTS of them, with those posts."""
-    counts: dict[str, list[_Post]] = {}
-    for post in posts:
-        for item in dict.fromkeys(items_of(post)):
-            counts.setdefault(item, []).append(post)
-    ranked = sorted(
-        ((i, ps) for i, ps in counts.items() if len(ps) >= MIN_POSTS),
-        key=lambda x: (-len(x[1]), x[0]),
-    )
-    return ranked[:limit]
-
-
-def _listed(
-    opening: str, kind: str, found: list[tuple[str, list[_Post]]], total: int, noun: str = "posts"
-) -> Statement | None:
-    """'<opening> a (n of N posts) and b (m of N posts).' over the posts of every item."""
-    if not found:
-        return None
-    parts = [f"{item} ({_of(len(ps), total, noun)})" for item, ps in found]
-    text = f"{opening} " + ", ".join(parts[:-1]) + (" and " if parts[1:] else "") + parts[-1] + "."
-    shown = list({p.shortcode: p for _, ps in found for p in ps}.values())
-    return _statement(text, kind, shown, total)
 
 
 def _writing(posts: list[_Post]) -> Statement | None:
@@ -487,21 +483,20 @@ def portrait_of(posts: list[_Post]) -> PortraitResult:
     """The planner: the supported statements, in a fixed order, at most MAX_STATEMENTS."""
     interests = interests_of(posts)
     drivers, note = drivers_of(posts)
-    planned: list[Callable[[list[Statement]], Statement | None]] = [
-        lambda _: _subjects(posts),
-        lambda _: _people(posts),
-        lambda _: _places(posts),
-        lambda earlier: _activities(posts, earlier),
-        lambda _: _outfits(posts),
-        lambda _: _writing(posts),
-        lambda _: _interests_statement(interests, len(posts)),
-        lambda _: _objects(posts),
-        lambda _: _drivers_statement(drivers, posts),
-        lambda _: _mood(posts),
+    planned = [
+        _subjects(posts),
+        _people(posts),
+        _places(posts),
+        _activities(posts),
+        _outfits(posts),
+        _writing(posts),
+        _interests_statement(interests, len(posts)),
+        _objects(posts),
+        _drivers_statement(drivers, posts),
+        _mood(posts),
     ]
     statements: list[Statement] = []
-    for make in planned:
-        statement = make(statements)
+    for statement in planned:
         if statement is not None and not _repeats(statement, statements):
             statements.append(statement)
     return PortraitResult(

@@ -282,3 +282,13 @@ def test_outfits_worn_in_several_posts_are_said_with_their_posts() -> None:
 
     assert outfit.text == "What people wear in the photos: a T-shirt or sports top (3 of 4 posts)."
     assert outfit.posts == ("P000", "P001", "P002")
+
+
+def test_an_activity_already_said_as_a_subject_style_is_not_said_again() -> None:
+    """SpaceX: "night views (5 of 9) and sport (3 of 9)", then "What they do: sport (3 of 9)"."""
+    night = [_post(i, "night_view", _content(setting="outdoor")) for i in range(5)]
+    sport = [_post(i, "sports", _content(activities=("sport",))) for i in range(5, 8)]
+
+    kinds = [s.kind for s in portrait_of(night + sport + [_post(9)]).statements]
+
+    assert kinds[0] == "subjects" and "activity" not in kinds
