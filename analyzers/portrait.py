@@ -388,9 +388,11 @@ def drivers_of(posts: list[_Post]) -> tuple[list[Driver], str]:
     a dozen posts to be a usable test statistic)."""
     settled = [p for p in posts if p.settled and p.content is not None]
     if len(settled) < DRIVER_MIN_POSTS:
+        judged = {0: "no photo post is", 1: "only 1 photo post is"}.get(
+            len(settled), f"only {len(settled)} photo posts are"
+        )
         return [], (
-            f"only {len(settled)} photo posts are old enough to judge "
-            f"(at least {DRIVER_MIN_POSTS} are needed): can't tell yet"
+            f"{judged} old enough to judge (at least {DRIVER_MIN_POSTS} are needed): can't tell yet"
         )
     drivers: list[Driver] = []
     for feature in ("people", "smiling", "outdoor", "night", "sport", "food"):

@@ -141,6 +141,9 @@ def test_drivers_say_cant_tell_below_the_minimum_of_posts() -> None:
     assert result.drivers == []
     assert "can't tell yet" in result.drivers_note
     assert "can't tell yet" in portrait_text(result)
+    assert portrait_of([_Post("V", 9, True, None, None, {})]).drivers_note.startswith(
+        "no photo post is old enough"
+    )
 
 
 def _likes_profile(people_likes: int) -> list[_Post]:
