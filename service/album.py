@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from analyzers.album import rank_album as curate
 from analyzers.pipeline import Pipeline
+from analyzers.popularity.album_ranking import rank_album as curate
 from analyzers.types import AlbumAnalysis, PhotoContext
 
 

@@ -20,8 +20,8 @@ from PIL import Image
 from analyzers.explain import StyleExplanation, backbone_of, explain_style
 from analyzers.images import ImageRejected, decode_image, require_judgeable
 from analyzers.pipeline import Pipeline
-from analyzers.popularity import ProfilePopularity
-from analyzers.popularity_features import post_features
+from analyzers.popularity.features import post_features
+from analyzers.popularity.personal import ProfilePopularity
 from analyzers.types import (
     AlbumAnalysis,
     AnalyzerUnavailable,

@@ -1,6 +1,6 @@
 """Album curation: rank 2–10 photos best first, near-duplicates grouped so the top picks differ.
 
-Each photo is scored by the general prior (popularity_prior.score_photo). Two photos are
+Each photo is scored by the general prior (prior.score_photo). Two photos are
 near-duplicates when the cosine similarity of their vision embeddings is at least
 EMBEDDING_THRESHOLD or, when either lacks an embedding, when their 64-bit difference hashes
 differ in at most HASH_THRESHOLD bits; groups are the connected components of that relation.
@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
-from analyzers.popularity_prior import LinearPrior, score_photo
+from analyzers.popularity.prior import LinearPrior, score_photo
 from analyzers.types import (
     AlbumAnalysis,
     FacesResult,
