@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import numpy as np
 from PIL import Image
 
-from analyzers.explain import StyleExplanation, backbone_of, explain_style
+from analyzers.explain import backbone_of, explain_style
 from analyzers.images import ImageRejected, decode_image, require_judgeable
 from analyzers.pipeline import Pipeline
 from analyzers.popularity.album_ranking import rank_album
@@ -38,6 +38,7 @@ from analyzers.types import (
     PostText,
     ProfileAnalysis,
     ProfileInput,
+    StyleExplanation,
 )
 from instagram.models import FetchedPost, FetchedProfile
 from instagram.source import ProfileSource
