@@ -22,7 +22,7 @@ from typing import ClassVar, Final
 import numpy as np
 
 from analyzers.habits import interests_in_text
-from analyzers.popularity_features import is_eligible
+from analyzers.popularity.features import is_eligible
 from analyzers.types import (
     MOOD_STYLE_IDS,
     OTHER_STYLE,
@@ -47,7 +47,7 @@ MAX_INTERESTS: Final = 3
 MOOD_CAVEAT: Final = "a photo mood, not a diagnosis of how anyone feels"
 
 DRIVER_MIN_POSTS: Final = 12
-"""Like the popularity model (analyzers/popularity.py MIN_POSTS): fewer settled photo posts
+"""Like the popularity model (analyzers/popularity/personal.py MIN_POSTS): fewer settled photo posts
 and the account's own numbers cannot say what drives its likes."""
 DRIVER_MIN_GROUP: Final = 3
 """Each side of a comparison (with / without the feature) needs at least this many posts."""

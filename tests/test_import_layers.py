@@ -94,14 +94,29 @@ def test_no_package_imports_a_layer_above_it() -> None:
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: the house is being rebuilt")
-def test_narrow_imports_stay_narrow() -> None:
-    bad = [
+def _too_wide_imports() -> list[str]:
+    return [
         f"{where}: {pkg} imports {module}"
         for pkg, module, where in _full_edges()
         if (allowed := ONLY_THROUGH.get((pkg, module.split(".")[0]))) is not None
         and not any(module == name or module.startswith(name + ".") for name in allowed)
     ]
+
+
+PORTRAIT_SECTION = "reports/portrait.py:"
+"""Left for issue 20: the Portrait section reads the interest taxonomy and the drivers' words
+from analyzers.portrait, which that issue is rebuilding; they belong in the results (or in
+analyzers.types)."""
+
+
+def test_narrow_imports_stay_narrow() -> None:
+    bad = [line for line in _too_wide_imports() if not line.startswith(PORTRAIT_SECTION)]
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 20: see PORTRAIT_SECTION")
+def test_the_portrait_section_reads_result_types_alone() -> None:
+    bad = [line for line in _too_wide_imports() if line.startswith(PORTRAIT_SECTION)]
     assert not bad, "\n".join(bad)
 
 
