@@ -346,6 +346,7 @@ def interests_of(posts: list[_Post]) -> list[Interest]:
         found.append(
             Interest(
                 category=category.id,
+                name=category.name,
                 score=len(shown) / len(posts),
                 evidence=tuple(f"{cue} ({_of(n, len(posts))})" for cue, n in ranked),
                 posts=tuple(shown),
@@ -403,7 +404,15 @@ def drivers_of(posts: list[_Post]) -> tuple[list[Driver], str]:
         if len(with_likes) < DRIVER_MIN_GROUP or len(without) < DRIVER_MIN_GROUP:
             if with_likes:
                 drivers.append(
-                    Driver(feature, len(with_likes), len(without), None, None, "can't tell yet")
+                    Driver(
+                        feature,
+                        DRIVER_WORDS[feature],
+                        len(with_likes),
+                        len(without),
+                        None,
+                        None,
+                        "can't tell yet",
+                    )
                 )
             continue
         log_likes = np.log1p(np.array([likes for likes, _ in rows], dtype=np.float64))
@@ -417,7 +426,17 @@ def drivers_of(posts: list[_Post]) -> tuple[list[Driver], str]:
             if p_value >= DRIVER_MAX_P
             else ("more" if observed > 0 else "fewer")
         )
-        drivers.append(Driver(feature, len(with_likes), len(without), ratio, p_value, verdict))
+        drivers.append(
+            Driver(
+                feature,
+                DRIVER_WORDS[feature],
+                len(with_likes),
+                len(without),
+                ratio,
+                p_value,
+                verdict,
+            )
+        )
     return drivers, ""
 
 
@@ -428,7 +447,7 @@ def _drivers_statement(drivers: list[Driver], posts: list[_Post]) -> Statement |
     best = min(clear, key=lambda d: d.p_value or 1.0)
     with_feature = [p for p in posts if p.settled and _features(p).get(best.feature)]
     text = (
-        f"On this account, photos with {DRIVER_WORDS[best.feature]} get {best.ratio:.1f}× the "
+        f"On this account, photos with {best.words} get {best.ratio:.1f}× the "
         f"median likes of the others ({best.with_posts} vs {best.without_posts} posts, "
         f"permutation p = {best.p_value:.2f})."
     )

@@ -254,6 +254,8 @@ class Statement:
 class Interest:
     category: str
     """An id of analyzers/models/interests.json."""
+    name: str
+    """The category's name for people ('food & drink')."""
     score: float
     """0..1: the share of the analysed posts that show it."""
     evidence: tuple[str, ...]
@@ -270,6 +272,8 @@ class Driver:
 
     feature: str
     """'people', 'smiling', 'outdoor', 'night', 'outfit', 'food', 'sport', ..."""
+    words: str
+    """The feature in words for a sentence ('people in them')."""
     with_posts: int
     without_posts: int
     ratio: float | None

@@ -6,8 +6,6 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = (
     "bot",
@@ -103,20 +101,8 @@ def _too_wide_imports() -> list[str]:
     ]
 
 
-PORTRAIT_SECTION = "reports/portrait.py:"
-"""Left for issue 20: the Portrait section reads the interest taxonomy and the drivers' words
-from analyzers.portrait, which that issue is rebuilding; they belong in the results (or in
-analyzers.types)."""
-
-
 def test_narrow_imports_stay_narrow() -> None:
-    bad = [line for line in _too_wide_imports() if not line.startswith(PORTRAIT_SECTION)]
-    assert not bad, "\n".join(bad)
-
-
-@pytest.mark.xfail(strict=True, reason="issue 20: see PORTRAIT_SECTION")
-def test_the_portrait_section_reads_result_types_alone() -> None:
-    bad = [line for line in _too_wide_imports() if line.startswith(PORTRAIT_SECTION)]
+    bad = _too_wide_imports()
     assert not bad, "\n".join(bad)
 
 
