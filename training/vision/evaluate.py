@@ -6,8 +6,10 @@ Reads var/vision/run_<candidate>_<protocol>.npz (`experiment.py`), prints, per p
 candidate's macro-F1s and `other` precision / recall, the selection score (pooled inner
 validation, PREREGISTRATION.md), the `other` rules the folds chose and the candidate the rule
 picks; then per-style and per-source tables of the shipped candidate beside the baseline B and
-round one's A2, and draws analyzers/models/vision_confusion_<protocol>.png. The `other_out`
-protocol (the second `other` measurement) gets the candidates' table only.
+round one's A2 (and A4 on `sources5`), where the photos called `other` come from, the effect of
+the temperature on calibration, and draws analyzers/models/vision_confusion_<protocol>.png. The
+`other_out` and `other_collections` protocols (the second `other` measurements) get the
+candidates' table and the `other` outcome by source only.
 """
 
 from __future__ import annotations
@@ -313,13 +315,17 @@ def main() -> None:
         print_candidates(protocol, table)
         if protocol == "loso":
             print(f"\nThe pre-registered rules pick {picked}; shipped: {shipped}.")
-        if protocol in TABLE_ONLY or shipped not in runs[protocol]:
+        if shipped not in runs[protocol]:
+            continue
+        run = runs[protocol][shipped]
+        if protocol in TABLE_ONLY:
+            print(f"\n#### `{protocol}`: {shipped}'s `other` outcome by source")
+            print_false_other(run, labels, sources)
             continue
         shown = (BASELINE, ROUND_ONE, *ROUND_THREE, shipped)
         some = {n: runs[protocol][n] for n in dict.fromkeys(shown) if n in runs[protocol]}
         print(f"\n#### `{protocol}`: per class, baseline {BASELINE} beside shipped {shipped}")
         print_per_style(some, labels)
-        run = runs[protocol][shipped]
         if protocol != "random":
             print(f"\n#### `{protocol}`: each held-out source, share given its true label")
             print_per_source(some, labels, sources)
