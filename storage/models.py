@@ -170,5 +170,17 @@ class Snapshot(Base):
     engagement, traits."""
 
 
+class Lease(Base):
+    """A named role only one process may hold at a time (the active scheduler), until
+    `expires_at` unless its holder renews it."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    """Who holds it: `host:pid:random`."""
+    expires_at: Mapped[datetime]
+
+
 PERSONAL_TABLES: tuple[type[Base], ...] = (User, Subscription, Analysis, OutboxMessage)
 """Tables with rows about a person (keyed by `user_id`, or `id` for users)."""
