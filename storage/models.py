@@ -148,7 +148,7 @@ class OutboxMessage(Base):
     """Why Telegram refused the message for good (a 400): it is not tried again."""
     about: Mapped[str | None] = mapped_column(String(30))
     """The profile a change report is about: the message carries a "What changed?" button."""
-    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
     claimed_until: Mapped[datetime | None]
     """The process sending the message, and until when no other may (several processes deliver
     the outbox of one database: `OutboxRepository.claim`)."""

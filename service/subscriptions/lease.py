@@ -5,8 +5,8 @@ shared job store for its own /subscribe and /unsubscribe, but runs none. The pro
 lease runs them. It renews the lease every third of its length; another process that finds it
 expired (the holder died, hung or lost the database) takes it over, makes the jobs match the
 subscriptions table and resumes. On a clean stop the holder gives the lease up, so another takes
-over at its next try. A holder on this machine whose process is gone holds nothing: a bot
-restarted after a crash (`make run`, one process) does not wait for the lease to expire.
+over at its next try. A holder on this machine whose process is gone holds nothing
+(`storage.holders`): a bot restarted after a crash (`make run`) does not wait for it to expire.
 
 The lease's times come from the processes' clocks: machines sharing a database must agree on
 the time to well within the lease's length (NTP does).
@@ -17,32 +17,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import secrets
-import socket
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from storage.holders import new_holder
 from storage.repositories.leases import LeasesRepository
 
 log = logging.getLogger(__name__)
 
 SCHEDULER_LEASE = "scheduler"
-
-
-def _gone_from_this_machine(holder: str) -> bool:
-    """Whether `holder` (`host:pid:random`) was a process on this machine that has exited."""
-    host, _, rest = holder.partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, another user's
-        return False
-    return False
 
 
 class Lease:
@@ -59,15 +42,11 @@ class Lease:
         self.now = now
         self.seconds = seconds
         self.name = name
-        self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.holder = new_holder()
 
     async def hold(self) -> bool:
         """Take or renew the lease; whether this process holds it now."""
-        current = await self.rows.holder(self.name)
-        gone = current is not None and current != self.holder and _gone_from_this_machine(current)
-        return await self.rows.acquire(
-            self.name, self.holder, self.now(), self.seconds, take_from=current if gone else None
-        )
+        return await self.rows.acquire(self.name, self.holder, self.now(), self.seconds)
 
     async def release(self) -> None:
         await self.rows.release(self.name, self.holder)

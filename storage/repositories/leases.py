@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select
 
 from storage.database import Database
+from storage.holders import gone_from_this_machine
 from storage.models import Lease
 
 
@@ -23,22 +24,15 @@ class LeasesRepository:
         holder: str | None = await self.db.scalar(select(Lease.holder).where(Lease.name == name))
         return holder
 
-    async def acquire(
-        self,
-        name: str,
-        holder: str,
-        now: datetime,
-        seconds: float,
-        *,
-        take_from: str | None = None,
-    ) -> bool:
+    async def acquire(self, name: str, holder: str, now: datetime, seconds: float) -> bool:
         """Hold `name` until `now + seconds` if it is free, expired, already `holder`'s, or held
-        by `take_from` (a holder known to be gone); whether `holder` holds it now."""
+        by a process of this machine that is gone; whether `holder` holds it now."""
         expires = now + timedelta(seconds=seconds)
         insert = self.db.insert(Lease).values(name=name, holder=holder, expires_at=expires)
         takeable = [Lease.expires_at <= now, Lease.holder == holder]
-        if take_from is not None:
-            takeable.append(Lease.holder == take_from)
+        current = await self.holder(name)
+        if current is not None and gone_from_this_machine(current):
+            takeable.append(Lease.holder == current)
         statement = insert.on_conflict_do_update(
             index_elements=[Lease.name],
             set_={"holder": holder, "expires_at": expires},

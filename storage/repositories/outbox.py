@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
+from storage.holders import gone_from_this_machine, new_holder
 from storage.models import OutboxMessage, User
 
 
@@ -78,18 +78,25 @@ class OutboxRepository:
         self.db = db
         self.now = now
         self.claim_seconds = timedelta(seconds=claim_seconds)
-        self.holder = secrets.token_hex(16)
+        self.holder = new_holder()
         """This process, as it claims rows."""
 
     async def claim(self) -> list[int]:
         """Ids of the rows to send, in order (unsent, not refused, person not blocked), claimed
         for this process for `claim_seconds`: another process delivering the same outbox skips
-        them until then (rows claimed by a process that died go out after it).
+        them until then, unless the claimer was a process of this machine that is gone.
 
         One UPDATE: atomic on SQLite (one writer); on PostgreSQL the rows it picks are locked
         `FOR UPDATE SKIP LOCKED`, so a concurrent claim skips them instead of claiming them too.
         """
         now = self.now()
+        async with self.db.session() as session:
+            claimers = await session.scalars(
+                select(OutboxMessage.claimed_by)
+                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.claimed_until > now)
+                .distinct()
+            )
+            gone = [c for c in claimers if c is not None and gone_from_this_machine(c)]
         claimable = (
             select(OutboxMessage.id)
             .join(User, User.id == OutboxMessage.user_id)
@@ -100,7 +107,7 @@ class OutboxRepository:
                 or_(
                     OutboxMessage.claimed_until.is_(None),
                     OutboxMessage.claimed_until <= now,
-                    OutboxMessage.claimed_by == self.holder,
+                    OutboxMessage.claimed_by.in_([self.holder, *gone]),
                 ),
             )
             .with_for_update(skip_locked=True, of=OutboxMessage)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -143,9 +144,23 @@ async def test_two_processes_sharing_the_outbox_send_each_message_once(db: Datab
 
 async def test_rows_claimed_by_a_process_that_died_go_out_after_the_claim(db: Database) -> None:
     died = OutboxRepository(db, lambda: NOW, claim_seconds=300)
+    died.holder = "another-machine:1:x"
     assert len(await died.claim()) == 4
     telegram = FakeTelegram()
     soon = Outbox(OutboxRepository(db, lambda: NOW + timedelta(seconds=299)))
     assert await soon.deliver_pending(telegram) and telegram.sent == []
     later = Outbox(OutboxRepository(db, lambda: NOW + timedelta(seconds=300)))
     assert await later.deliver_pending(telegram) and len(telegram.sent) == 4
+
+
+async def test_rows_claimed_by_a_process_of_this_machine_that_is_gone_go_out_at_once(
+    db: Database,
+) -> None:
+    exited = await asyncio.create_subprocess_exec("true")
+    await exited.wait()
+    died = OutboxRepository(db, lambda: NOW)
+    died.holder = f"{socket.gethostname()}:{exited.pid}:x"
+    assert len(await died.claim()) == 4
+    telegram = FakeTelegram()
+    assert await Outbox(OutboxRepository(db, lambda: NOW)).deliver_pending(telegram)
+    assert len(telegram.sent) == 4
