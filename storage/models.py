@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -43,8 +44,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+Json = JSON().with_variant(JSONB(), "postgresql")
+"""JSON columns: text on SQLite, JSONB on PostgreSQL (compared, grouped and indexed as values;
+plain `json` has no equality operator). Migration 0004 converts them."""
+
+
 class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, datetime: UTCDateTime}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: Json, datetime: UTCDateTime}
 
 
 class User(Base):
@@ -142,6 +148,10 @@ class OutboxMessage(Base):
     """Why Telegram refused the message for good (a 400): it is not tried again."""
     about: Mapped[str | None] = mapped_column(String(30))
     """The profile a change report is about: the message carries a "What changed?" button."""
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_until: Mapped[datetime | None]
+    """The process sending the message, and until when no other may (several processes deliver
+    the outbox of one database: `OutboxRepository.claim`)."""
 
 
 class Snapshot(Base):
@@ -162,6 +172,18 @@ class Snapshot(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """`service.subscriptions.changes.ProfileState` as JSON: counts, per-post styles and
     engagement, traits."""
+
+
+class Lease(Base):
+    """A named role only one process may hold at a time (the active scheduler), until
+    `expires_at` unless its holder renews it."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    """Who holds it: `host:pid:random`."""
+    expires_at: Mapped[datetime]
 
 
 PERSONAL_TABLES: tuple[type[Base], ...] = (User, Subscription, Analysis, OutboxMessage)

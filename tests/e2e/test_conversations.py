@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import pytest
 
 from tests.e2e.conftest import Running
 from tests.e2e.replies import REPORT, matching
+from tests.e2e.subscribing import rows_about
 from tests.fixtures.instagram_fixture import (
     FixturePost,
     astronaut_jpeg,
@@ -138,23 +138,6 @@ async def test_subscribe_then_list(running: Running, profiles_root: Path) -> Non
     assert any(b["callback_data"] == "chg:fixture.user" for b in _buttons(replies))
 
 
-def _rows_about(database: Path, user_id: int) -> dict[str, int]:
-    """Rows in any table whose user_id (or users.id) is the person."""
-    found: dict[str, int] = {}
-    with sqlite3.connect(database) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            columns = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
-            for column in ("user_id", "chat_id") + (("id",) if table == "users" else ()):
-                if column in columns:
-                    count = db.execute(
-                        f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (user_id,)
-                    ).fetchone()[0]
-                    if count:
-                        found[f"{table}.{column}"] = count
-    return found
-
-
 async def test_forget_deletes_every_row(
     running: Running, profiles_root: Path, settings: Any
 ) -> None:
@@ -164,8 +147,8 @@ async def test_forget_deletes_every_row(
         await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
     sent = await running.client.send_photos(CHAT, [coffee_jpeg()])
     await running.client.wait_for(CHAT, matching(REPORT), after=sent[-1]["message_id"], timeout=120)
-    database = Path(settings.storage.database)
-    assert _rows_about(database, CHAT)  # the playground's private chat id is the user's id
+    database = settings.database_url
+    assert rows_about(database, CHAT)  # the playground's private chat id is the user's id
 
     sent = await running.client.send_text(CHAT, "/forget")
     asked = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
@@ -175,7 +158,7 @@ async def test_forget_deletes_every_row(
         CHAT, lambda m: "deleted" in _texts(m), after=asked[0]["message_id"]
     )
     assert "deleted" in _texts(done)
-    assert _rows_about(database, CHAT) == {}
+    assert rows_about(database, CHAT) == {}
     since_question = await running.client.messages(CHAT, after=asked[0]["message_id"] - 1)
     question = next(m for m in since_question if m["message_id"] == asked[0]["message_id"])
     assert question["buttons"] == []  # Yes/Cancel have done their job

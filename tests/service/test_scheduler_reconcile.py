@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import logging
 import pickle
-import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container
@@ -19,8 +16,11 @@ from bot.settings import Settings
 from instagram.errors import RateLimited
 from instagram.models import FetchedProfile
 from service.subscriptions.scheduler import job_id, retry_job_id, retry_report_job, run_report_job
+from storage.jobstore import jobstore_url
 from storage.models import Profile, Snapshot
-from tests.e2e.subscribing import jobs_file
+from tests.e2e.subscribing import lose_job_store
+
+pytestmark = pytest.mark.both_backends
 
 Start = Callable[[], Awaitable[Container]]
 
@@ -93,7 +93,7 @@ async def test_a_lost_job_store_is_rebuilt_from_the_subscriptions(
     now = datetime.now(UTC)
     await _snapshot(service, "nasa", "weekly", now)  # nasa's weekly run just happened
     await service.close()
-    jobs_file(Path(settings.storage.database)).unlink()
+    lose_job_store(settings.database_url)
 
     with caplog.at_level(logging.WARNING, logger="service.subscriptions.scheduler"):
         again = await start()
@@ -112,7 +112,7 @@ async def test_a_rebuilt_job_runs_now_when_a_run_was_missed(
     service = await _following(start, ("natgeo", "daily"))
     await _snapshot(service, "natgeo", "daily", datetime.now(UTC) - timedelta(days=1, hours=1))
     await service.close()
-    jobs_file(Path(settings.storage.database)).unlink()
+    lose_job_store(settings.database_url)
 
     again = await start()
     assert _seconds_until(again, "natgeo", "daily") < 5
@@ -162,18 +162,21 @@ async def test_a_new_report_hour_moves_the_stored_jobs(
         await again.close()
 
 
-def _move_stored_functions(jobs: Path, new: str, old: str) -> list[str]:
+def _move_stored_functions(database: str, new: str, old: str) -> list[str]:
     """Rewrite every stored job's function path from module `new` to `old`, as a job store
     written by an older release holds them; returns the stored paths (after the rewrite)."""
     stored = []
-    with closing(sqlite3.connect(jobs)) as db, db:
-        for key, blob in db.execute("SELECT id, job_state FROM apscheduler_jobs").fetchall():
+    engine = create_engine(jobstore_url(database))
+    with engine.begin() as db:
+        for key, blob in db.execute(text("SELECT id, job_state FROM apscheduler_jobs")).all():
             state = pickle.loads(blob)
             state["func"] = state["func"].replace(f"{new}:", f"{old}:")
             stored.append(state["func"])
             db.execute(
-                "UPDATE apscheduler_jobs SET job_state = ? WHERE id = ?", (pickle.dumps(state), key)
+                text("UPDATE apscheduler_jobs SET job_state = :state WHERE id = :key"),
+                {"state": pickle.dumps(state), "key": key},
             )
+    engine.dispose()
     return sorted(stored)
 
 
@@ -185,7 +188,7 @@ async def test_jobs_stored_under_an_old_module_path_are_rebuilt(
     them from the subscriptions table."""
     service = await _following(start, ("natgeo", "daily"))
     await service.close()
-    jobs = jobs_file(Path(settings.storage.database))
+    jobs = settings.database_url
     new, old = "service.subscriptions.scheduler", "service.scheduler"
     assert _move_stored_functions(jobs, new, old) == [f"{old}:purge_job", f"{old}:run_report_job"]
 
