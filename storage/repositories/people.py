@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, inspect, select
@@ -25,6 +25,14 @@ def row_json(row: Base) -> dict[str, Any]:
     return {
         column.key: _json_value(getattr(row, column.key)) for column in inspect(type(row)).columns
     }
+
+
+LAST_SEEN_RESOLUTION = timedelta(minutes=10)
+"""`last_seen_at` is kept to this resolution: a person seen more recently is not written again.
+
+Every update touches its person, so without it a burst of messages is a burst of writes to the
+users table; SQLite has one writer at a time, and under load a writer could wait out the busy
+timeout and fail the update with "database is locked" (benchmarks/bench_load.py --debug)."""
 
 
 def _owner_column(table: type[Base]) -> Any:
@@ -58,6 +66,9 @@ class PeopleRepository:
                 )
                 return False
             was_blocked = user.blocked
+            unchanged = (user.chat_id, user.language, was_blocked) == (chat_id, language, False)
+            if unchanged and now - user.last_seen_at < LAST_SEEN_RESOLUTION:
+                return False  # nothing to write: no write lock taken
             user.chat_id, user.language, user.last_seen_at, user.blocked = (
                 chat_id,
                 language,
