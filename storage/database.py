@@ -51,6 +51,15 @@ def upgrade(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
+SQLITE_POOL: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 120}
+"""One connection to a SQLite file: SQLite has one writer at a time anyway, and a writer
+waiting for its lock polls for it (busy_timeout) instead of queueing. With a connection per
+concurrent session, 50 people arriving at once had writers polling past the 5 s timeout and
+failing their update with "database is locked" (benchmarks/bench_load.py --debug); with one,
+sessions queue for the connection in order. Sessions are never nested in storage/, so one
+connection cannot deadlock."""
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -69,8 +78,11 @@ class Database:
         """`echo_sql` (storage.echo_sql) also lets error messages show the statements' values;
         otherwise an error's text (and so its traceback in the log) keeps them hidden."""
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=not echo_sql)
-        if url.startswith("sqlite"):
+        sqlite = url.startswith("sqlite")
+        self.engine: AsyncEngine = create_async_engine(
+            url, hide_parameters=not echo_sql, **(SQLITE_POOL if sqlite else {})
+        )
+        if sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
