@@ -33,7 +33,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import service.service.analysis
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.methods import SendMediaGroup
 
@@ -41,6 +40,7 @@ import analyzers.faces
 import analyzers.vision
 import reports.charts
 import reports.text
+import service.analysis
 import service.app
 from analyzers.emotions import EmotionModel
 from analyzers.pipeline import LoadedAnalyzers, load_analyzers
@@ -132,8 +132,8 @@ class TelegramTimer(BaseRequestMiddleware):
 
 def instrument(stages: Stages, loaded: LoadedAnalyzers) -> None:
     """Wrap the functions of every stage (module attributes the app looks up at call time)."""
-    stages.patch(service.service.analysis, "decode_image", "decode")
-    stages.patch(service.service.analysis, "thumbnail", "thumbnails")
+    stages.patch(service.analysis, "decode_image", "decode")
+    stages.patch(service.analysis, "thumbnail", "thumbnails")
     stages.patch(analyzers.vision, "crop_for_backbone", "vision: resize + crop")
     stages.patch(analyzers.faces, "detect_faces", "faces: detection")
     stages.patch(analyzers.faces, "estimate_pose", "faces: pose")
