@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import ctypes.util
+import gc
 import os
 import pickle
 import struct
@@ -174,6 +175,7 @@ def _answer(requests: IO[bytes]) -> tuple[bool, Any]:
 def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     """The worker process: draw each (function, args) read, write back (ok, PNG or error)."""
     trim = _malloc_trim()
+    first = True
     while True:
         try:
             reply = _answer(requests)
@@ -181,6 +183,10 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
             return
         _write(replies, reply)
         del reply  # the request went with _answer's frame: nothing of the chart is left
+        if first:  # what the first chart loaded (fonts, caches) stays out of collections
+            gc.collect()
+            gc.freeze()
+            first = False
         trim()
 
 
