@@ -1,8 +1,9 @@
-"""Each chart's drawing time, in this process, warm: the selfie card, the album, the heat map and
-a 24-post profile's four charts; median of `--repeat` draws, with the PNG's size. `--profile NAME`
-prints cProfile's top functions for one chart instead.
+"""Each chart's drawing time, in this process, warm: the selfie card (of a 1080 px photo, as
+Instagram's), the album, the heat map and a 24-post profile's four charts; median of `--repeat`
+draws, wall and CPU time (CPU time moves less with the machine's load), with the image's size.
+`--profile NAME` prints cProfile's top functions for one chart instead.
 
-    uv run python -m benchmarks.bench_charts [--repeat 5] [--profile selfie]
+    uv run python -m benchmarks.bench_charts [--repeat 5] [--profile selfie] [--save DIR]
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import io
 import os
 import pstats
 import statistics
@@ -19,25 +21,37 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from PIL import Image
+
 from analyzers.explain import explain_style
 from analyzers.images import decode_image
 from analyzers.pipeline import Pipeline, load_analyzers
 from benchmarks.bench_breakdown import profile_folder
 from instagram.directory import DirectorySource, load_profile_folder
-from reports import charts
+from reports.album import album_chart
+from reports.heatmap import style_heatmap_chart
+from reports.profile_charts import profile_chart_jobs
+from reports.selfie import selfie_card
 from service.album import rank_album
-from service.analysis import AnalysisService
+from service.analysis import AnalysisService, thumbnail
+from service.app import KEPT_SIDE
 from service.render import profile_chart
 from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg
+
+JPEG = b"\xff\xd8"
+
+
+def _instagram_size() -> bytes:
+    """The astronaut (512 px) as a 1080 px JPEG, the size the bot gets from Instagram."""
+    with Image.open(io.BytesIO(astronaut_jpeg())) as image:
+        out = io.BytesIO()
+        image.resize((1080, 1080), Image.Resampling.LANCZOS).save(out, "JPEG", quality=92)
+    return out.getvalue()
 
 
 def chart_jobs(pipeline: Pipeline) -> dict[str, Callable[[], bytes]]:
     """name -> a function drawing that chart from real analyses of the fixture photos."""
-    photos = [
-        pipeline.photo_analysis(pipeline.analyze_image(decode_image(data)))
-        for data in (astronaut_jpeg(), chelsea_jpeg(), coffee_jpeg())
-    ]
-    selfie = photos[0]
+    selfie = pipeline.photo_analysis(pipeline.analyze_image(decode_image(_instagram_size())))
     album = rank_album(
         pipeline,
         [
@@ -45,14 +59,15 @@ def chart_jobs(pipeline: Pipeline) -> dict[str, Callable[[], bytes]]:
             for d in (astronaut_jpeg(), coffee_jpeg(), chelsea_jpeg())
         ],
     )
-    why = explain_style(selfie.image, "selfie")
+    kept = thumbnail(selfie.image, KEPT_SIDE)  # "Why …?" draws the copy the bot keeps
+    why = explain_style(kept, "selfie")
     profile = _profile(pipeline)
     jobs: dict[str, Callable[[], bytes]] = {
-        "selfie": lambda: charts.selfie_card(selfie),
-        "album": lambda: charts.album_chart(album),
-        "heatmap": lambda: charts.style_heatmap_chart(selfie.image.pixels, "selfie", why),
+        "selfie": lambda: selfie_card(selfie),
+        "album": lambda: album_chart(album),
+        "heatmap": lambda: style_heatmap_chart(kept.pixels, "selfie", why),
     }
-    names = [name for name, _ in charts.profile_chart_jobs(profile, hide_sensitive=True)]
+    names = [name for name, _ in profile_chart_jobs(profile, hide_sensitive=True)]
     for index, name in enumerate(names):
         jobs[name] = lambda i=index: profile_chart(profile, True, i)  # type: ignore[misc]
     return jobs
@@ -74,7 +89,7 @@ def _profile(pipeline: Pipeline) -> object:
         return asyncio.run(service.analyze_fetched(load_profile_folder(folder, 24)))
 
 
-def main(repeat: int, profile: str | None) -> None:
+def main(repeat: int, profile: str | None, save: Path | None) -> None:
     pipeline = Pipeline(load_analyzers())
     jobs = chart_jobs(pipeline)
     for job in jobs.values():
@@ -84,19 +99,29 @@ def main(repeat: int, profile: str | None) -> None:
         profiler.runcall(lambda: [jobs[profile]() for _ in range(repeat)])
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         return
-    print(f"{'chart':<12} {'median ms':>10} {'KB':>6}   (load {os.getloadavg()[0]:.1f})")
+    print(f"load {os.getloadavg()[0]:.1f}; median of {repeat} draws each, wall and CPU time")
+    print(f"{'chart':<12} {'wall ms':>8} {'CPU ms':>8} {'KB':>6}")
     for name, job in jobs.items():
-        times = []
+        wall, cpu = [], []
         for _ in range(repeat):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             png = job()
-            times.append(time.perf_counter() - started)
-        print(f"{name:<12} {1000 * statistics.median(times):>10.0f} {len(png) / 1024:>6.0f}")
+            wall.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            suffix = ".jpg" if png.startswith(JPEG) else ".png"
+            (save / name).with_suffix(suffix).write_bytes(png)
+        print(
+            f"{name:<12} {1000 * statistics.median(wall):>8.0f} "
+            f"{1000 * statistics.median(cpu):>8.0f} {len(png) / 1024:>6.0f}"
+        )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", help="print cProfile's top functions for this chart")
+    parser.add_argument("--save", type=Path, help="write each chart into this folder (to compare)")
     args = parser.parse_args()
-    main(args.repeat, args.profile)
+    main(args.repeat, args.profile, args.save)
