@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event, select
 
 from storage.database import Database
@@ -22,6 +23,14 @@ from storage.models import User
 from storage.repositories.people import LAST_SEEN_RESOLUTION, PeopleRepository
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
+    await database.migrate()
+    yield database
+    await database.close()
 
 
 @contextmanager
@@ -37,52 +46,39 @@ def another_writer(path: Path) -> Iterator[None]:
 
 
 async def test_a_person_seen_moments_ago_is_recorded_without_the_write_lock(
-    tmp_path: Path,
+    db: Database, tmp_path: Path
 ) -> None:
-    path = tmp_path / "db.sqlite"
-    db = Database(f"sqlite+aiosqlite:///{path}")
-    await db.migrate()
     clock = [START]
     people = PeopleRepository(db, lambda: clock[0])
-    try:
-        await people.touch(7, 70, "en")
-        clock[0] = START + LAST_SEEN_RESOLUTION - timedelta(seconds=1)
-        with another_writer(path):  # before: waited out busy_timeout, "database is locked"
-            assert await people.touch(7, 70, "en") is False
-        async with db.session() as session:
-            user = await session.get(User, 7)
-            assert user is not None and user.last_seen_at == START
-    finally:
-        await db.close()
+    await people.touch(7, 70, "en")
+    clock[0] = START + LAST_SEEN_RESOLUTION - timedelta(seconds=1)
+    with another_writer(tmp_path / "db.sqlite"):  # before: busy_timeout, "database is locked"
+        assert await people.touch(7, 70, "en") is False
+    async with db.session() as session:
+        user = await session.get(User, 7)
+        assert user is not None and user.last_seen_at == START
 
 
-async def test_a_change_or_a_stale_last_seen_is_still_written(tmp_path: Path) -> None:
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
-    await db.migrate()
+async def test_a_change_or_a_stale_last_seen_is_still_written(db: Database) -> None:
     clock = [START]
     people = PeopleRepository(db, lambda: clock[0])
-    try:
-        await people.touch(7, 70, "en")
-        await people.touch(7, 71, "en")  # moved to another chat
-        await people.touch(7, 71, "de")  # another language
-        await people.set_blocked(7, True)
-        assert await people.touch(7, 71, "de") is True
-        clock[0] = START + LAST_SEEN_RESOLUTION
-        await people.touch(7, 71, "de")
-        async with db.session() as session:
-            users = list(await session.scalars(select(User)))
-        assert [(u.chat_id, u.language, u.blocked, u.last_seen_at) for u in users] == [
-            (71, "de", False, START + LAST_SEEN_RESOLUTION)
-        ]
-    finally:
-        await db.close()
+    await people.touch(7, 70, "en")
+    await people.touch(7, 71, "en")  # moved to another chat
+    await people.touch(7, 71, "de")  # another language
+    await people.set_blocked(7, True)
+    assert await people.touch(7, 71, "de") is True
+    clock[0] = START + LAST_SEEN_RESOLUTION
+    await people.touch(7, 71, "de")
+    async with db.session() as session:
+        users = list(await session.scalars(select(User)))
+    assert [(u.chat_id, u.language, u.blocked, u.last_seen_at) for u in users] == [
+        (71, "de", False, START + LAST_SEEN_RESOLUTION)
+    ]
 
 
-async def test_sessions_take_turns_on_one_connection(tmp_path: Path) -> None:
-    """New people and their analyses written all at once: no session waits on SQLite's lock,
-    because no two sessions hold a connection at the same time."""
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
-    await db.migrate()
+async def test_sessions_take_turns_on_one_connection(db: Database) -> None:
+    """New people written all at once: no session waits on SQLite's lock, because no two
+    sessions hold a connection at the same time."""
     people = PeopleRepository(db, lambda: START)
     held, most = 0, 0
 
@@ -97,8 +93,5 @@ async def test_sessions_take_turns_on_one_connection(tmp_path: Path) -> None:
 
     event.listen(db.engine.sync_engine.pool, "checkout", checkout)
     event.listen(db.engine.sync_engine.pool, "checkin", checkin)
-    try:
-        await asyncio.gather(*(people.touch(person, person, "en") for person in range(30)))
-        assert most == 1
-    finally:
-        await db.close()
+    await asyncio.gather(*(people.touch(person, person, "en") for person in range(30)))
+    assert most == 1
