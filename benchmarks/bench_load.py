@@ -123,7 +123,9 @@ class Errors(logging.Handler):
         locked = sum(
             "database is locked" in str(r.exc_info and r.exc_info[1]) for r in self.records
         )
-        return f"{len(self.records)} logged, of which {locked} 'database is locked'"
+        kinds = Counter(f"{r.name}: {r.getMessage()[:80]}" for r in self.records)
+        listed = "".join(f"\n            {n} × {kind}" for kind, n in kinds.most_common(5))
+        return f"{len(self.records)} logged, of which {locked} 'database is locked'{listed}"
 
 
 class GcPauses:
