@@ -16,7 +16,7 @@ from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.patches import Rectangle
 from scipy.ndimage import gaussian_filter
 
-from analyzers.explain import StyleExplanation
+from analyzers.types import StyleExplanation
 from reports import format as fmt
 from reports import theme
 from reports.chart_parts import draw_photo

@@ -17,13 +17,13 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from analyzers.habits import peak_hours
 from analyzers.types import (
     MOOD_STYLE_IDS,
     HabitsResult,
     PersonalityResult,
     PostAnalysis,
     ProfileAnalysis,
+    peak_hours,
 )
 from reports import format as fmt
 from reports import theme

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from skimage import data as skdata
 
-from analyzers.explain import StyleExplanation
+from analyzers.types import StyleExplanation
 from reports import heatmap, theme
 
 
