@@ -20,11 +20,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
-from analyzers.explain import explain_style
-from analyzers.images import decode_image
 from analyzers.pipeline import Pipeline, load_analyzers
 from benchmarks.bench_breakdown import profile_folder
 from instagram.directory import DirectorySource, load_profile_folder
@@ -32,7 +31,6 @@ from reports.album import album_chart
 from reports.heatmap import style_heatmap_chart
 from reports.profile_charts import profile_chart_jobs
 from reports.selfie import selfie_card
-from service.album import rank_album
 from service.analysis import AnalysisService, thumbnail
 from service.app import KEPT_SIDE
 from service.render import profile_chart
@@ -51,30 +49,6 @@ def _instagram_size() -> bytes:
 
 def chart_jobs(pipeline: Pipeline) -> dict[str, Callable[[], bytes]]:
     """name -> a function drawing that chart from real analyses of the fixture photos."""
-    selfie = pipeline.photo_analysis(pipeline.analyze_image(decode_image(_instagram_size())))
-    album = rank_album(
-        pipeline,
-        [
-            pipeline.analyze_image(decode_image(d))
-            for d in (astronaut_jpeg(), coffee_jpeg(), chelsea_jpeg())
-        ],
-    )
-    kept = thumbnail(selfie.image, KEPT_SIDE)  # "Why …?" draws the copy the bot keeps
-    why = explain_style(kept, "selfie")
-    profile = _profile(pipeline)
-    jobs: dict[str, Callable[[], bytes]] = {
-        "selfie": lambda: selfie_card(selfie),
-        "album": lambda: album_chart(album),
-        "heatmap": lambda: style_heatmap_chart(kept.pixels, "selfie", why),
-    }
-    names = [name for name, _ in profile_chart_jobs(profile, hide_sensitive=True)]
-    for index, name in enumerate(names):
-        jobs[name] = lambda i=index: profile_chart(profile, True, i)  # type: ignore[misc]
-    return jobs
-
-
-def _profile(pipeline: Pipeline) -> object:
-    """bench_breakdown's 24-post profile, analysed."""
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(2) as executor:
         folder = profile_folder(Path(tmp) / "profiles")
         service = AnalysisService(
@@ -86,7 +60,27 @@ def _profile(pipeline: Pipeline) -> object:
             cache_ttl_seconds=0,
             clock=time.monotonic,
         )
-        return asyncio.run(service.analyze_fetched(load_profile_folder(folder, 24)))
+
+        async def analyse() -> tuple[Any, Any, Any, Any, Any]:
+            selfie = await service.analyze_photo(_instagram_size())
+            album, _ = await service.analyze_album(
+                [astronaut_jpeg(), coffee_jpeg(), chelsea_jpeg()]
+            )
+            kept = thumbnail(selfie.image, KEPT_SIDE)  # "Why …?" draws the copy the bot keeps
+            why = await service.explain_style(kept, "selfie")
+            profile = await service.analyze_fetched(load_profile_folder(folder, 24))
+            return selfie, album, kept, why, profile
+
+        selfie, album, kept, why, profile = asyncio.run(analyse())
+    jobs: dict[str, Callable[[], bytes]] = {
+        "selfie": lambda: selfie_card(selfie),
+        "album": lambda: album_chart(album),
+        "heatmap": lambda: style_heatmap_chart(kept.pixels, "selfie", why),
+    }
+    names = [name for name, _ in profile_chart_jobs(profile, hide_sensitive=True)]
+    for index, name in enumerate(names):
+        jobs[name] = lambda i=index: profile_chart(profile, True, i)  # type: ignore[misc]
+    return jobs
 
 
 def main(repeat: int, profile: str | None, save: Path | None) -> None:
