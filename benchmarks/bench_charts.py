@@ -1,9 +1,11 @@
 """Each chart's drawing time, in this process, warm: the selfie card (of a 1080 px photo, as
 Instagram's), the album, the heat map and a 24-post profile's four charts; median of `--repeat`
 draws, wall and CPU time (CPU time moves less with the machine's load), with the image's size.
-`--profile NAME` prints cProfile's top functions for one chart instead.
+`--profile NAME` prints cProfile's top functions for one chart instead; `--save` writes the
+images, `--compare` prints how each differs from one saved earlier (pixel by pixel).
 
-    uv run python -m benchmarks.bench_charts [--repeat 5] [--profile selfie] [--save DIR]
+    uv run python -m benchmarks.bench_charts [--repeat 5] [--profile selfie]
+        [--save DIR] [--compare DIR]
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from analyzers.pipeline import Pipeline, load_analyzers
@@ -83,7 +86,24 @@ def chart_jobs(pipeline: Pipeline) -> dict[str, Callable[[], bytes]]:
     return jobs
 
 
-def main(repeat: int, profile: str | None, save: Path | None) -> None:
+def _difference(image: bytes, saved: Path) -> str:
+    """How the image differs from one saved earlier under the same name (any suffix)."""
+    found = sorted(saved.parent.glob(saved.name + ".*"))
+    if not found:
+        return "nothing saved to compare with"
+    with Image.open(io.BytesIO(image)) as new, Image.open(found[0]) as old:
+        a = np.asarray(new.convert("RGB"), dtype=np.int16)
+        b = np.asarray(old.convert("RGB"), dtype=np.int16)
+    if a.shape != b.shape:
+        return f"sizes differ: {a.shape} vs {b.shape}"
+    difference = np.abs(a - b)
+    return (
+        f"vs {found[0]}: mean difference {difference.mean():.3f}/255, "
+        f"{(difference.max(axis=-1) > 16).mean():.4%} of pixels by more than 16"
+    )
+
+
+def main(repeat: int, profile: str | None, save: Path | None, compare: Path | None) -> None:
     pipeline = Pipeline(load_analyzers())
     jobs = chart_jobs(pipeline)
     for job in jobs.values():
@@ -110,6 +130,8 @@ def main(repeat: int, profile: str | None, save: Path | None) -> None:
             f"{name:<12} {1000 * statistics.median(wall):>8.0f} "
             f"{1000 * statistics.median(cpu):>8.0f} {len(png) / 1024:>6.0f}"
         )
+        if compare is not None:
+            print(f"{'':<12} {_difference(png, compare / name)}")
 
 
 if __name__ == "__main__":
@@ -117,5 +139,6 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", help="print cProfile's top functions for this chart")
     parser.add_argument("--save", type=Path, help="write each chart into this folder (to compare)")
+    parser.add_argument("--compare", type=Path, help="compare each chart with one saved there")
     args = parser.parse_args()
-    main(args.repeat, args.profile, args.save)
+    main(args.repeat, args.profile, args.save, args.compare)
