@@ -27,12 +27,14 @@ import argparse
 import asyncio
 import gc
 import logging
+import re
 import resource
 import socket
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +91,7 @@ class SlowCallbacks(logging.Handler):
     def __init__(self) -> None:
         super().__init__()
         self.seconds: list[float] = []
+        self.by_callback: Counter[str] = Counter()
 
     def emit(self, record: logging.LogRecord) -> None:
         args = record.args
@@ -96,10 +99,33 @@ class SlowCallbacks(logging.Handler):
             took = args[-1]
             if isinstance(took, float):
                 self.seconds.append(took)
+                # "<Task … coro=<name() running at file:line> …>": the coroutine is the name
+                where = re.search(r"coro=<([^ ]+ running at [^ >]+)", str(args[0]))
+                self.by_callback[where.group(1) if where else str(args[0])[:100]] += 1
 
     def summary(self) -> str:
         worst = f", worst {1000 * max(self.seconds):.0f} ms" if self.seconds else ""
-        return f"{len(self.seconds)} callbacks held the loop over {SLOW_MS} ms{worst}"
+        most = "".join(f"\n            {n} × {name}" for name, n in self.by_callback.most_common(8))
+        return f"{len(self.seconds)} callbacks held the loop over {SLOW_MS} ms{worst}{most}"
+
+
+class Errors(logging.Handler):
+    """Error records of the bot's process (a failed update is logged with its traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def summary(self) -> str:
+        locked = sum(
+            "database is locked" in str(r.exc_info and r.exc_info[1]) for r in self.records
+        )
+        kinds = Counter(f"{r.name}: {r.getMessage()[:80]}" for r in self.records)
+        listed = "".join(f"\n            {n} × {kind}" for kind, n in kinds.most_common(5))
+        return f"{len(self.records)} logged, of which {locked} 'database is locked'{listed}"
 
 
 class GcPauses:
@@ -223,6 +249,8 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
                 loop.set_debug(True)
                 loop.slow_callback_duration = SLOW_MS / 1000
                 logging.getLogger("asyncio").addHandler(slow)
+            errors = Errors()
+            logging.getLogger().addHandler(errors)
             pauses = GcPauses()
             gc.callbacks.append(pauses)
             probe.start()
@@ -240,6 +268,7 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
             elapsed = time.perf_counter() - started
             await probe.stop()
             gc.callbacks.remove(pauses)
+            logging.getLogger().removeHandler(errors)
             asyncio.get_running_loop().set_debug(False)
             bot_pss, children = tree_pss_mb(exclude=(playground.pid,))
             messages = 0
@@ -276,6 +305,7 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
     )
     print(f"loop stall  during the flood: {probe.summary()}; idle: {idle}")
     print(f"gc          {pauses.summary()} during the flood")
+    print(f"errors      {errors.summary()}")
     if debug:
         print(f"slow        {slow.summary()} (asyncio debug mode, bot process)")
 

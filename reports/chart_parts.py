@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
+from PIL import Image
 
 from analyzers.types import MOOD_STYLE_IDS
 from reports import format as fmt
@@ -70,8 +71,22 @@ def hbars(
     theme.style_axes(ax, grid_axis="x")
 
 
-def draw_photo(ax: Axes, pixels: np.ndarray) -> None:
-    ax.imshow(pixels, cmap="gray" if pixels.ndim == 2 else None, interpolation="antialiased")
+def draw_photo(ax: Axes, pixels: np.ndarray, max_side: int | None = None) -> None:
+    """The photo without axes; first shrunk to `max_side` pixels when the panel shows it no
+    larger (matplotlib's own antialiased resampling of a full photo is much slower than PIL's,
+    and draws the same thing). The axes keep the full photo's pixel coordinates either way, so
+    what is drawn over it (face boxes) needs no scaling."""
+    height, width = pixels.shape[:2]
+    if max_side is not None and max(height, width) > max_side:
+        image = Image.fromarray(pixels)
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        pixels = np.asarray(image)
+    ax.imshow(
+        pixels,
+        cmap="gray" if pixels.ndim == 2 else None,
+        interpolation="antialiased",
+        extent=(-0.5, width - 0.5, height - 0.5, -0.5),
+    )
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():

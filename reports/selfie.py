@@ -104,6 +104,9 @@ def _popularity_text(result: PopularityResult | None) -> str:
 
 SELFIE_ASPECT = 1.25
 """The selfie card is a little taller than wide (a phone screen is taller still)."""
+PHOTO_PANEL_PX = 720
+"""The photo's panel is about 1.7/2.7 of the card's 1080 px: a larger photo is shrunk to this
+first, a little over the panel so matplotlib still does the last, small resampling."""
 
 
 def selfie_card(photo: PhotoAnalysis, title: str = "Selfie report") -> bytes:
@@ -116,7 +119,7 @@ def selfie_card(photo: PhotoAnalysis, title: str = "Selfie report") -> bytes:
     top, bottom = cast(np.ndarray, fig.subfigures(2, 1, height_ratios=[1.5, 1]))
     photo_ax, emotions_ax = top.subplots(1, 2, width_ratios=[1.7, 1])
     style_ax, popularity_ax = bottom.subplots(1, 2, width_ratios=[1.2, 1])
-    draw_photo(photo_ax, photo.image.pixels)
+    draw_photo(photo_ax, photo.image.pixels, max_side=PHOTO_PANEL_PX)
     faces = photo.faces.faces if photo.faces is not None else []
     main = photo.faces.main_face if photo.faces is not None else None
     for face in faces:

@@ -62,6 +62,15 @@ def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+SQLITE_POOL: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 120}
+"""One connection to a SQLite file: SQLite has one writer at a time anyway, and a writer
+waiting for its lock polls for it (busy_timeout) instead of queueing. With a connection per
+concurrent session, 50 people arriving at once had writers polling past the 5 s timeout and
+failing their update with "database is locked" (benchmarks/bench_load.py --debug); with one,
+sessions queue for the connection in order. Sessions are never nested in storage/, so one
+connection cannot deadlock."""
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -85,7 +94,10 @@ class Database:
         # as it is taken out. SQLite's are files in this process.
         try:
             self.engine: AsyncEngine = create_async_engine(
-                url, hide_parameters=not echo_sql, pool_pre_ping=not self.is_sqlite
+                url,
+                hide_parameters=not echo_sql,
+                pool_pre_ping=not self.is_sqlite,
+                **(SQLITE_POOL if self.is_sqlite else {}),
             )
         except ModuleNotFoundError as missing:
             raise RuntimeError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, inspect, select
@@ -27,6 +27,14 @@ def row_json(row: Base) -> dict[str, Any]:
     }
 
 
+LAST_SEEN_RESOLUTION = timedelta(minutes=10)
+"""`last_seen_at` is kept to this resolution: a person seen more recently is not written again.
+
+Every update touches its person, so without it a burst of messages is a burst of writes to the
+users table; SQLite has one writer at a time, and under load a writer could wait out the busy
+timeout and fail the update with "database is locked" (benchmarks/bench_load.py --debug)."""
+
+
 def _owner_column(table: type[Base]) -> Any:
     return table.id if table is User else table.user_id  # type: ignore[attr-defined]
 
@@ -41,6 +49,11 @@ class PeopleRepository:
         now = self.now()
         seen = {"chat_id": chat_id, "language": language, "last_seen_at": now, "blocked": False}
         async with self.db.session() as session:
+            user = await session.get(User, user_id)
+            if user is not None:
+                same = (user.chat_id, user.language, user.blocked) == (chat_id, language, False)
+                if same and now - user.last_seen_at < LAST_SEEN_RESOLUTION:
+                    return False  # nothing to write: no write lock taken
             was_blocked = await session.scalar(
                 select(User.blocked).where(User.id == user_id).with_for_update()
             )

@@ -1,0 +1,144 @@
+"""Each chart's drawing time, in this process, warm: the selfie card (of a 1080 px photo, as
+Instagram's), the album, the heat map and a 24-post profile's four charts; median of `--repeat`
+draws, wall and CPU time (CPU time moves less with the machine's load), with the image's size.
+`--profile NAME` prints cProfile's top functions for one chart instead; `--save` writes the
+images, `--compare` prints how each differs from one saved earlier (pixel by pixel).
+
+    uv run python -m benchmarks.bench_charts [--repeat 5] [--profile selfie]
+        [--save DIR] [--compare DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from analyzers.pipeline import Pipeline, load_analyzers
+from benchmarks.bench_breakdown import profile_folder
+from instagram.directory import DirectorySource, load_profile_folder
+from reports.album import album_chart
+from reports.heatmap import style_heatmap_chart
+from reports.profile_charts import profile_chart_jobs
+from reports.selfie import selfie_card
+from service.analysis import AnalysisService, thumbnail
+from service.app import KEPT_SIDE
+from service.render import profile_chart
+from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg
+
+JPEG = b"\xff\xd8"
+
+
+def _instagram_size() -> bytes:
+    """The astronaut (512 px) as a 1080 px JPEG, the size the bot gets from Instagram."""
+    with Image.open(io.BytesIO(astronaut_jpeg())) as image:
+        out = io.BytesIO()
+        image.resize((1080, 1080), Image.Resampling.LANCZOS).save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def chart_jobs(pipeline: Pipeline) -> dict[str, Callable[[], bytes]]:
+    """name -> a function drawing that chart from real analyses of the fixture photos."""
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(2) as executor:
+        folder = profile_folder(Path(tmp) / "profiles")
+        service = AnalysisService(
+            pipeline,
+            executor,
+            DirectorySource(folder.parent),
+            max_posts=24,
+            max_image_pixels=40_000_000,
+            cache_ttl_seconds=0,
+            clock=time.monotonic,
+        )
+
+        async def analyse() -> tuple[Any, Any, Any, Any, Any]:
+            selfie = await service.analyze_photo(_instagram_size())
+            album, _ = await service.analyze_album(
+                [astronaut_jpeg(), coffee_jpeg(), chelsea_jpeg()]
+            )
+            kept = thumbnail(selfie.image, KEPT_SIDE)  # "Why …?" draws the copy the bot keeps
+            why = await service.explain_style(kept, "selfie")
+            profile = await service.analyze_fetched(load_profile_folder(folder, 24))
+            return selfie, album, kept, why, profile
+
+        selfie, album, kept, why, profile = asyncio.run(analyse())
+    jobs: dict[str, Callable[[], bytes]] = {
+        "selfie": lambda: selfie_card(selfie),
+        "album": lambda: album_chart(album),
+        "heatmap": lambda: style_heatmap_chart(kept.pixels, "selfie", why),
+    }
+    names = [name for name, _ in profile_chart_jobs(profile, hide_sensitive=True)]
+    for index, name in enumerate(names):
+        jobs[name] = lambda i=index: profile_chart(profile, True, i)  # type: ignore[misc]
+    return jobs
+
+
+def _difference(image: bytes, saved: Path) -> str:
+    """How the image differs from one saved earlier under the same name (any suffix)."""
+    found = sorted(saved.parent.glob(saved.name + ".*"))
+    if not found:
+        return "nothing saved to compare with"
+    with Image.open(io.BytesIO(image)) as new, Image.open(found[0]) as old:
+        a = np.asarray(new.convert("RGB"), dtype=np.int16)
+        b = np.asarray(old.convert("RGB"), dtype=np.int16)
+    if a.shape != b.shape:
+        return f"sizes differ: {a.shape} vs {b.shape}"
+    difference = np.abs(a - b)
+    return (
+        f"vs {found[0]}: mean difference {difference.mean():.3f}/255, "
+        f"{(difference.max(axis=-1) > 16).mean():.4%} of pixels by more than 16"
+    )
+
+
+def main(repeat: int, profile: str | None, save: Path | None, compare: Path | None) -> None:
+    pipeline = Pipeline(load_analyzers())
+    jobs = chart_jobs(pipeline)
+    for job in jobs.values():
+        job()  # fonts, caches
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [jobs[profile]() for _ in range(repeat)])
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        return
+    print(f"load {os.getloadavg()[0]:.1f}; median of {repeat} draws each, wall and CPU time")
+    print(f"{'chart':<12} {'wall ms':>8} {'CPU ms':>8} {'KB':>6}")
+    for name, job in jobs.items():
+        wall, cpu = [], []
+        for _ in range(repeat):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            png = job()
+            wall.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            suffix = ".jpg" if png.startswith(JPEG) else ".png"
+            (save / name).with_suffix(suffix).write_bytes(png)
+        print(
+            f"{name:<12} {1000 * statistics.median(wall):>8.0f} "
+            f"{1000 * statistics.median(cpu):>8.0f} {len(png) / 1024:>6.0f}"
+        )
+        if compare is not None:
+            print(f"{'':<12} {_difference(png, compare / name)}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--profile", help="print cProfile's top functions for this chart")
+    parser.add_argument("--save", type=Path, help="write each chart into this folder (to compare)")
+    parser.add_argument("--compare", type=Path, help="compare each chart with one saved there")
+    args = parser.parse_args()
+    main(args.repeat, args.profile, args.save, args.compare)
