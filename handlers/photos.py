@@ -106,7 +106,7 @@ async def album(
     async with ChatActionSender.upload_photo(bot=bot, chat_id=message.chat.id):
         photos = [await _download(bot, item) for item in items]
         report = await service.album_report(photos, user_id=user_id)
-    await send_report(bot, message.chat.id, report, _why_keyboard(report), status)
+    await send_report(bot, message.chat.id, report, why_keyboard(report), status)
 
 
 async def photo_report(
@@ -116,10 +116,10 @@ async def photo_report(
     await status.show(texts.WORKING_PHOTO)
     async with ChatActionSender.upload_photo(bot=bot, chat_id=chat_id):
         report = await service.photo_report(data, user_id=user_id)
-    await send_report(bot, chat_id, report, _why_keyboard(report), status)
+    await send_report(bot, chat_id, report, why_keyboard(report), status)
 
 
-def _why_keyboard(report: Report) -> InlineKeyboardMarkup | None:
+def why_keyboard(report: Report) -> InlineKeyboardMarkup | None:
     offer = report.explain
     if offer is None:
         return None

@@ -5,11 +5,44 @@ from __future__ import annotations
 import math
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
 
 from service.errors import Busy
 
 HOUR = 3600.0
+
+
+def busy_everywhere() -> Busy:
+    """The refusal when as many analyses as allowed are waiting or running."""
+    return Busy(
+        "I am busy analysing for many people right now. Please try again in a minute.",
+        retry_after=60,
+    )
+
+
+def allowance_used(per_hour: int, wait: float) -> Busy:
+    """The refusal when a person started `per_hour` analyses in the last hour."""
+    minutes = max(1, math.ceil(wait / 60))
+    return Busy(
+        f"You have started {per_hour} analyses in the last hour, which is "
+        f"the limit. Please come back in {minutes} min.",
+        retry_after=wait,
+    )
+
+
+class Admits(Protocol):
+    """Admission as the use-cases see it: in this process (Admission) or shared in Redis."""
+
+    started: int
+    refused: int
+
+    @property
+    def in_flight(self) -> int: ...
+
+    def slot(self, person: int | None) -> AbstractAsyncContextManager[None]:
+        """Raises Busy, or holds a place while the analysis runs (or is handed off)."""
+        ...
 
 
 class Admission:
@@ -36,23 +69,14 @@ class Admission:
         while history and history[0] <= now - HOUR:
             history.popleft()
         if len(history) >= self.per_person_per_hour:
-            wait = history[0] + HOUR - now
-            minutes = max(1, math.ceil(wait / 60))
-            raise Busy(
-                f"You have started {self.per_person_per_hour} analyses in the last hour, which is "
-                f"the limit. Please come back in {minutes} min.",
-                retry_after=wait,
-            )
+            raise allowance_used(self.per_person_per_hour, history[0] + HOUR - now)
         history.append(now)
 
     @asynccontextmanager
     async def slot(self, person: int | None) -> AsyncIterator[None]:
         try:
             if self._in_flight >= self.capacity:
-                raise Busy(
-                    "I am busy analysing for many people right now. Please try again in a minute.",
-                    retry_after=60,
-                )
+                raise busy_everywhere()
             if person is not None:
                 self._check_person(person)
         except Busy:

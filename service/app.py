@@ -21,7 +21,7 @@ from instagram.models import FetchedProfile
 from instagram.source import ProfileSource, ResolvesNames
 from instagram.usernames import parse_username
 from reports import charts, text
-from service.admission import Admission
+from service.admission import Admits
 from service.analysis import (
     AnalysisService,
     Progress,
@@ -30,6 +30,7 @@ from service.analysis import (
     unreadable_notes,
 )
 from service.photo_memory import KeptPhoto, PhotoMemory
+from service.queue import AnalysisTask, Enqueued, TaskKind, TaskQueue, reply_to
 from service.records import profile_rows
 from service.render import ChartRenderer, profile_jobs
 from service.serialize import album_json, photo_json, profile_json
@@ -83,13 +84,15 @@ class DigService:
         source: ProfileSource,
         executor: Executor,
         charts: ChartRenderer,
-        admission: Admission,
+        admission: Admits,
         outbox: Outbox,
         photos: PhotoMemory,
         scheduler: ReportScheduler,
         clock: Callable[[], float],
         now: Callable[[], datetime],
+        queue: TaskQueue | None = None,
     ) -> None:
+        """With a `queue` (the ingress of the distributed mode), every analysis goes to a worker."""
         self.settings = settings
         self.repositories = repositories
         self.subscriptions = subscriptions
@@ -101,6 +104,7 @@ class DigService:
         self.photos = photos
         self.scheduler = scheduler
         self.now = now
+        self.queue = queue
         self._clock = clock
         self._analysis: AnalysisService | None = None
         self.model_versions: dict[str, str] = {}
@@ -138,6 +142,7 @@ class DigService:
     ) -> Report:
         """Fetch (or reuse the cached) profile, analyse it, store the results, draw the charts."""
         username = await self.canonical_username(username)
+        await self._hand_off("profile", user_id, username=username)
         return await self._profile_report(
             lambda: self.analysis.fetch(username), user_id=user_id, progress=progress
         )
@@ -173,6 +178,18 @@ class DigService:
         details = text.profile_details(analysis, hide_sensitive=hide)
         return Report(summary, pngs, report, [*notes, details] if details else notes)
 
+    async def _hand_off(self, kind: TaskKind, user_id: int | None, **what: Any) -> None:
+        """With a queue, put the analysis on it for a worker (admitted as any analysis is) and
+        raise Enqueued: the worker replies. Without one, return: the analysis runs here."""
+        if self.queue is None:
+            return
+        target = reply_to()
+        if target is None or user_id is None:
+            raise RuntimeError("an analysis can be handed to a worker only while answering someone")
+        async with self.admission.slot(user_id):
+            await self.queue.submit(AnalysisTask(kind, user_id, target, **what))
+        raise Enqueued(kind)
+
     def _record(
         self, kind: str, result: dict[str, Any], user_id: int | None, now: datetime
     ) -> AnalysisRecord:
@@ -180,6 +197,7 @@ class DigService:
         return AnalysisRecord(kind, result, user_id, self.model_versions, now)
 
     async def photo_report(self, data: bytes, *, user_id: int | None) -> Report:
+        await self._hand_off("photo", user_id, photos=(data,))
         async with self.admission.slot(user_id):
             photo: PhotoAnalysis = await self.analysis.analyze_photo(data)
             result = photo_json(photo)
@@ -189,6 +207,7 @@ class DigService:
         return Report(text.photo_summary(photo), pngs, result, explain=offer)
 
     async def album_report(self, photos: list[bytes], *, user_id: int | None) -> Report:
+        await self._hand_off("album", user_id, photos=tuple(photos))
         async with self.admission.slot(user_id):
             album: AlbumAnalysis
             album, refused = await self.analysis.analyze_album(photos)
@@ -234,6 +253,7 @@ class DigService:
 
         Counts as an analysis (the same admission limits); the work runs in the worker pool.
         """
+        await self._hand_off("explain", user_id, kept=kept)
         async with self.admission.slot(user_id):
             why = await self.analysis.explain_style(kept.image, kept.style)
             [(_, jpeg)] = await self.charts.render(
