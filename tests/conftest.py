@@ -11,6 +11,8 @@ import pytest
 from analyzers.pipeline import LoadedAnalyzers, load_analyzers
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
+pytest_plugins = ["tests.servers"]
+
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
