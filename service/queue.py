@@ -66,9 +66,12 @@ def reply_to() -> ReplyTo | None:
     return _REPLY_TO.get()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AnalysisTask:
-    """One analysis for a worker: what to analyse, for whom, and where the reply goes."""
+    """One analysis for a worker: what to analyse, for whom, and where the reply goes.
+
+    Its repr names the kind and the key only: arq logs a job's arguments, and this one's hold
+    photos, a username and a chat id."""
 
     kind: TaskKind
     user_id: int
@@ -83,6 +86,9 @@ class AnalysisTask:
     @property
     def key(self) -> str:
         return self.reply_to.key
+
+    def __repr__(self) -> str:
+        return f"AnalysisTask({self.kind}, update {self.key})"
 
 
 class TaskQueue(Protocol):

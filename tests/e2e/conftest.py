@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from redis import Redis
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container
@@ -15,6 +17,8 @@ from bot.settings import Settings
 from playground import Playground
 from playground.client import PlaygroundClient
 from service.app import DigService
+from tests.e2e.bot_process import Cluster
+from tests.servers import free_port
 
 
 @dataclass
@@ -51,3 +55,88 @@ async def running(request: pytest.FixtureRequest, settings: Settings) -> AsyncIt
         analyzers = request.getfixturevalue("analyzers")
     async with bot_running(Container(settings, analyzers=analyzers)) as running:
         yield running
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A person's side of the bot in either mode: the chat, where profiles are read from, and
+    the database (a SQLAlchemy URL)."""
+
+    client: PlaygroundClient
+    profiles_root: Path
+    database_url: str
+
+
+@dataclass(frozen=True)
+class Distributed:
+    cluster: Cluster
+    profiles_root: Path
+    database_url: str
+
+
+def distributed_config(
+    folder: Path, *, api_base: str, database: str, redis: str, **queue: float
+) -> Path:
+    """The config file every process of a cluster reads (profiles in `folder`/profiles)."""
+    (folder / "profiles").mkdir(exist_ok=True)
+    extra = "".join(f"{key} = {value}\n" for key, value in queue.items())
+    config = folder / "config.toml"
+    config.write_text(
+        f"""
+[telegram]
+api_base = "{api_base}"
+shutdown_grace_seconds = 2
+[storage]
+database = "{database}"
+[instagram]
+source = "directory"
+directory = "{folder / "profiles"}"
+[analysis]
+workers = 1
+[queue]
+url = "{redis}"
+{extra}""",
+        encoding="utf-8",
+    )
+    return config
+
+
+@contextmanager
+def distributed(folder: Path, redis: str, database: str, **queue: float) -> Iterator[Distributed]:
+    """A playground, an ingress and two workers as processes, on an emptied Redis database."""
+    with Redis.from_url(redis) as client:
+        client.flushdb()
+    port = free_port()
+    config = distributed_config(
+        folder, api_base=f"http://127.0.0.1:{port}", database=database, redis=redis, **queue
+    )
+    cluster = Cluster(config, folder, port)
+    try:
+        cluster.start()
+        yield Distributed(cluster, folder / "profiles", database)
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def distributed_bot(
+    tmp_path_factory: pytest.TempPathFactory, redis_url: str
+) -> Iterator[Distributed]:
+    """The distributed mode for a whole test module (its processes take a minute to start)."""
+    folder = tmp_path_factory.mktemp("cluster")
+    with distributed(folder, redis_url, str(folder / "digbot.sqlite")) as running:
+        yield running
+
+
+@pytest.fixture(params=["embedded", pytest.param("distributed", marks=pytest.mark.distributed)])
+def conversation(
+    request: pytest.FixtureRequest, settings: Settings, profiles_root: Path
+) -> Iterator[Conversation]:
+    """The bot in each mode: embedded (`running`), and PostgreSQL + Redis + an ingress + two
+    workers as processes (`distributed_bot`, shared by the module's tests)."""
+    if request.param == "embedded":
+        running: Running = request.getfixturevalue("running")
+        yield Conversation(running.client, profiles_root, settings.database_url)
+        return
+    bot: Distributed = request.getfixturevalue("distributed_bot")
+    yield Conversation(PlaygroundClient(bot.cluster.base_url), bot.profiles_root, bot.database_url)

@@ -1,15 +1,17 @@
-"""A person talks to the real bot through the playground, exactly as a Telegram client would."""
+"""A person talks to the real bot through the playground, exactly as a Telegram client would,
+in both modes: embedded, and distributed (an ingress and two workers as processes)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, inspect
+from sqlalchemy import text as sql
 
-from tests.e2e.conftest import Running
+from tests.e2e.conftest import Conversation
 from tests.e2e.replies import REPORT, matching
 from tests.fixtures.instagram_fixture import (
     FixturePost,
@@ -60,9 +62,11 @@ def _fixture_profile(root: Path, username: str = "fixture.user") -> None:
     write_profile(root, username, posts, followers=2400, followees=310, full_name="Fixture User")
 
 
-async def test_start_greets_with_buttons(running: Running) -> None:
-    sent = await running.client.send_text(CHAT, "/start")
-    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+async def test_start_greets_with_buttons(conversation: Conversation) -> None:
+    sent = await conversation.client.send_text(CHAT, "/start")
+    replies = await conversation.client.wait_for(
+        CHAT, lambda m: len(m) >= 1, after=sent["message_id"]
+    )
     assert "digbot" in replies[0]["text"]
     assert {b["callback_data"] for b in _buttons(replies)} >= {
         f"menu:help:{CHAT}",
@@ -70,14 +74,14 @@ async def test_start_greets_with_buttons(running: Running) -> None:
     }
 
 
-async def test_username_gets_summary_and_charts(running: Running, profiles_root: Path) -> None:
-    _fixture_profile(profiles_root)
-    sent = await running.client.send_text(CHAT, "@fixture.user")
+async def test_username_gets_summary_and_charts(conversation: Conversation) -> None:
+    _fixture_profile(conversation.profiles_root)
+    sent = await conversation.client.send_text(CHAT, "@fixture.user")
 
     def done(messages: list[dict[str, Any]]) -> bool:
         return any(b["callback_data"].startswith("sub:") for b in _buttons(messages))
 
-    replies = await running.client.wait_for(CHAT, done, after=sent["message_id"], timeout=120)
+    replies = await conversation.client.wait_for(CHAT, done, after=sent["message_id"], timeout=120)
     # The status line, edited as stages finished, became the summary once the charts were out.
     summary = replies[0]
     assert summary["edited"] and not summary["photos"]
@@ -90,27 +94,35 @@ async def test_username_gets_summary_and_charts(running: Running, profiles_root:
     }
 
 
-async def test_unknown_profile_and_bad_username_get_plain_answers(running: Running) -> None:
-    sent = await running.client.send_text(CHAT, "/analyze nobody_here")
-    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 2, after=sent["message_id"])
+async def test_unknown_profile_and_bad_username_get_plain_answers(
+    conversation: Conversation,
+) -> None:
+    sent = await conversation.client.send_text(CHAT, "/analyze nobody_here")
+    replies = await conversation.client.wait_for(
+        CHAT, lambda m: len(m) >= 2, after=sent["message_id"]
+    )
     assert "nobody_here" in _texts(replies)
-    sent = await running.client.send_text(CHAT, "/analyze ../etc/passwd")
-    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    sent = await conversation.client.send_text(CHAT, "/analyze ../etc/passwd")
+    replies = await conversation.client.wait_for(
+        CHAT, lambda m: len(m) >= 1, after=sent["message_id"]
+    )
     assert "username" in replies[0]["text"].lower()
 
 
-async def test_photo_gets_a_selfie_report(running: Running) -> None:
-    sent = await running.client.send_photos(CHAT, [astronaut_jpeg()])
-    replies = await running.client.wait_for(
+async def test_photo_gets_a_selfie_report(conversation: Conversation) -> None:
+    sent = await conversation.client.send_photos(CHAT, [astronaut_jpeg()])
+    replies = await conversation.client.wait_for(
         CHAT, matching(REPORT), after=sent[-1]["message_id"], timeout=120
     )
     assert "Your photo" in replies[0]["text"]  # one message: the card, the summary its caption
 
 
-async def test_album_gets_a_ranking(running: Running) -> None:
-    sent = await running.client.send_photos(CHAT, [coffee_jpeg(), chelsea_jpeg(), astronaut_jpeg()])
+async def test_album_gets_a_ranking(conversation: Conversation) -> None:
+    sent = await conversation.client.send_photos(
+        CHAT, [coffee_jpeg(), chelsea_jpeg(), astronaut_jpeg()]
+    )
     assert len({m["media_group_id"] for m in sent}) == 1
-    replies = await running.client.wait_for(
+    replies = await conversation.client.wait_for(
         CHAT,
         lambda m: _has_photo(m) and "Comparing your 3 photos" not in _texts(m),
         after=sent[-1]["message_id"],
@@ -121,16 +133,22 @@ async def test_album_gets_a_ranking(running: Running) -> None:
     assert "best" in _texts(replies).lower()
 
 
-async def test_subscribe_then_list(running: Running, profiles_root: Path) -> None:
-    sent = await running.client.send_text(CHAT, "/subscribe nobody.here weekly")
-    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+async def test_subscribe_then_list(conversation: Conversation) -> None:
+    sent = await conversation.client.send_text(CHAT, "/subscribe nobody.here weekly")
+    replies = await conversation.client.wait_for(
+        CHAT, lambda m: len(m) >= 1, after=sent["message_id"]
+    )
     assert "could not find that Instagram profile" in replies[0]["text"]
-    _fixture_profile(profiles_root)
-    sent = await running.client.send_text(CHAT, "/subscribe fixture.user weekly")
-    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    _fixture_profile(conversation.profiles_root)
+    sent = await conversation.client.send_text(CHAT, "/subscribe fixture.user weekly")
+    replies = await conversation.client.wait_for(
+        CHAT, lambda m: len(m) >= 1, after=sent["message_id"]
+    )
     assert "weekly report on @fixture.user" in replies[0]["text"]
-    sent = await running.client.send_text(CHAT, "/subscriptions")
-    replies = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    sent = await conversation.client.send_text(CHAT, "/subscriptions")
+    replies = await conversation.client.wait_for(
+        CHAT, lambda m: len(m) >= 1, after=sent["message_id"]
+    )
     # The header is the top line of the first profile's message, not a bubble of its own.
     assert len(replies) == 1 and replies[0]["text"].startswith("<b>You follow</b>\n")
     assert "@fixture.user — weekly" in replies[0]["text"]
@@ -138,44 +156,48 @@ async def test_subscribe_then_list(running: Running, profiles_root: Path) -> Non
     assert any(b["callback_data"] == "chg:fixture.user" for b in _buttons(replies))
 
 
-def _rows_about(database: Path, user_id: int) -> dict[str, int]:
+def _rows_about(database_url: str, user_id: int) -> dict[str, int]:
     """Rows in any table whose user_id (or users.id) is the person."""
     found: dict[str, int] = {}
-    with sqlite3.connect(database) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            columns = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+    engine = create_engine(database_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg"))
+    with engine.connect() as db:
+        for table in inspect(db).get_table_names():
+            columns = {c["name"] for c in inspect(db).get_columns(table)}
             for column in ("user_id", "chat_id") + (("id",) if table == "users" else ()):
                 if column in columns:
                     count = db.execute(
-                        f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (user_id,)
-                    ).fetchone()[0]
+                        sql(f"SELECT COUNT(*) FROM {table} WHERE {column} = :id"), {"id": user_id}
+                    ).scalar_one()
                     if count:
                         found[f"{table}.{column}"] = count
+    engine.dispose()
     return found
 
 
-async def test_forget_deletes_every_row(
-    running: Running, profiles_root: Path, settings: Any
-) -> None:
-    _fixture_profile(profiles_root)
+async def test_forget_deletes_every_row(conversation: Conversation) -> None:
+    _fixture_profile(conversation.profiles_root)
     for text in ("/start", "/subscribe fixture.user daily"):
-        sent = await running.client.send_text(CHAT, text)
-        await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
-    sent = await running.client.send_photos(CHAT, [coffee_jpeg()])
-    await running.client.wait_for(CHAT, matching(REPORT), after=sent[-1]["message_id"], timeout=120)
-    database = Path(settings.storage.database)
-    assert _rows_about(database, CHAT)  # the playground's private chat id is the user's id
+        sent = await conversation.client.send_text(CHAT, text)
+        await conversation.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    sent = await conversation.client.send_photos(CHAT, [coffee_jpeg()])
+    await conversation.client.wait_for(
+        CHAT, matching(REPORT), after=sent[-1]["message_id"], timeout=120
+    )
+    assert _rows_about(
+        conversation.database_url, CHAT
+    )  # the playground's private chat id is the user's id
 
-    sent = await running.client.send_text(CHAT, "/forget")
-    asked = await running.client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
+    sent = await conversation.client.send_text(CHAT, "/forget")
+    asked = await conversation.client.wait_for(
+        CHAT, lambda m: len(m) >= 1, after=sent["message_id"]
+    )
     yes = next(b for b in _buttons(asked) if b["callback_data"] == f"forget:1:{CHAT}")
-    await running.client.press(CHAT, asked[0]["message_id"], yes["callback_data"])
-    done = await running.client.wait_for(
+    await conversation.client.press(CHAT, asked[0]["message_id"], yes["callback_data"])
+    done = await conversation.client.wait_for(
         CHAT, lambda m: "deleted" in _texts(m), after=asked[0]["message_id"]
     )
     assert "deleted" in _texts(done)
-    assert _rows_about(database, CHAT) == {}
-    since_question = await running.client.messages(CHAT, after=asked[0]["message_id"] - 1)
+    assert _rows_about(conversation.database_url, CHAT) == {}
+    since_question = await conversation.client.messages(CHAT, after=asked[0]["message_id"] - 1)
     question = next(m for m in since_question if m["message_id"] == asked[0]["message_id"])
     assert question["buttons"] == []  # Yes/Cancel have done their job
