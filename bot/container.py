@@ -30,7 +30,7 @@ from reports import charts
 from service.admission import Admission
 from service.analysis import warm_up
 from service.app import DigService
-from service.photo_memory import PhotoMemory
+from service.photo_memory import PhotoMemory, PhotoStore
 from service.render import ChartRenderer
 from service.subscriptions.following import Subscriptions
 from service.subscriptions.outbox import Outbox, Sender
@@ -119,7 +119,7 @@ class Container:
         self.outbox = Outbox(
             self.repositories.outbox, poll_seconds=settings.subscriptions.outbox_poll_seconds
         )
-        self.photos = PhotoMemory(settings.privacy.photo_memory_minutes * 60, clock)
+        self.photos = self._photo_store(clock)
         self.scheduler = ReportScheduler(job_store(settings.database_url), settings.subscriptions)
         subscriptions = Subscriptions(
             self.repositories.subscriptions,
@@ -151,6 +151,15 @@ class Container:
         assert self.redis is not None
         return RedisTaskQueue(self.redis)
 
+    def _photo_store(self, clock: Callable[[], float]) -> PhotoStore:
+        """Kept photos in Redis when processes share them (the distributed mode)."""
+        ttl = self.settings.privacy.photo_memory_minutes * 60
+        if self.redis is None:
+            return PhotoMemory(ttl, clock)
+        from service.photo_memory_redis import RedisPhotoMemory
+
+        return RedisPhotoMemory(self.redis, ttl)
+
     def _admission(self, clock: Callable[[], float]) -> Admits:
         """The ingress admits in Redis, over every worker's queue; a worker takes what the queue
         gives it (the ingress admitted it); embedded, the limits are this process's."""
@@ -175,7 +184,8 @@ class Container:
             self.db.engine.dialect.name,
             time.perf_counter() - started,
         )
-        if self.role == "ingress":
+        if self.role == "ingress":  # it fetches (to check a subscription) but analyses nothing
+            self.service.use(LoadedAnalyzers())
             log.info("ingress: analyses go to the queue; no model loaded")
             return
         started = time.perf_counter()

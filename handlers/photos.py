@@ -138,7 +138,7 @@ async def why_style(
     """The heat map of a kept photo; once the copy is gone (expired, /forget, or not this
     person's), the button says so. The query is answered first in every path, so the client's
     spinner stops even when the analysis is refused (busy) or fails."""
-    kept = service.kept_photo(user_id, callback_data.token)
+    kept = await service.kept_photo(user_id, callback_data.token)
     if kept is None or query.message is None:
         await query.answer(texts.PHOTO_GONE, show_alert=True)
         return

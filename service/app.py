@@ -29,7 +29,7 @@ from service.analysis import (
     thumbnail,
     unreadable_notes,
 )
-from service.photo_memory import KeptPhoto, PhotoMemory
+from service.photo_memory import KeptPhoto, PhotoStore
 from service.queue import AnalysisTask, Enqueued, TaskKind, TaskQueue, reply_to
 from service.records import profile_rows
 from service.render import ChartRenderer, profile_jobs
@@ -86,7 +86,7 @@ class DigService:
         charts: ChartRenderer,
         admission: Admits,
         outbox: Outbox,
-        photos: PhotoMemory,
+        photos: PhotoStore,
         scheduler: ReportScheduler,
         clock: Callable[[], float],
         now: Callable[[], datetime],
@@ -241,12 +241,12 @@ class DigService:
             return None
         loop = asyncio.get_running_loop()
         small = await loop.run_in_executor(self.executor, thumbnail, photo.image, KEPT_SIDE)
-        token = self.photos.keep(KeptPhoto(user_id, small, style.top, position))
+        token = await self.photos.keep(KeptPhoto(user_id, small, style.top, position))
         return ExplainOffer(token, style.top, position)
 
-    def kept_photo(self, user_id: int, token: str) -> KeptPhoto | None:
+    async def kept_photo(self, user_id: int, token: str) -> KeptPhoto | None:
         """The photo behind a "Why <style>?" button, if it is still kept and is `user_id`'s."""
-        return self.photos.recall(user_id, token)
+        return await self.photos.recall(user_id, token)
 
     async def explain_photo(self, user_id: int, kept: KeptPhoto) -> bytes:
         """The JPEG of where the image-only style model looked for the kept photo's style.
@@ -324,7 +324,7 @@ class DigService:
     async def forget(self, user_id: int) -> int:
         """Delete every row about the person, their unsent reports, jobs nobody else needs, and the
         photos kept in memory for their heat maps."""
-        self.photos.forget(user_id)
+        await self.photos.forget(user_id)
         followed = [(v.username, v.period) for v in await self.subscriptions.list(user_id)]
         deleted = await self.repositories.people.forget(user_id)
         await self._release(followed)
