@@ -176,9 +176,13 @@ class Container:
         return Admission(analysis.queue_size, analysis.per_person_per_hour, clock)
 
     async def start(self) -> None:
-        """Migrate the database and load every analyzer (in a worker: it takes a while)."""
+        """Migrate the database and load every analyzer (in a worker: it takes a while).
+
+        A `digbot worker` does not migrate: the ingress does, before it takes an update, so
+        every task a worker gets comes after it (and workers starting together would race)."""
         started = time.perf_counter()
-        await self.db.migrate()
+        if self.role != "worker":
+            await self.db.migrate()
         log.info(
             "database ready (%s) in %.2f s",
             self.db.engine.dialect.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -57,6 +58,10 @@ async def running(request: pytest.FixtureRequest, settings: Settings) -> AsyncIt
         yield running
 
 
+EMBEDDED_CHAT = 4242
+_shared_bot_chats = itertools.count(5000)
+
+
 @dataclass(frozen=True)
 class Conversation:
     """A person's side of the bot in either mode: the chat, where profiles are read from, and
@@ -65,6 +70,8 @@ class Conversation:
     client: PlaygroundClient
     profiles_root: Path
     database_url: str
+    chat: int
+    """The person's chat (and user id): a new one per test where tests share a bot."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +143,10 @@ def conversation(
     workers as processes (`distributed_bot`, shared by the module's tests)."""
     if request.param == "embedded":
         running: Running = request.getfixturevalue("running")
-        yield Conversation(running.client, profiles_root, settings.database_url)
+        yield Conversation(running.client, profiles_root, settings.database_url, EMBEDDED_CHAT)
         return
     bot: Distributed = request.getfixturevalue("distributed_bot")
-    yield Conversation(PlaygroundClient(bot.cluster.base_url), bot.profiles_root, bot.database_url)
+    chat = next(_shared_bot_chats)  # a late message of the previous test lands elsewhere
+    yield Conversation(
+        PlaygroundClient(bot.cluster.base_url), bot.profiles_root, bot.database_url, chat
+    )
