@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine: `make run` and `make test`.
-# `make run` installs the runtime alone; `make test` adds the dev, test and training groups.
+# `make run` installs the runtime alone; `make test` adds the dev, test and training groups and
+# the `distributed` extra (PostgreSQL's drivers; the tests run the repositories on both backends).
 # --inexact: neither removes what the other installed, so switching between them reinstalls
 # nothing (uv sync otherwise removes "extraneous" packages). The later `uv run` calls do not sync.
 UV := $(shell command -v uv 2>/dev/null)
@@ -17,7 +18,7 @@ setup: uv
 	$(UV) sync --frozen --inexact
 
 setup-all: uv
-	$(UV) sync --frozen --inexact --all-groups
+	$(UV) sync --frozen --inexact --all-groups --all-extras
 
 run: setup
 	$(RUN) digbot run

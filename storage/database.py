@@ -1,17 +1,23 @@
-"""The database: engine, sessions, SQLite pragmas, and migrations applied at start-up."""
+"""The database: engine, sessions, SQLite pragmas, and migrations applied at start-up.
+
+SQLite (`sqlite+aiosqlite://`, the default) or PostgreSQL (`postgresql+asyncpg://`). What
+differs between them stays in storage/: SQLite's pragmas, the upsert dialect (`Database.insert`),
+row locks (`FOR UPDATE SKIP LOCKED`, which SQLite's single writer makes unnecessary and
+SQLAlchemy leaves out there), JSON stored as JSONB on PostgreSQL (`models.Json`).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeAlias
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Executable, event, make_url, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,8 +27,8 @@ from sqlalchemy.ext.asyncio import (
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
-T = TypeVar("T")
-
+Insert: TypeAlias = sqlite.Insert | postgresql.Insert
+"""An INSERT with `on_conflict_do_nothing` / `on_conflict_do_update` (the same API on both)."""
 
 SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 """The synchronous driver for each backend (migrations, the job store, offline scripts)."""
@@ -43,12 +49,17 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str) -> None:
-    """Apply every migration (blocking; run it in a thread from async code)."""
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply the migrations up to `revision` (blocking; run it in a thread from async code)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Undo the migrations after `revision` ("base": all of them; blocking)."""
+    command.downgrade(alembic_config(url), revision)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -69,13 +80,22 @@ class Database:
         """`echo_sql` (storage.echo_sql) also lets error messages show the statements' values;
         otherwise an error's text (and so its traceback in the log) keeps them hidden."""
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=not echo_sql)
-        if url.startswith("sqlite"):
+        self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
+        # A server's connections can die under a pool (a restart, a failover): test each one
+        # as it is taken out. SQLite's are files in this process.
+        self.engine: AsyncEngine = create_async_engine(
+            url, hide_parameters=not echo_sql, pool_pre_ping=not self.is_sqlite
+        )
+        if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     async def migrate(self) -> None:
         await asyncio.to_thread(upgrade, self.url)
+
+    def insert(self, table: Any) -> Insert:
+        """An INSERT into `table` in this backend's dialect, for its ON CONFLICT clauses."""
+        return sqlite.insert(table) if self.is_sqlite else postgresql.insert(table)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -93,22 +113,9 @@ class Database:
         After a deletion the WAL still holds the pages as they were before it; with
         `secure_delete` the checkpoint leaves the deleted rows readable nowhere on disk.
         """
-        if self.url.startswith("sqlite"):
+        if self.is_sqlite:
             async with self.engine.connect() as connection:
                 await connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
     async def close(self) -> None:
         await self.engine.dispose()
-
-
-async def retry_on_conflict(transaction: Callable[[], Awaitable[T]]) -> T:
-    """Run a read-then-insert transaction; run it once more if a concurrent one inserted first.
-
-    SQLite takes its write lock only at the insert, so two transactions can both see no row and
-    both insert it (a new person's album, two people following the same new profile). The
-    loser's second run finds the winner's row and updates it.
-    """
-    try:
-        return await transaction()
-    except IntegrityError:
-        return await transaction()

@@ -36,10 +36,10 @@ def profiles_root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, profiles_root: Path) -> Settings:
+def settings(database: str, profiles_root: Path) -> Settings:
     return load_settings(
         env={},
-        storage={"database": str(tmp_path / "digbot.sqlite")},
+        storage={"database": database},
         instagram={"source": "directory", "directory": str(profiles_root)},
         analysis={"workers": 2},
     )

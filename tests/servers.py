@@ -7,6 +7,9 @@ the reason when the binaries are missing (`.ci/run` installs `postgresql` and `r
 - `postgres_server`: the server; `postgres_server.fresh_database()` makes an empty database.
 - `postgres_url`: an empty database of its own for one test (`postgresql+asyncpg://…`).
 - `redis_url`: `redis://127.0.0.1:<port>/0`.
+- `database`: the `[storage] database` a test's settings use: a SQLite file, or a fresh
+  PostgreSQL database with `DIGBOT_TEST_DATABASE=postgresql` (the end-to-end tests on
+  PostgreSQL); a test marked `both_backends` runs on each.
 
 PostgreSQL refuses to run as root: as root, `initdb` and `pg_ctl` run as the `postgres` user the
 package creates, in a folder that user owns. Durability is off (`fsync`, `synchronous_commit`,
@@ -191,3 +194,36 @@ def redis_url() -> Iterator[str]:
         process.terminate()
         process.wait(timeout=30)
         shutil.rmtree(root, ignore_errors=True)
+
+
+BACKENDS = ("sqlite", "postgresql")
+"""The database backends a test marked `both_backends` runs on."""
+
+
+def database_for(backend: str, request: pytest.FixtureRequest, folder: Path) -> str:
+    """`[storage] database` for a test: a SQLite file in `folder`, or an empty PostgreSQL
+    database on the session's server, dropped after the test."""
+    if backend == "sqlite":
+        return str(folder / "digbot.sqlite")
+    if backend != "postgresql":
+        raise ValueError(f"unknown test database backend {backend!r}: one of {BACKENDS}")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = server.create_database()
+    request.addfinalizer(lambda: server.drop_database(name))
+    return server.url(name)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked `both_backends` that uses the `database` fixture runs once per backend."""
+    if "database" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_backends"
+    ):
+        metafunc.parametrize("database", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The test's `[storage] database`: SQLite, or PostgreSQL when $DIGBOT_TEST_DATABASE is
+    `postgresql`; both, one after the other, for a test marked `both_backends`."""
+    default = os.environ.get("DIGBOT_TEST_DATABASE") or "sqlite"
+    return database_for(getattr(request, "param", default), request, tmp_path)

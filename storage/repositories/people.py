@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, inspect, select
 
-from storage.database import Database, retry_on_conflict
+from storage.database import Database
 from storage.models import PERSONAL_TABLES, Base, Profile, Subscription, User
 
 
@@ -38,33 +38,18 @@ class PeopleRepository:
 
     async def touch(self, user_id: int, chat_id: int, language: str | None) -> bool:
         """Record that the person is here; returns True when they had blocked the bot before."""
-        return await retry_on_conflict(lambda: self._touch(user_id, chat_id, language))
-
-    async def _touch(self, user_id: int, chat_id: int, language: str | None) -> bool:
+        now = self.now()
+        seen = {"chat_id": chat_id, "language": language, "last_seen_at": now, "blocked": False}
         async with self.db.session() as session:
-            user = await session.get(User, user_id)
-            now = self.now()
-            if user is None:
-                session.add(
-                    User(
-                        id=user_id,
-                        chat_id=chat_id,
-                        language=language,
-                        settings={},
-                        blocked=False,
-                        created_at=now,
-                        last_seen_at=now,
-                    )
-                )
-                return False
-            was_blocked = user.blocked
-            user.chat_id, user.language, user.last_seen_at, user.blocked = (
-                chat_id,
-                language,
-                now,
-                False,
+            was_blocked = await session.scalar(
+                select(User.blocked).where(User.id == user_id).with_for_update()
             )
-            return was_blocked
+            await session.execute(
+                self.db.insert(User)
+                .values(id=user_id, settings={}, created_at=now, **seen)
+                .on_conflict_do_update(index_elements=[User.id], set_=seen)
+            )
+        return bool(was_blocked)
 
     async def set_blocked(self, user_id: int, blocked: bool) -> None:
         async with self.db.session() as session:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.database import Database, retry_on_conflict
+from storage.database import Database
 from storage.models import Post, Profile
 from storage.repositories.analyses import AnalysisRecord, add_analysis
 
@@ -39,6 +39,20 @@ class PostRow:
     embedding: bytes | None
 
 
+async def upsert_profile(db: Database, session: AsyncSession, username: str, **fields: Any) -> int:
+    """The id of profile `username`, its row added if new, `fields` written either way.
+
+    One INSERT … ON CONFLICT: two people following or analysing the same new profile at once
+    both get its one row (PostgreSQL waits on the other's insert; SQLite has one writer).
+    """
+    statement = db.insert(Profile).values(username=username, **fields)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Profile.username], set_=fields or {"username": username}
+    )
+    profile_id: int = (await session.execute(statement.returning(Profile.id))).scalar_one()
+    return profile_id
+
+
 class ProfilesRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -47,39 +61,26 @@ class ProfilesRepository:
         self, profile: ProfileRow, posts: Sequence[PostRow], analysis: AnalysisRecord
     ) -> int:
         """Upsert the profile and its posts, store the analysis, in one transaction; its id."""
-        return await retry_on_conflict(lambda: self._save(profile, posts, analysis))
-
-    async def _save(
-        self, fetched: ProfileRow, posts: Sequence[PostRow], analysis: AnalysisRecord
-    ) -> int:
         async with self.db.session() as session:
-            profile = await session.scalar(
-                select(Profile).where(Profile.username == fetched.username)
+            profile_id = await upsert_profile(
+                self.db,
+                session,
+                profile.username,
+                full_name=profile.full_name,
+                followers=profile.followers,
+                followees=profile.followees,
+                last_fetched_at=profile.fetched_at,
             )
-            if profile is None:
-                profile = Profile(username=fetched.username)
-                session.add(profile)
-            profile.full_name = fetched.full_name
-            profile.followers = fetched.followers
-            profile.followees = fetched.followees
-            profile.last_fetched_at = fetched.fetched_at
-            await session.flush()
-            existing = {
-                p.shortcode: p
-                for p in await session.scalars(
-                    select(Post).where(Post.shortcode.in_([p.shortcode for p in posts]))
+            if posts:
+                rows = [
+                    {**asdict(post), "profile_id": profile_id, "fetched_at": analysis.created_at}
+                    for post in posts
+                ]
+                insert = self.db.insert(Post).values(rows)
+                await session.execute(
+                    insert.on_conflict_do_update(
+                        index_elements=[Post.shortcode],
+                        set_={key: insert.excluded[key] for key in rows[0] if key != "shortcode"},
+                    )
                 )
-            }
-            for post in posts:
-                row = existing.get(post.shortcode) or Post(shortcode=post.shortcode)
-                row.profile_id = profile.id
-                row.taken_at = post.taken_at
-                row.likes = post.likes
-                row.comments = post.comments
-                row.caption = post.caption
-                row.is_video = post.is_video
-                row.features = post.features
-                row.embedding = post.embedding
-                row.fetched_at = analysis.created_at
-                session.add(row)
-            return await add_analysis(session, analysis, profile_id=profile.id)
+            return await add_analysis(session, analysis, profile_id=profile_id)

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.database import Database, retry_on_conflict
+from storage.database import Database
 from storage.models import Profile, Snapshot, Subscription, User
+from storage.repositories.profiles import upsert_profile
 
 
 @dataclass(frozen=True)
@@ -43,30 +44,24 @@ class SubscriptionsRepository:
 
     async def subscribe(self, user_id: int, username: str, period: str) -> bool:
         """Follow a profile (or change the period); False when it was already followed so."""
-        return await retry_on_conflict(lambda: self._subscribe(user_id, username, period))
-
-    async def _subscribe(self, user_id: int, username: str, period: str) -> bool:
         async with self.db.session() as session:
-            profile = await session.scalar(select(Profile).where(Profile.username == username))
-            if profile is None:
-                profile = Profile(username=username)
-                session.add(profile)
-                await session.flush()
-            existing = await session.scalar(
-                select(Subscription).where(
-                    Subscription.user_id == user_id, Subscription.profile_id == profile.id
+            profile_id = await upsert_profile(self.db, session, username)
+            before = await session.scalar(
+                select(Subscription.period)
+                .where(Subscription.user_id == user_id, Subscription.profile_id == profile_id)
+                .with_for_update()
+            )
+            await session.execute(
+                self.db.insert(Subscription)
+                .values(
+                    user_id=user_id, profile_id=profile_id, period=period, created_at=self.now()
+                )
+                .on_conflict_do_update(
+                    index_elements=[Subscription.user_id, Subscription.profile_id],
+                    set_={"period": period},
                 )
             )
-            if existing is not None:
-                changed = existing.period != period
-                existing.period = period
-                return changed
-            session.add(
-                Subscription(
-                    user_id=user_id, profile_id=profile.id, period=period, created_at=self.now()
-                )
-            )
-            return True
+        return before != period
 
     async def unsubscribe(self, user_id: int, username: str) -> bool:
         async with self.db.session() as session:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import make_url
+from sqlalchemy import create_engine, make_url, text
 
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource
@@ -70,6 +70,18 @@ class CountingSource:
 def jobs_file(database: Path) -> Path:
     """APScheduler's job store beside the app's SQLite file (storage.jobstore.jobstore_url)."""
     return Path(make_url(jobstore_url(f"sqlite:///{database}")).database or "")
+
+
+def lose_job_store(database_url: str) -> None:
+    """Lose every stored job, as when the job file is deleted (or the jobs table dropped)."""
+    url = make_url(jobstore_url(database_url))
+    if url.get_backend_name() == "sqlite":
+        Path(url.database or "").unlink()
+        return
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE apscheduler_jobs"))
+    engine.dispose()
 
 
 def query(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -14,7 +14,7 @@ from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_pro
 from training.popularity.export_rows import stored_rows
 from training.popularity.prior_fit import targets
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.both_backends]
 
 
 async def test_stored_posts_export_as_retraining_rows(

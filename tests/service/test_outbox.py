@@ -14,6 +14,8 @@ from storage.database import Database
 from storage.models import OutboxMessage, User
 from storage.repositories.outbox import OutboxRepository, Outgoing, enqueue
 
+pytestmark = pytest.mark.both_backends
+
 NOW = datetime(2026, 10, 1, 9, tzinfo=UTC)
 
 

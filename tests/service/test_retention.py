@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.settings import Settings
@@ -18,6 +19,8 @@ from storage.models import (
     User,
 )
 from storage.repositories import retention
+
+pytestmark = pytest.mark.both_backends
 
 NOW = datetime(2026, 10, 1, 9, tzinfo=UTC)
 

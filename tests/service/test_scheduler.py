@@ -20,6 +20,8 @@ from service.subscriptions.scheduler import (
     run_report_job,
 )
 
+pytestmark = pytest.mark.both_backends
+
 RETRY_AFTER = 600.0
 
 

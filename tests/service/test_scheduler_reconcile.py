@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,7 +16,9 @@ from instagram.errors import RateLimited
 from instagram.models import FetchedProfile
 from service.subscriptions.scheduler import job_id, retry_job_id, retry_report_job, run_report_job
 from storage.models import Profile, Snapshot
-from tests.e2e.subscribing import jobs_file
+from tests.e2e.subscribing import lose_job_store
+
+pytestmark = pytest.mark.both_backends
 
 Start = Callable[[], Awaitable[Container]]
 
@@ -90,7 +91,7 @@ async def test_a_lost_job_store_is_rebuilt_from_the_subscriptions(
     now = datetime.now(UTC)
     await _snapshot(service, "nasa", "weekly", now)  # nasa's weekly run just happened
     await service.close()
-    jobs_file(Path(settings.storage.database)).unlink()
+    lose_job_store(settings.database_url)
 
     with caplog.at_level(logging.WARNING, logger="service.subscriptions.scheduler"):
         again = await start()
@@ -109,7 +110,7 @@ async def test_a_rebuilt_job_runs_now_when_a_run_was_missed(
     service = await _following(start, ("natgeo", "daily"))
     await _snapshot(service, "natgeo", "daily", datetime.now(UTC) - timedelta(days=1, hours=1))
     await service.close()
-    jobs_file(Path(settings.storage.database)).unlink()
+    lose_job_store(settings.database_url)
 
     again = await start()
     assert _seconds_until(again, "natgeo", "daily") < 5

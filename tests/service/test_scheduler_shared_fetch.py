@@ -16,6 +16,8 @@ from service.subscriptions.scheduler import run_report_job
 from storage.models import OutboxMessage
 from tests.e2e.subscribing import USERNAME, Clock, CountingSource, write_posts
 
+pytestmark = pytest.mark.both_backends
+
 DAILY, WEEKLY = 7, 8
 
 

@@ -34,6 +34,7 @@ async def _remember(service: Container, person: int, text: str) -> None:
         enqueue(session, person, person, [Outgoing(text)], datetime(2026, 10, 1, tzinfo=UTC))
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # PostgreSQL: its own files
 async def test_forgotten_rows_are_not_left_in_the_file_or_the_wal(settings: Settings) -> None:
     service = Container(settings, analyzers=LoadedAnalyzers())
     await service.start()
@@ -61,6 +62,7 @@ async def _write_logged(settings: Settings) -> list[str]:
     return [r.getMessage() for r in records if r.name.startswith("sqlalchemy")]
 
 
+@pytest.mark.both_backends
 async def test_sql_is_logged_only_when_echo_sql_is_set(settings: Settings) -> None:
     debug = settings.model_copy(
         update={"logging": settings.logging.model_copy(update={"level": "DEBUG"})}
@@ -71,6 +73,7 @@ async def test_sql_is_logged_only_when_echo_sql_is_set(settings: Settings) -> No
     assert any("INSERT INTO outbox" in s for s in statements)
 
 
+@pytest.mark.both_backends
 async def test_a_database_error_does_not_carry_the_values(settings: Settings) -> None:
     """An error's text goes into the log with its traceback: the statement, not the caption."""
     service = Container(settings, analyzers=LoadedAnalyzers())
