@@ -74,7 +74,7 @@ async def _work(settings: Settings) -> None:
         playground = settings.playground
         token, api_base = DEFAULT_TOKEN, f"http://{playground.host}:{playground.port}"
     container = Container(settings, role="worker")
-    bot = make_bot(token, api_base or None)
+    bot = make_bot(token, api_base or None, container.pacer())
     await container.start()
     await container.warm_up()
     loop = arq_worker(AnalysisWorker(container, bot), settings.analysis.worker_count)
@@ -109,8 +109,8 @@ async def _serve(settings: Settings) -> None:
         playground = Playground(host=settings.playground.host, port=settings.playground.port)
         await playground.start()
         token, api_base = playground.token, playground.base_url
-    role = "ingress" if settings.queue.url else "embedded"
-    runtime = BotRuntime(Container(settings, role=role), make_bot(token, api_base))
+    container = Container(settings, role="ingress" if settings.queue.url else "embedded")
+    runtime = BotRuntime(container, make_bot(token, api_base, container.pacer()))
     await runtime.start_service()
     webhook = None
     if settings.telegram.mode == "webhook" and playground is None:

@@ -43,6 +43,7 @@ from storage.repositories import Repositories
 if TYPE_CHECKING:
     from arq import ArqRedis
 
+    from bot.pacing import Pacer
     from service.admission import Admits
     from service.queue import TaskQueue
 
@@ -142,6 +143,14 @@ class Container:
             queue=self.queue,
         )
         self._photo_sweep: asyncio.Task[None] | None = None
+
+    def pacer(self) -> Pacer | None:
+        """The Telegram pacing every sending process shares (in Redis), or None: the bot's own."""
+        if self.redis is None:
+            return None
+        from bot.pacing_redis import RedisPacer
+
+        return RedisPacer(self.redis)
 
     def _task_queue(self) -> TaskQueue | None:
         if self.role != "ingress":

@@ -19,7 +19,7 @@ from playground import Playground
 from playground.client import PlaygroundClient
 from service.app import DigService
 from tests.e2e.bot_process import Cluster
-from tests.servers import free_port
+from tests.servers import PostgresServer, free_port
 
 
 @dataclass
@@ -109,29 +109,32 @@ url = "{redis}"
 
 
 @contextmanager
-def distributed(folder: Path, redis: str, database: str, **queue: float) -> Iterator[Distributed]:
-    """A playground, an ingress and two workers as processes, on an emptied Redis database."""
+def distributed(
+    folder: Path, redis: str, postgres: PostgresServer, **queue: float
+) -> Iterator[Distributed]:
+    """A playground, an ingress and two workers as processes, on a new PostgreSQL database and
+    an emptied Redis database."""
     with Redis.from_url(redis) as client:
         client.flushdb()
     port = free_port()
-    config = distributed_config(
-        folder, api_base=f"http://127.0.0.1:{port}", database=database, redis=redis, **queue
-    )
-    cluster = Cluster(config, folder, port)
-    try:
-        cluster.start()
-        yield Distributed(cluster, folder / "profiles", database)
-    finally:
-        cluster.stop()
+    with postgres.fresh_database() as database:
+        config = distributed_config(
+            folder, api_base=f"http://127.0.0.1:{port}", database=database, redis=redis, **queue
+        )
+        cluster = Cluster(config, folder, port)
+        try:
+            cluster.start()
+            yield Distributed(cluster, folder / "profiles", database)
+        finally:
+            cluster.stop()
 
 
 @pytest.fixture(scope="module")
 def distributed_bot(
-    tmp_path_factory: pytest.TempPathFactory, redis_url: str
+    tmp_path_factory: pytest.TempPathFactory, redis_url: str, postgres_server: PostgresServer
 ) -> Iterator[Distributed]:
     """The distributed mode for a whole test module (its processes take a minute to start)."""
-    folder = tmp_path_factory.mktemp("cluster")
-    with distributed(folder, redis_url, str(folder / "digbot.sqlite")) as running:
+    with distributed(tmp_path_factory.mktemp("cluster"), redis_url, postgres_server) as running:
         yield running
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, inspect
 from sqlalchemy import text as sql
 
+from storage.database import sync_url
 from tests.e2e.conftest import Conversation
 from tests.e2e.replies import REPORT, matching
 from tests.fixtures.instagram_fixture import (
@@ -163,7 +164,7 @@ async def test_subscribe_then_list(conversation: Conversation) -> None:
 def _rows_about(database_url: str, user_id: int) -> dict[str, int]:
     """Rows in any table whose user_id (or users.id) is the person."""
     found: dict[str, int] = {}
-    engine = create_engine(database_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg"))
+    engine = create_engine(sync_url(database_url))
     with engine.connect() as db:
         for table in inspect(db).get_table_names():
             columns = {c["name"] for c in inspect(db).get_columns(table)}
