@@ -45,8 +45,14 @@ def _schedule(limit: Limit) -> tuple[float, float]:
 class RedisPacer(Pacer):
     """Pacer whose schedules live in Redis, shared by every sending process."""
 
-    def __init__(self, redis: Redis, **limits: Limit) -> None:
-        super().__init__(**limits)
+    def __init__(
+        self,
+        redis: Redis,
+        overall: Limit | None = None,
+        per_chat: Limit | None = None,
+        per_group: Limit | None = None,
+    ) -> None:
+        super().__init__(overall, per_chat, per_group)
         self.redis = redis
         self._script = redis.register_script(RESERVE)
         self._chat_order = asyncio.Lock()

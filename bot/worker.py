@@ -10,12 +10,13 @@ is recorded as sent; a task whose reply is recorded sends nothing.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError
-from aiogram.types import BufferedInputFile
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from arq import Worker
+from arq.typing import WorkerCoroutine
 from arq.worker import func
 
 from bot.container import Container
@@ -69,6 +70,7 @@ class AnalysisWorker:
         bot, service, user_id, target = self.bot, self.service, task.user_id, task.reply_to
         status = StatusMessage(bot, target.chat_id)
         status.message_id, status.lines = target.status_message_id, list(target.status_lines)
+        keyboard: InlineKeyboardMarkup | None
         if task.kind == "profile":
             assert task.username is not None
             report = await service.profile_report(
@@ -101,7 +103,7 @@ def arq_worker(worker: AnalysisWorker, concurrency: int) -> Worker:
 
     assert worker.container.redis is not None
     return Worker(
-        [func(analyse, name=TASK_FUNCTION)],
+        [func(cast(WorkerCoroutine, analyse), name=TASK_FUNCTION)],
         queue_name=QUEUE_NAME,
         redis_pool=worker.container.redis,
         max_jobs=concurrency,

@@ -1,6 +1,7 @@
 """Telegram pacing shared in Redis: two senders (two processes of the distributed mode) draw
 from one budget per chat, per group and overall, on Redis's clock. Delays are recorded by a
-fake sleep, so nothing waits; the calls are milliseconds apart, hence the tolerance."""
+fake sleep, so nothing waits; the calls are milliseconds apart (more on a loaded machine),
+hence the tolerance."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ async def test_two_senders_share_one_chat_budget(redis: Redis) -> None:
         await pacer.wait_turn(42, sleep=sleeps)
     assert sleeps.delays == []  # the burst of 3, over both senders
     await second.wait_turn(42, sleep=sleeps)
-    assert sleeps.delays == [pytest.approx(1.0, abs=0.1)]  # the 4th waits a second
+    assert sleeps.delays == [pytest.approx(1.0, abs=0.3)]  # the 4th waits a second
     await second.wait_turn(43, sleep=sleeps)  # another chat has its own budget
     assert len(sleeps.delays) == 1 and second.paced == 1
 
@@ -48,7 +49,7 @@ async def test_the_overall_budget_is_shared(redis: Redis) -> None:
     sleeps = Sleeps()
     await first.wait_turn(1, sleep=sleeps)
     await second.wait_turn(2, sleep=sleeps)  # another chat, the same token
-    assert sleeps.delays == [pytest.approx(0.5, abs=0.1)]
+    assert sleeps.delays == [pytest.approx(0.5, abs=0.3)]
 
 
 async def test_a_groups_budget_is_shared(redis: Redis) -> None:
@@ -57,4 +58,4 @@ async def test_a_groups_budget_is_shared(redis: Redis) -> None:
     other = RedisPacer(redis, per_group=Limit(rate=20 / 60), overall=Limit(rate=1000.0))
     await group.wait_turn(-100, sleep=sleeps)
     await other.wait_turn(-100, sleep=sleeps)
-    assert sleeps.delays == [pytest.approx(3.0, abs=0.1)]  # 20 a minute in one group
+    assert sleeps.delays == [pytest.approx(3.0, abs=0.5)]  # 20 a minute in one group

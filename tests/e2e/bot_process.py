@@ -48,6 +48,11 @@ class HeldSource:
         return await self.inner.fetch(username, max_posts)
 
 
+START_TIMEOUT = 300
+"""Seconds the processes of a cluster may take to be ready: a worker imports aiogram and loads
+every model, over two minutes when the machine is busy."""
+
+
 class Process:
     """One command of the app as a subprocess, started until it prints its ready line."""
 
@@ -68,8 +73,7 @@ class Process:
             )
 
     def wait_ready(self) -> None:
-        """Until the ready line (a worker imports aiogram and loads every model: a minute or
-        more on a busy machine; pytest-timeout bounds the wait)."""
+        """Until the ready line (START_TIMEOUT; the tests' pytest-timeout bounds the wait)."""
         assert self.process is not None and self.process.stdout is not None
         while self.ready not in (line := self.process.stdout.readline()):
             assert line, f"{self.command} exited:\n{self.log.read_text()[-3000:]}"
@@ -85,6 +89,33 @@ class Process:
 
 
 DIGBOT = [sys.executable, "-m", "bot"]
+
+
+def distributed_config(
+    folder: Path, *, api_base: str, database: str, redis: str, **queue: float
+) -> Path:
+    """The config file every process of a cluster reads (profiles in `folder`/profiles)."""
+    (folder / "profiles").mkdir(exist_ok=True)
+    extra = "".join(f"{key} = {value}\n" for key, value in queue.items())
+    config = folder / "config.toml"
+    config.write_text(
+        f"""
+[telegram]
+api_base = "{api_base}"
+shutdown_grace_seconds = 2
+[storage]
+database = "{database}"
+[instagram]
+source = "directory"
+directory = "{folder / "profiles"}"
+[analysis]
+workers = 1
+[queue]
+url = "{redis}"
+{extra}""",
+        encoding="utf-8",
+    )
+    return config
 
 
 @dataclass

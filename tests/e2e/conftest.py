@@ -18,7 +18,7 @@ from bot.settings import Settings
 from playground import Playground
 from playground.client import PlaygroundClient
 from service.app import DigService
-from tests.e2e.bot_process import Cluster
+from tests.e2e.bot_process import START_TIMEOUT, Cluster, distributed_config
 from tests.servers import PostgresServer, free_port
 
 
@@ -81,33 +81,6 @@ class Distributed:
     database_url: str
 
 
-def distributed_config(
-    folder: Path, *, api_base: str, database: str, redis: str, **queue: float
-) -> Path:
-    """The config file every process of a cluster reads (profiles in `folder`/profiles)."""
-    (folder / "profiles").mkdir(exist_ok=True)
-    extra = "".join(f"{key} = {value}\n" for key, value in queue.items())
-    config = folder / "config.toml"
-    config.write_text(
-        f"""
-[telegram]
-api_base = "{api_base}"
-shutdown_grace_seconds = 2
-[storage]
-database = "{database}"
-[instagram]
-source = "directory"
-directory = "{folder / "profiles"}"
-[analysis]
-workers = 1
-[queue]
-url = "{redis}"
-{extra}""",
-        encoding="utf-8",
-    )
-    return config
-
-
 @contextmanager
 def distributed(
     folder: Path, redis: str, postgres: PostgresServer, **queue: float
@@ -138,7 +111,13 @@ def distributed_bot(
         yield running
 
 
-@pytest.fixture(params=["embedded", pytest.param("distributed", marks=pytest.mark.distributed)])
+DISTRIBUTED = pytest.param(
+    "distributed", marks=[pytest.mark.distributed, pytest.mark.timeout(START_TIMEOUT + 300)]
+)
+"""The distributed mode's tests may take the processes' start on top of pytest's timeout."""
+
+
+@pytest.fixture(params=["embedded", DISTRIBUTED])
 def conversation(
     request: pytest.FixtureRequest, settings: Settings, profiles_root: Path
 ) -> Iterator[Conversation]:

@@ -27,14 +27,14 @@ from bot.taskqueue import QUEUE_NAME, REPLIED_PREFIX
 from handlers import texts
 from playground.client import PlaygroundClient, transcript
 from storage.database import sync_url
-from tests.e2e.bot_process import Process
+from tests.e2e.bot_process import START_TIMEOUT, Process
 from tests.e2e.conftest import Distributed, distributed
 from tests.e2e.replies import View
 from tests.e2e.subscribing import eventually
 from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
 from tests.servers import PostgresServer
 
-pytestmark = [pytest.mark.slow, pytest.mark.distributed]
+pytestmark = [pytest.mark.slow, pytest.mark.distributed, pytest.mark.timeout(START_TIMEOUT + 600)]
 
 PEOPLE = range(9500, 9520)
 SUBSCRIBERS = PEOPLE[:4]
