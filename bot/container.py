@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from arq import ArqRedis
 
     from bot.pacing import Pacer
-    from service.admission import Admits
+    from service.admission import Counted
     from service.queue import TaskQueue
 
 Role = Literal["embedded", "ingress", "worker"]
@@ -169,7 +169,7 @@ class Container:
 
         return RedisPhotoMemory(self.redis, ttl)
 
-    def _admission(self, clock: Callable[[], float]) -> Admits:
+    def _admission(self, clock: Callable[[], float]) -> Counted:
         """The ingress admits in Redis, over every worker's queue; a worker takes what the queue
         gives it (the ingress admitted it); embedded, the limits are this process's."""
         analysis = self.settings.analysis

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Protocol
+from contextlib import asynccontextmanager
 
 from service.errors import Busy
 
@@ -31,37 +30,50 @@ def allowance_used(per_hour: int, wait: float) -> Busy:
     )
 
 
-class Admits(Protocol):
-    """Admission as the use-cases see it: in this process (Admission) or shared in Redis."""
+class Counted:
+    """Admission as the use-cases see it (`slot`), with its operator counters, around the check
+    that admits an analysis: in this process (Admission) or in Redis (RedisAdmission)."""
 
-    started: int
-    refused: int
-
-    @property
-    def in_flight(self) -> int: ...
-
-    def slot(self, person: int | None) -> AbstractAsyncContextManager[None]:
-        """Raises Busy, or holds a place while the analysis runs (or is handed off)."""
-        ...
-
-
-class Admission:
-    """Answers "busy" at once instead of queueing without bound."""
-
-    def __init__(self, capacity: int, per_person_per_hour: int, clock: Callable[[], float]) -> None:
-        self.capacity = capacity
-        self.per_person_per_hour = per_person_per_hour
-        self._clock = clock
+    def __init__(self) -> None:
         self._in_flight = 0
         self.started = 0
         """Analyses admitted since start (an operator counter)."""
         self.refused = 0
         """Analyses refused as busy since start, either reason (an operator counter)."""
-        self._history: dict[int, deque[float]] = defaultdict(deque)
 
     @property
     def in_flight(self) -> int:
+        """Analyses this process holds a place for right now."""
         return self._in_flight
+
+    async def _check(self, person: int | None) -> None:
+        """Raise Busy when the analysis may not start now."""
+        raise NotImplementedError
+
+    @asynccontextmanager
+    async def slot(self, person: int | None) -> AsyncIterator[None]:
+        try:
+            await self._check(person)
+        except Busy:
+            self.refused += 1
+            raise
+        self.started += 1
+        self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+
+
+class Admission(Counted):
+    """Answers "busy" at once instead of queueing without bound."""
+
+    def __init__(self, capacity: int, per_person_per_hour: int, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.capacity = capacity
+        self.per_person_per_hour = per_person_per_hour
+        self._clock = clock
+        self._history: dict[int, deque[float]] = defaultdict(deque)
 
     def _check_person(self, person: int) -> None:
         now = self._clock()
@@ -72,19 +84,8 @@ class Admission:
             raise allowance_used(self.per_person_per_hour, history[0] + HOUR - now)
         history.append(now)
 
-    @asynccontextmanager
-    async def slot(self, person: int | None) -> AsyncIterator[None]:
-        try:
-            if self._in_flight >= self.capacity:
-                raise busy_everywhere()
-            if person is not None:
-                self._check_person(person)
-        except Busy:
-            self.refused += 1
-            raise
-        self.started += 1
-        self._in_flight += 1
-        try:
-            yield
-        finally:
-            self._in_flight -= 1
+    async def _check(self, person: int | None) -> None:
+        if self._in_flight >= self.capacity:
+            raise busy_everywhere()
+        if person is not None:
+            self._check_person(person)

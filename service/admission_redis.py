@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
 
-from service.admission import HOUR, allowance_used, busy_everywhere
-from service.errors import Busy
+from service.admission import HOUR, Counted, allowance_used, busy_everywhere
 
 PERSON_PREFIX = "digbot:admitted:"
 
 
-class RedisAdmission:
+class RedisAdmission(Counted):
     """Answers "busy" at once when the queue is full or the person's hour is used up."""
 
     def __init__(
@@ -31,19 +29,18 @@ class RedisAdmission:
         depth: Callable[[], Awaitable[int]],
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__()
         self.redis = redis
         self.capacity = capacity
         self.per_person_per_hour = per_person_per_hour
         self._depth = depth
         self._clock = clock
-        self.started = 0
-        """Analyses this process admitted since start (an operator counter)."""
-        self.refused = 0
-        """Analyses this process refused as busy since start (an operator counter)."""
-        self.in_flight = 0
-        """Analyses this process is handing to the queue right now."""
 
-    async def _check_person(self, person: int) -> None:
+    async def _check(self, person: int | None) -> None:
+        if await self._depth() >= self.capacity:
+            raise busy_everywhere()
+        if person is None:
+            return
         key = f"{PERSON_PREFIX}{person}"
         now = self._clock()
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -57,20 +54,3 @@ class RedisAdmission:
             pipe.zadd(key, {uuid.uuid4().hex: now})
             pipe.expire(key, int(HOUR) + 1)
             await pipe.execute()
-
-    @asynccontextmanager
-    async def slot(self, person: int | None) -> AsyncIterator[None]:
-        try:
-            if await self._depth() >= self.capacity:
-                raise busy_everywhere()
-            if person is not None:
-                await self._check_person(person)
-        except Busy:
-            self.refused += 1
-            raise
-        self.started += 1
-        self.in_flight += 1
-        try:
-            yield
-        finally:
-            self.in_flight -= 1

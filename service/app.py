@@ -21,7 +21,7 @@ from instagram.models import FetchedProfile
 from instagram.source import ProfileSource, ResolvesNames
 from instagram.usernames import parse_username
 from reports import charts, text
-from service.admission import Admits
+from service.admission import Counted
 from service.analysis import (
     AnalysisService,
     Progress,
@@ -84,7 +84,7 @@ class DigService:
         source: ProfileSource,
         executor: Executor,
         charts: ChartRenderer,
-        admission: Admits,
+        admission: Counted,
         outbox: Outbox,
         photos: PhotoStore,
         scheduler: ReportScheduler,

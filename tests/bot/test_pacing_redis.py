@@ -5,21 +5,11 @@ hence the tolerance."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from redis.asyncio import Redis
 
 from bot.pacing import Limit
 from bot.pacing_redis import RedisPacer
-
-
-@pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url)
-    await client.flushdb()
-    yield client
-    await client.aclose()
 
 
 class Sleeps:

@@ -110,6 +110,7 @@ source = "directory"
 directory = "{folder / "profiles"}"
 [analysis]
 workers = 1
+queue_size = 128
 [queue]
 url = "{redis}"
 {extra}""",

@@ -4,8 +4,6 @@ depth over all workers, a person's hourly allowance counted across processes).""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import numpy as np
 import pytest
 from redis.asyncio import Redis
@@ -22,14 +20,6 @@ TTL = 15 * 60
 
 def kept(owner: int) -> KeptPhoto:
     return KeptPhoto(owner, DecodedImage(np.zeros((4, 6, 3), np.uint8), (6, 4), "JPEG"), "food")
-
-
-@pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url)
-    await client.flushdb()
-    yield client
-    await client.aclose()
 
 
 async def test_a_kept_photo_is_its_owners_only_and_expires(redis: Redis) -> None:
