@@ -266,7 +266,7 @@ class Container:
                 await self._photo_sweep
             self._photo_sweep = None
         await self.outbox.stop()
-        self.scheduler.shutdown()
+        await self.scheduler.shutdown()
 
     async def _sweep_photos(self) -> None:
         """Drop expired kept photos on time, not only at the next use of the memory."""

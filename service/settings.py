@@ -35,6 +35,8 @@ class SubscriptionSettings(_Section):
     misfire_grace_hours: float = Field(12, gt=0)
     rate_limit_max_backoff_hours: float = Field(12, gt=0)
     outbox_poll_seconds: float = Field(30, gt=0)
+    scheduler_lease_seconds: float = Field(30, ge=3)
+    """How long the active scheduler's lease lasts unrenewed (renewed every third of it)."""
 
 
 class PrivacySettings(_Section):

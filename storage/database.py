@@ -83,9 +83,15 @@ class Database:
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         # A server's connections can die under a pool (a restart, a failover): test each one
         # as it is taken out. SQLite's are files in this process.
-        self.engine: AsyncEngine = create_async_engine(
-            url, hide_parameters=not echo_sql, pool_pre_ping=not self.is_sqlite
-        )
+        try:
+            self.engine: AsyncEngine = create_async_engine(
+                url, hide_parameters=not echo_sql, pool_pre_ping=not self.is_sqlite
+            )
+        except ModuleNotFoundError as missing:
+            raise RuntimeError(
+                f"[storage] database: the {missing.name} driver is not installed "
+                "(PostgreSQL needs the `distributed` extra: uv sync --extra distributed)"
+            ) from missing
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)

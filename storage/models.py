@@ -148,6 +148,10 @@ class OutboxMessage(Base):
     """Why Telegram refused the message for good (a 400): it is not tried again."""
     about: Mapped[str | None] = mapped_column(String(30))
     """The profile a change report is about: the message carries a "What changed?" button."""
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_until: Mapped[datetime | None]
+    """The process sending the message, and until when no other may (several processes deliver
+    the outbox of one database: `OutboxRepository.claim`)."""
 
 
 class Snapshot(Base):
@@ -168,6 +172,18 @@ class Snapshot(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """`service.subscriptions.changes.ProfileState` as JSON: counts, per-post styles and
     engagement, traits."""
+
+
+class Lease(Base):
+    """A named role only one process may hold at a time (the active scheduler), until
+    `expires_at` unless its holder renews it."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    """Who holds it: `host:pid:random`."""
+    expires_at: Mapped[datetime]
 
 
 PERSONAL_TABLES: tuple[type[Base], ...] = (User, Subscription, Analysis, OutboxMessage)

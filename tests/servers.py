@@ -28,6 +28,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,22 +80,14 @@ class PostgresServer:
         """Drop `name`, closing whatever connections a test left open to it."""
         self._client("dropdb", "--force", "--if-exists", name)
 
-    def fresh_database(self) -> _FreshDatabase:
+    @contextmanager
+    def fresh_database(self) -> Iterator[str]:
         """`with server.fresh_database() as url:` an empty database, dropped afterwards."""
-        return _FreshDatabase(self)
-
-
-class _FreshDatabase:
-    def __init__(self, server: PostgresServer) -> None:
-        self.server = server
-        self.name = ""
-
-    def __enter__(self) -> str:
-        self.name = self.server.create_database()
-        return self.server.url(self.name)
-
-    def __exit__(self, *_exc: object) -> None:
-        self.server.drop_database(self.name)
+        name = self.create_database()
+        try:
+            yield self.url(name)
+        finally:
+            self.drop_database(name)
 
 
 def _as_postgres_user(command: list[str]) -> list[str]:

@@ -10,6 +10,9 @@ more (delivered, refused, or waiting for a person who blocked the bot) are delet
 retention pass once old (`storage.repositories.outbox.settled_before`); a row still to send
 is never deleted.
 
+Several processes may deliver one database's outbox: each pass claims the rows it will send
+(`OutboxRepository.claim`), and the others skip them.
+
 The one way to get a message twice: the process dies after Telegram accepted it and before
 `sent_at` was written (a window of one database write).
 """
@@ -86,7 +89,7 @@ class Outbox:
         """One pass over the unsent rows; False when Telegram asked us to come back later."""
         async with self._pass:
             blocked: set[int] = set()
-            for row_id in await self.rows.pending():
+            for row_id in await self.rows.claim():
                 row = await self.rows.get(row_id)
                 if row is None or row.sent or row.user_id in blocked:
                     continue

@@ -9,6 +9,8 @@ fetched once per run however many people follow it. An Instagram rate limit post
 
 The subscriptions table is the truth, the job store a copy: at start `reconcile` gives every
 followed (profile, period) its job (lost or stale job store file) and drops jobs nobody follows.
+One scheduler runs the jobs across all processes sharing the database: the others stand by,
+paused, until the lease is theirs (`lease.py`); whoever takes it over reconciles first.
 
 A run fetches the profile fresh (bypassing the service's short cache on purpose: the point is
 to see what changed), analyses only the posts its snapshot has not seen, compares with the
@@ -20,6 +22,7 @@ jobs fire together: the second run reuses the first one's fetch (`SHARE_SLACK_MI
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -31,6 +34,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from service.settings import SubscriptionSettings
+from service.subscriptions.lease import ActiveWhileHeld, Lease
 
 if TYPE_CHECKING:
     from service.subscriptions.runs import ReportRuns
@@ -83,6 +87,8 @@ RUN_OUTCOMES = ("runs", "rate_limited", "not_fetched", "jobs_repaired")
 class ReportScheduler:
     runs: ReportRuns | None = None
     """What the jobs do, once started: also run on demand ("What changed?")."""
+    lease: ActiveWhileHeld | None = None
+    """Whether this process runs the jobs (holds the scheduler lease), once started."""
 
     def __init__(self, jobs: BaseJobStore, settings: SubscriptionSettings) -> None:
         self.settings = settings
@@ -108,12 +114,24 @@ class ReportScheduler:
         )
 
     async def start(self, runs: ReportRuns) -> None:
-        """Start running jobs (missed ones run once now) with `runs`; adds the daily purge
-        and makes the jobs match the subscriptions table (`reconcile`)."""
+        """Start with `runs`, paused, and run the jobs while this process holds the scheduler
+        lease (at once when no other process does)."""
         global _active
         self.runs = _active = runs
+        self.scheduler.start(paused=True)
+        lease = Lease(runs.repositories.leases, runs.now, self.settings.scheduler_lease_seconds)
+        self.lease = ActiveWhileHeld(
+            lease,
+            activate=functools.partial(self._activate, runs),
+            deactivate=self.scheduler.pause,
+            tick=self.scheduler.wakeup,
+        )
+        await self.lease.start()
+
+    async def _activate(self, runs: ReportRuns) -> None:
+        """Become the active scheduler: add the daily purge, make the jobs match the
+        subscriptions table (`reconcile`), then run jobs (missed ones run once now)."""
         followed = await runs.repositories.subscriptions.followed()
-        self.scheduler.start()
         self.scheduler.add_job(
             purge_job,
             CronTrigger(hour=(self.settings.report_hour_utc + 12) % 24, timezone=UTC),
@@ -122,6 +140,7 @@ class ReportScheduler:
         )
         self.reconcile(followed, runs.now())
         self.rerun_first_runs(followed)
+        self.scheduler.resume()
 
     def _missed(self, period: str, snapshot_taken_at: datetime | None, now: datetime) -> bool:
         """Whether a run of `period` was due since the snapshot (or there is none yet)."""
@@ -197,8 +216,11 @@ class ReportScheduler:
                 ", ".join(job_id(*pair) for pair in unfinished),
             )
 
-    def shutdown(self) -> None:
+    async def shutdown(self) -> None:
+        """Stop running jobs and give the lease up."""
         global _active
+        if self.lease is not None:
+            await self.lease.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         _active = None

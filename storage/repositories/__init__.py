@@ -12,6 +12,7 @@ from datetime import datetime
 
 from storage.database import Database
 from storage.repositories.analyses import AnalysesRepository
+from storage.repositories.leases import LeasesRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.profiles import ProfilesRepository
@@ -30,6 +31,7 @@ class Repositories:
     snapshots: SnapshotsRepository
     outbox: OutboxRepository
     retention: RetentionRepository
+    leases: LeasesRepository
 
     @classmethod
     def open(cls, db: Database, now: Callable[[], datetime]) -> Repositories:
@@ -42,4 +44,5 @@ class Repositories:
             SnapshotsRepository(db),
             OutboxRepository(db, now),
             RetentionRepository(db),
+            LeasesRepository(db),
         )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
+from storage.holders import gone_from_this_machine, new_holder
 from storage.models import OutboxMessage, User
 
 
@@ -71,24 +72,54 @@ def settled_before(cutoff: datetime) -> ColumnElement[bool]:
 
 
 class OutboxRepository:
-    def __init__(self, db: Database, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, db: Database, now: Callable[[], datetime], claim_seconds: float = 300
+    ) -> None:
         self.db = db
         self.now = now
+        self.claim_seconds = timedelta(seconds=claim_seconds)
+        self.holder = new_holder()
+        """This process, as it claims rows."""
 
-    async def pending(self) -> list[int]:
-        """Ids of the rows to send, in order: unsent, not refused, person not blocked."""
+    async def claim(self) -> list[int]:
+        """Ids of the rows to send, in order (unsent, not refused, person not blocked), claimed
+        for this process for `claim_seconds`: another process delivering the same outbox skips
+        them until then, unless the claimer was a process of this machine that is gone.
+
+        One UPDATE: atomic on SQLite (one writer); on PostgreSQL the rows it picks are locked
+        `FOR UPDATE SKIP LOCKED`, so a concurrent claim skips them instead of claiming them too.
+        """
+        now = self.now()
         async with self.db.session() as session:
-            ids = await session.scalars(
-                select(OutboxMessage.id)
-                .join(User, User.id == OutboxMessage.user_id)
-                .where(
-                    OutboxMessage.sent_at.is_(None),
-                    OutboxMessage.failed.is_(None),
-                    User.blocked.is_(False),
-                )
-                .order_by(OutboxMessage.id)
+            claimers = await session.scalars(
+                select(OutboxMessage.claimed_by)
+                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.claimed_until > now)
+                .distinct()
             )
-            return list(ids)
+            gone = [c for c in claimers if c is not None and gone_from_this_machine(c)]
+        claimable = (
+            select(OutboxMessage.id)
+            .join(User, User.id == OutboxMessage.user_id)
+            .where(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed.is_(None),
+                User.blocked.is_(False),
+                or_(
+                    OutboxMessage.claimed_until.is_(None),
+                    OutboxMessage.claimed_until <= now,
+                    OutboxMessage.claimed_by.in_([self.holder, *gone]),
+                ),
+            )
+            .with_for_update(skip_locked=True, of=OutboxMessage)
+        )
+        claim = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(claimable))
+            .values(claimed_by=self.holder, claimed_until=now + self.claim_seconds)
+            .returning(OutboxMessage.id)
+        )
+        async with self.db.session() as session:
+            return sorted(await session.scalars(claim))
 
     async def get(self, row_id: int) -> OutboxRow | None:
         async with self.db.session() as session:

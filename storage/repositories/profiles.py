@@ -72,10 +72,17 @@ class ProfilesRepository:
                 last_fetched_at=profile.fetched_at,
             )
             if posts:
-                rows = [
-                    {**asdict(post), "profile_id": profile_id, "fetched_at": analysis.created_at}
-                    for post in posts
-                ]
+                # One row per shortcode: PostgreSQL refuses to upsert a row twice in a statement.
+                rows = list(
+                    {
+                        post.shortcode: {
+                            **asdict(post),
+                            "profile_id": profile_id,
+                            "fetched_at": analysis.created_at,
+                        }
+                        for post in posts
+                    }.values()
+                )
                 insert = self.db.insert(Post).values(rows)
                 await session.execute(
                     insert.on_conflict_do_update(

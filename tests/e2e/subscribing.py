@@ -1,20 +1,21 @@
 """Helpers for the subscription tests: a profile that gains posts, a clock the test moves, a
-source that counts fetches, and reading the database as the tests' ground truth."""
+source that counts fetches, and reading the database as the tests' ground truth (SQLite, or
+PostgreSQL when the tests run there: `DIGBOT_TEST_DATABASE=postgresql`)."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, inspect, make_url, text
 
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource
+from storage.database import sync_url
 from storage.jobstore import jobstore_url
 from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
 
@@ -84,28 +85,44 @@ def lose_job_store(database_url: str) -> None:
     engine.dispose()
 
 
-def query(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(database) as db:
-        return list(db.execute(sql, params))
+def _engine(database: Path | str) -> Engine:
+    """A synchronous engine on a SQLite file (a Path) or on the app's database (its URL)."""
+    return create_engine(
+        sync_url(database) if isinstance(database, str) else f"sqlite:///{database}"
+    )
 
 
-def rows_about(database: Path, user_id: int) -> dict[str, set[int]]:
+def query(database: Path | str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """The rows of `sql` (`?` placeholders) on a SQLite file or the app's database URL."""
+    engine = _engine(database)
+    if engine.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    try:
+        with engine.begin() as db:
+            return [tuple(row) for row in db.exec_driver_sql(sql, params)]
+    finally:
+        engine.dispose()
+
+
+def rows_about(database: Path | str, user_id: int) -> dict[str, set[int]]:
     """Row ids per table whose user_id or chat_id (or users.id) is the person."""
     found: dict[str, set[int]] = {}
-    with sqlite3.connect(database) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            columns = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
-            keys = [c for c in ("user_id", "chat_id") if c in columns]
-            if table == "users":
-                keys.append("id")
-            for column in keys:
-                ids = {
-                    r[0]
-                    for r in db.execute(f"SELECT id FROM {table} WHERE {column} = ?", (user_id,))
-                }
-                if ids:
-                    found.setdefault(table, set()).update(ids)
+    engine = _engine(database)
+    try:
+        with engine.connect() as db:
+            tables = inspect(db)
+            for table in tables.get_table_names():
+                columns = {column["name"] for column in tables.get_columns(table)}
+                keys = [c for c in ("user_id", "chat_id") if c in columns]
+                if table == "users":
+                    keys.append("id")
+                for column in keys:
+                    select = text(f"SELECT id FROM {table} WHERE {column} = :person")
+                    ids = {r[0] for r in db.execute(select, {"person": user_id})}
+                    if ids:
+                        found.setdefault(table, set()).update(ids)
+    finally:
+        engine.dispose()
     return found
 
 

@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, inspect
-from sqlalchemy import text as sql
 
-from storage.database import sync_url
 from tests.e2e.conftest import Conversation
 from tests.e2e.replies import REPORT, matching
+from tests.e2e.subscribing import rows_about
 from tests.fixtures.instagram_fixture import (
     FixturePost,
     astronaut_jpeg,
@@ -161,24 +159,6 @@ async def test_subscribe_then_list(conversation: Conversation) -> None:
     assert any(b["callback_data"] == "chg:fixture.user" for b in _buttons(replies))
 
 
-def _rows_about(database_url: str, user_id: int) -> dict[str, int]:
-    """Rows in any table whose user_id (or users.id) is the person."""
-    found: dict[str, int] = {}
-    engine = create_engine(sync_url(database_url))
-    with engine.connect() as db:
-        for table in inspect(db).get_table_names():
-            columns = {c["name"] for c in inspect(db).get_columns(table)}
-            for column in ("user_id", "chat_id") + (("id",) if table == "users" else ()):
-                if column in columns:
-                    count = db.execute(
-                        sql(f"SELECT COUNT(*) FROM {table} WHERE {column} = :id"), {"id": user_id}
-                    ).scalar_one()
-                    if count:
-                        found[f"{table}.{column}"] = count
-    engine.dispose()
-    return found
-
-
 async def test_forget_deletes_every_row(conversation: Conversation) -> None:
     chat = conversation.chat
     _fixture_profile(conversation.profiles_root)
@@ -189,9 +169,8 @@ async def test_forget_deletes_every_row(conversation: Conversation) -> None:
     await conversation.client.wait_for(
         chat, matching(REPORT), after=sent[-1]["message_id"], timeout=120
     )
-    assert _rows_about(
-        conversation.database_url, chat
-    )  # the playground's private chat id is the user's id
+    # the playground's private chat id is the user's id
+    assert rows_about(conversation.database_url, chat)
 
     sent = await conversation.client.send_text(chat, "/forget")
     asked = await conversation.client.wait_for(
@@ -203,7 +182,7 @@ async def test_forget_deletes_every_row(conversation: Conversation) -> None:
         chat, lambda m: "deleted" in _texts(m), after=asked[0]["message_id"]
     )
     assert "deleted" in _texts(done)
-    assert _rows_about(conversation.database_url, chat) == {}
+    assert rows_about(conversation.database_url, chat) == {}
     since_question = await conversation.client.messages(chat, after=asked[0]["message_id"] - 1)
     question = next(m for m in since_question if m["message_id"] == asked[0]["message_id"])
     assert question["buttons"] == []  # Yes/Cancel have done their job

@@ -22,12 +22,12 @@ from instagram.directory import DirectorySource
 from playground import Playground
 from playground.client import PlaygroundClient
 from service.subscriptions.scheduler import job_id, run_report_job
+from storage.jobstore import jobstore_url
 from tests.e2e.subscribing import (
     USERNAME,
     Clock,
     CountingSource,
     eventually,
-    jobs_file,
     query,
     report_messages,
     rows_about,
@@ -47,7 +47,8 @@ class World:
     source: CountingSource
     clock: Clock
     profiles: Path
-    database: Path
+    database: str
+    """The app's database URL."""
 
     async def say(self, chat: int, text: str) -> list[dict[str, Any]]:
         """Send a text; the bot's first answer."""
@@ -84,7 +85,7 @@ async def world(
     service.scheduler.scheduler.pause()  # runs happen when the test calls the job function
     client = PlaygroundClient(playground.base_url)
     try:
-        yield World(client, service, source, clock, profiles_root, Path(settings.storage.database))
+        yield World(client, service, source, clock, profiles_root, settings.database_url)
     finally:
         await client.close()
         await runtime.stop(grace=5)
@@ -240,7 +241,7 @@ async def test_export_has_every_row_and_forget_leaves_none(world: World) -> None
     )
     assert rows_about(world.database, BOB) == {}
     assert world.service.scheduler.scheduler.get_job(JOB) is None
-    jobs = jobs_file(world.database)
+    jobs = jobstore_url(world.database)
     assert query(jobs, "SELECT COUNT(*) FROM apscheduler_jobs WHERE id = ?", JOB) == [(0,)]
     assert query(world.database, "SELECT COUNT(*) FROM snapshots") == [(0,)]
 

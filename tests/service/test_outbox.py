@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -111,3 +113,54 @@ async def test_400_is_final(db: Database) -> None:
     await outbox.deliver_pending(healthy)
     assert healthy.sent == []
     assert outbox.outcomes == {"refused": 2, "sent": 2}  # user 1 has two rows
+
+
+class HeldTelegram(FakeTelegram):
+    """Telegram as seen by a process whose sends wait until `release` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sending, self.release = asyncio.Event(), asyncio.Event()
+
+    async def __call__(
+        self, chat_id: int, text: str, photo: bytes | None, about: str | None = None
+    ) -> None:
+        self.sending.set()
+        await self.release.wait()
+        await super().__call__(chat_id, text, photo, about)
+
+
+async def test_two_processes_sharing_the_outbox_send_each_message_once(db: Database) -> None:
+    first, second = (Outbox(OutboxRepository(db, lambda: NOW)) for _ in range(2))
+    held, telegram = HeldTelegram(), FakeTelegram()
+    passing = asyncio.create_task(first.deliver_pending(held))
+    await held.sending.wait()  # the first process is sending its first message
+    assert await second.deliver_pending(telegram)
+    assert telegram.sent == []  # every row is the first's
+    held.release.set()
+    assert await passing
+    assert len(held.sent) == 4
+
+
+async def test_rows_claimed_by_a_process_that_died_go_out_after_the_claim(db: Database) -> None:
+    died = OutboxRepository(db, lambda: NOW, claim_seconds=300)
+    died.holder = "another-machine:1:x"
+    assert len(await died.claim()) == 4
+    telegram = FakeTelegram()
+    soon = Outbox(OutboxRepository(db, lambda: NOW + timedelta(seconds=299)))
+    assert await soon.deliver_pending(telegram) and telegram.sent == []
+    later = Outbox(OutboxRepository(db, lambda: NOW + timedelta(seconds=300)))
+    assert await later.deliver_pending(telegram) and len(telegram.sent) == 4
+
+
+async def test_rows_claimed_by_a_process_of_this_machine_that_is_gone_go_out_at_once(
+    db: Database,
+) -> None:
+    exited = await asyncio.create_subprocess_exec("true")
+    await exited.wait()
+    died = OutboxRepository(db, lambda: NOW)
+    died.holder = f"{socket.gethostname()}:{exited.pid}:x"
+    assert len(await died.claim()) == 4
+    telegram = FakeTelegram()
+    assert await Outbox(OutboxRepository(db, lambda: NOW)).deliver_pending(telegram)
+    assert len(telegram.sent) == 4

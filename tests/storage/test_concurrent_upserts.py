@@ -72,7 +72,8 @@ async def test_concurrent_saves_of_a_profile_keep_one_row_per_post(
         *(repositories.profiles.save_analysis(profile, posts, analysis) for _ in range(4))
     )
     more = ProfileRow("natgeo", "NatGeo", 11, 5, NOW)
-    await repositories.profiles.save_analysis(more, [_post("b", 20), _post("c", 3)], analysis)
+    again = [_post("b", 19), _post("b", 20), _post("c", 3)]  # a post listed twice: the last
+    await repositories.profiles.save_analysis(more, again, analysis)
     assert await _count(repositories, Profile) == 1
     async with repositories.db.session() as session:
         likes = dict((await session.execute(select(Post.shortcode, Post.likes))).all())
