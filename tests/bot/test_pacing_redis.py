@@ -48,4 +48,6 @@ async def test_a_groups_budget_is_shared(redis: Redis) -> None:
     other = RedisPacer(redis, per_group=Limit(rate=20 / 60), overall=Limit(rate=1000.0))
     await group.wait_turn(-100, sleep=sleeps)
     await other.wait_turn(-100, sleep=sleeps)
-    assert sleeps.delays == [pytest.approx(3.0, abs=0.5)]  # 20 a minute in one group
+    # 20 a minute in one group (then, since the fake sleep let no time pass, maybe a
+    # millisecond for the overall turn)
+    assert sleeps.delays[0] == pytest.approx(3.0, abs=0.5) and sum(sleeps.delays[1:]) < 0.01
