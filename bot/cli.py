@@ -52,6 +52,43 @@ def _configure_logging(settings: Settings) -> None:
         logging.getLogger(private).setLevel(logging.WARNING)
 
 
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def _work(settings: Settings) -> None:
+    """`digbot worker`: analyse what the queue holds and reply, until SIGINT/SIGTERM."""
+    from bot.container import Container
+    from bot.runtime import make_bot
+    from bot.worker import AnalysisWorker, arq_worker
+    from playground.server import DEFAULT_TOKEN
+
+    stop = _stop_on_signals()
+    if settings.telegram.token is not None:
+        token, api_base = settings.telegram.token.get_secret_value(), settings.telegram.api_base
+    else:  # the playground `digbot run` starts when there is no token
+        playground = settings.playground
+        token, api_base = DEFAULT_TOKEN, f"http://{playground.host}:{playground.port}"
+    container = Container(settings, role="worker")
+    bot = make_bot(token, api_base or None, container.pacer())
+    await container.start()
+    await container.warm_up()
+    loop = arq_worker(AnalysisWorker(container, bot), settings.analysis.worker_count)
+    consuming = asyncio.create_task(loop.async_run())
+    log.info("worker ready %.1f s after start", time.monotonic() - STARTED)
+    print("digbot worker is running; Ctrl+C stops it", flush=True)
+    await asyncio.wait([consuming, asyncio.create_task(stop.wait())], return_when="FIRST_COMPLETED")
+    log.info("stopping: unfinished tasks go back to the queue")
+    await loop.close()
+    consuming.cancel()
+    await bot.session.close()
+    await container.close()
+
+
 def _plain(text: str) -> str:
     """Telegram HTML to terminal text."""
     return html.unescape(re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text))
@@ -62,11 +99,7 @@ async def _serve(settings: Settings) -> None:
     from bot.runtime import BotRuntime, make_bot
     from bot.webhook import run_webhook
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-
+    stop = _stop_on_signals()
     playground = None
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else None
     api_base = settings.telegram.api_base or None
@@ -76,7 +109,8 @@ async def _serve(settings: Settings) -> None:
         playground = Playground(host=settings.playground.host, port=settings.playground.port)
         await playground.start()
         token, api_base = playground.token, playground.base_url
-    runtime = BotRuntime(Container(settings), make_bot(token, api_base))
+    container = Container(settings, role="ingress" if settings.queue.url else "embedded")
+    runtime = BotRuntime(container, make_bot(token, api_base, container.pacer()))
     await runtime.start_service()
     webhook = None
     if settings.telegram.mode == "webhook" and playground is None:
@@ -176,6 +210,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, help="config file (default: config.toml)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot (the local playground when there is no token)")
+    commands.add_parser("worker", help="analyse and reply from the queue ([queue] url)")
     analyze = commands.add_parser("analyze", help="analyse a profile: a username or a folder")
     analyze.add_argument("target", help="Instagram username, profile link, or profile folder")
     analyze.add_argument("--json", action="store_true", help="print the JSON report")
@@ -204,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.command == "run":
         asyncio.run(_serve(settings))
+        return 0
+    if args.command == "worker":
+        if not settings.queue.url:
+            print("digbot worker: no queue: set [queue] url or DIGBOT_QUEUE", file=sys.stderr)
+            return 2
+        asyncio.run(_work(settings))
         return 0
     if args.command == "analyze":
         return _analyze(settings, args.target, args.json, args.out)

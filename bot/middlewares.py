@@ -18,6 +18,7 @@ from bot.metrics import UPDATE_COUNTS, Metrics
 from handlers import texts
 from service.app import DigService
 from service.pseudonyms import pseudonym
+from service.queue import Enqueued, answering
 
 log = logging.getLogger("digbot.updates")
 
@@ -97,10 +98,14 @@ class UpdateMiddleware(BaseMiddleware):
                     language = event.message.from_user.language_code
                 await self.service.touch(user_id, chat_id, language)
             data["user_id"] = user_id
-            result = await handler(event, data)
+            with answering(str(event.update_id), chat_id or 0):
+                result = await handler(event, data)
             if result is UNHANDLED:
                 outcome = "unhandled"
             return result
+        except Enqueued as handed:
+            outcome = f"queued:{handed}"  # a worker replies
+            return None
         except TelegramForbiddenError:
             outcome = "blocked"
             await self._blocked_meanwhile(chat_id, user_id, event.update_id)

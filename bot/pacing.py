@@ -96,7 +96,7 @@ class Pacer:
     def reserve_chat(self, chat: int | str, cost: int = 1) -> float:
         """Reserve the chat's (and group's) next turn for `cost` messages; seconds to wait."""
         schedules = [self._chats.setdefault(chat, _Schedule(self.per_chat))]
-        if _is_group(chat):
+        if is_group(chat):
             schedules.append(self._groups.setdefault(chat, _Schedule(self.per_group)))
         self._forget_idle(self._clock())
         return self._reserve(schedules, cost)
@@ -113,14 +113,22 @@ class Pacer:
     ) -> None:
         """Return when `cost` messages may go into `chat` under every limit."""
         waited = 0.0
-        for reserve in (lambda: self.reserve_chat(chat, cost), lambda: self.reserve_overall(cost)):
-            delay = reserve()
+        for reserve in (lambda: self._chat_turn(chat, cost), lambda: self._overall_turn(cost)):
+            delay = await reserve()
             if delay > 0:
                 waited += delay
                 await sleep(delay)
         if waited > 0:
             self.paced += 1
             self.waited_seconds += waited
+
+    async def _chat_turn(self, chat: int | str, cost: int) -> float:
+        """Seconds until the chat's reserved turn (RedisPacer reserves it in Redis)."""
+        return self.reserve_chat(chat, cost)
+
+    async def _overall_turn(self, cost: int) -> float:
+        """Seconds until the bot's reserved overall turn (RedisPacer: in Redis)."""
+        return self.reserve_overall(cost)
 
     def _forget_idle(self, now: float) -> None:
         """Drop chats whose schedule is long past, so memory does not grow with every chat."""
@@ -132,7 +140,7 @@ class Pacer:
         self._tidy_above = max(1024, 2 * len(self._chats))
 
 
-def _is_group(chat: int | str) -> bool:
+def is_group(chat: int | str) -> bool:
     return isinstance(chat, str) or chat < 0  # "@channelname" is a channel
 
 

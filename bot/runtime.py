@@ -17,6 +17,7 @@ from aiogram.types import BotCommand
 from bot.container import Container
 from bot.metrics import runtime_metrics
 from bot.middlewares import UpdateMiddleware
+from bot.pacing import Pacer
 from bot.session import configure_session
 from bot.telegram_sender import telegram_sender
 from handlers import build_router
@@ -37,11 +38,12 @@ COMMANDS = [
 ]
 
 
-def make_bot(token: str, api_base: str | None = None) -> Bot:
-    """A Bot whose requests go to Telegram (or `api_base`), paced, retried through bad moments."""
+def make_bot(token: str, api_base: str | None = None, pacer: Pacer | None = None) -> Bot:
+    """A Bot whose requests go to Telegram (or `api_base`), paced (by `pacer`, shared by the
+    processes of the distributed mode; else this process's own), retried through bad moments."""
     api = TelegramAPIServer.from_base(api_base) if api_base else None
     session = AiohttpSession(api=api) if api else AiohttpSession()
-    configure_session(session)
+    configure_session(session, pacer=pacer)
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

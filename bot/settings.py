@@ -66,6 +66,19 @@ class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
+class QueueSettings(_Section):
+    """The distributed mode: with a Redis URL, `digbot run` is the ingress and `digbot worker`
+    runs the analyses (docs/deploy.md); empty, analyses run in this process."""
+
+    url: str = ""
+    """`redis://host:port/db`, or empty."""
+    task_timeout_seconds: float = Field(300, gt=0, le=3600)
+    """An analysis running longer is cancelled and tried again; a killed worker's task is
+    taken over by another worker this long (plus 10 s) after it started."""
+    max_tries: int = Field(3, ge=1, le=20)
+    """Deliveries of one task (a killed worker's task counts one) before it is given up."""
+
+
 class Settings(_Section):
     telegram: TelegramSettings = TelegramSettings()
     playground: PlaygroundSettings = PlaygroundSettings()
@@ -76,6 +89,7 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     data: DataSettings = DataSettings()
     logging: LoggingSettings = LoggingSettings()
+    queue: QueueSettings = QueueSettings()
     base_dir: Path = PROJECT_ROOT
     """The folder relative paths are resolved against (the config file's folder)."""
 
@@ -113,6 +127,7 @@ def _environment_overrides(env: dict[str, str]) -> dict[str, Any]:
         "DIGBOT_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
         "DIGBOT_DATA": ("data", "path"),
         "DIGBOT_DATABASE": ("storage", "database"),
+        "DIGBOT_QUEUE": ("queue", "url"),
     }
     for name, (section, key) in pairs.items():
         if env.get(name):

@@ -106,7 +106,7 @@ async def album(
     async with ChatActionSender.upload_photo(bot=bot, chat_id=message.chat.id):
         photos = [await _download(bot, item) for item in items]
         report = await service.album_report(photos, user_id=user_id)
-    await send_report(bot, message.chat.id, report, _why_keyboard(report), status)
+    await send_report(bot, message.chat.id, report, why_keyboard(report), status)
 
 
 async def photo_report(
@@ -116,10 +116,10 @@ async def photo_report(
     await status.show(texts.WORKING_PHOTO)
     async with ChatActionSender.upload_photo(bot=bot, chat_id=chat_id):
         report = await service.photo_report(data, user_id=user_id)
-    await send_report(bot, chat_id, report, _why_keyboard(report), status)
+    await send_report(bot, chat_id, report, why_keyboard(report), status)
 
 
-def _why_keyboard(report: Report) -> InlineKeyboardMarkup | None:
+def why_keyboard(report: Report) -> InlineKeyboardMarkup | None:
     offer = report.explain
     if offer is None:
         return None
@@ -138,7 +138,7 @@ async def why_style(
     """The heat map of a kept photo; once the copy is gone (expired, /forget, or not this
     person's), the button says so. The query is answered first in every path, so the client's
     spinner stops even when the analysis is refused (busy) or fails."""
-    kept = service.kept_photo(user_id, callback_data.token)
+    kept = await service.kept_photo(user_id, callback_data.token)
     if kept is None or query.message is None:
         await query.answer(texts.PHOTO_GONE, show_alert=True)
         return

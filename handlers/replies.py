@@ -11,6 +11,7 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, InputMediaPho
 from reports.split import CAPTION_LIMIT, MESSAGE_LIMIT, utf16_len
 from service.app import Report
 from service.pseudonyms import pseudonym
+from service.queue import note_status
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class StatusMessage:
         text = "\n".join(self.lines)
         if self.message_id is None:
             self.message_id = (await self.bot.send_message(self.chat_id, text)).message_id
+            note_status(self.message_id, self.lines)
             return
         # "message is not modified" is not an error: the session treats it as done.
         await self.bot.edit_message_text(

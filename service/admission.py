@@ -12,49 +12,48 @@ from service.errors import Busy
 HOUR = 3600.0
 
 
-class Admission:
-    """Answers "busy" at once instead of queueing without bound."""
+def busy_everywhere() -> Busy:
+    """The refusal when as many analyses as allowed are waiting or running."""
+    return Busy(
+        "I am busy analysing for many people right now. Please try again in a minute.",
+        retry_after=60,
+    )
 
-    def __init__(self, capacity: int, per_person_per_hour: int, clock: Callable[[], float]) -> None:
-        self.capacity = capacity
-        self.per_person_per_hour = per_person_per_hour
-        self._clock = clock
+
+def allowance_used(per_hour: int, wait: float) -> Busy:
+    """The refusal when a person started `per_hour` analyses in the last hour."""
+    minutes = max(1, math.ceil(wait / 60))
+    return Busy(
+        f"You have started {per_hour} analyses in the last hour, which is "
+        f"the limit. Please come back in {minutes} min.",
+        retry_after=wait,
+    )
+
+
+class Counted:
+    """Admission as the use-cases see it (`slot`), with its operator counters, around the check
+    that admits an analysis: in this process (Admission) or in Redis (RedisAdmission)."""
+
+    def __init__(self) -> None:
         self._in_flight = 0
         self.started = 0
         """Analyses admitted since start (an operator counter)."""
         self.refused = 0
         """Analyses refused as busy since start, either reason (an operator counter)."""
-        self._history: dict[int, deque[float]] = defaultdict(deque)
 
     @property
     def in_flight(self) -> int:
+        """Analyses this process holds a place for right now."""
         return self._in_flight
 
-    def _check_person(self, person: int) -> None:
-        now = self._clock()
-        history = self._history[person]
-        while history and history[0] <= now - HOUR:
-            history.popleft()
-        if len(history) >= self.per_person_per_hour:
-            wait = history[0] + HOUR - now
-            minutes = max(1, math.ceil(wait / 60))
-            raise Busy(
-                f"You have started {self.per_person_per_hour} analyses in the last hour, which is "
-                f"the limit. Please come back in {minutes} min.",
-                retry_after=wait,
-            )
-        history.append(now)
+    async def _check(self, person: int | None) -> None:
+        """Raise Busy when the analysis may not start now."""
+        raise NotImplementedError
 
     @asynccontextmanager
     async def slot(self, person: int | None) -> AsyncIterator[None]:
         try:
-            if self._in_flight >= self.capacity:
-                raise Busy(
-                    "I am busy analysing for many people right now. Please try again in a minute.",
-                    retry_after=60,
-                )
-            if person is not None:
-                self._check_person(person)
+            await self._check(person)
         except Busy:
             self.refused += 1
             raise
@@ -64,3 +63,29 @@ class Admission:
             yield
         finally:
             self._in_flight -= 1
+
+
+class Admission(Counted):
+    """Answers "busy" at once instead of queueing without bound."""
+
+    def __init__(self, capacity: int, per_person_per_hour: int, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.capacity = capacity
+        self.per_person_per_hour = per_person_per_hour
+        self._clock = clock
+        self._history: dict[int, deque[float]] = defaultdict(deque)
+
+    def _check_person(self, person: int) -> None:
+        now = self._clock()
+        history = self._history[person]
+        while history and history[0] <= now - HOUR:
+            history.popleft()
+        if len(history) >= self.per_person_per_hour:
+            raise allowance_used(self.per_person_per_hour, history[0] + HOUR - now)
+        history.append(now)
+
+    async def _check(self, person: int | None) -> None:
+        if self._in_flight >= self.capacity:
+            raise busy_everywhere()
+        if person is not None:
+            self._check_person(person)

@@ -22,7 +22,7 @@ from instagram.source import ProfileSource, ResolvesNames
 from instagram.usernames import parse_username
 from reports import album as album_report
 from reports import heatmap, profile_text, selfie
-from service.admission import Admission
+from service.admission import Counted
 from service.analysis import (
     AnalysisService,
     Progress,
@@ -30,7 +30,8 @@ from service.analysis import (
     thumbnail,
     unreadable_notes,
 )
-from service.photo_memory import KeptPhoto, PhotoMemory
+from service.photo_memory import KeptPhoto, PhotoStore
+from service.queue import AnalysisTask, Enqueued, TaskKind, TaskQueue, reply_to
 from service.records import profile_rows
 from service.render import ChartRenderer, profile_jobs
 from service.serialize import album_json, photo_json, profile_json
@@ -84,13 +85,15 @@ class DigService:
         source: ProfileSource,
         executor: Executor,
         charts: ChartRenderer,
-        admission: Admission,
+        admission: Counted,
         outbox: Outbox,
-        photos: PhotoMemory,
+        photos: PhotoStore,
         scheduler: ReportScheduler,
         clock: Callable[[], float],
         now: Callable[[], datetime],
+        queue: TaskQueue | None = None,
     ) -> None:
+        """With a `queue` (the ingress of the distributed mode), every analysis goes to a worker."""
         self.settings = settings
         self.repositories = repositories
         self.subscriptions = subscriptions
@@ -102,6 +105,7 @@ class DigService:
         self.photos = photos
         self.scheduler = scheduler
         self.now = now
+        self.queue = queue
         self._clock = clock
         self._analysis: AnalysisService | None = None
         self.model_versions: dict[str, str] = {}
@@ -139,6 +143,7 @@ class DigService:
     ) -> Report:
         """Fetch (or reuse the cached) profile, analyse it, store the results, draw the charts."""
         username = await self.canonical_username(username)
+        await self._hand_off("profile", user_id, username=username)
         return await self._profile_report(
             lambda: self.analysis.fetch(username), user_id=user_id, progress=progress
         )
@@ -174,6 +179,18 @@ class DigService:
         details = profile_text.profile_details(analysis, hide_sensitive=hide)
         return Report(summary, pngs, report, [*notes, details] if details else notes)
 
+    async def _hand_off(self, kind: TaskKind, user_id: int | None, **what: Any) -> None:
+        """With a queue, put the analysis on it for a worker (admitted as any analysis is) and
+        raise Enqueued: the worker replies. Without one, return: the analysis runs here."""
+        if self.queue is None:
+            return
+        target = reply_to()
+        if target is None or user_id is None:
+            raise RuntimeError("an analysis can be handed to a worker only while answering someone")
+        async with self.admission.slot(user_id):
+            await self.queue.submit(AnalysisTask(kind, user_id, target, **what))
+        raise Enqueued(kind)
+
     def _record(
         self, kind: str, result: dict[str, Any], user_id: int | None, now: datetime
     ) -> AnalysisRecord:
@@ -181,6 +198,7 @@ class DigService:
         return AnalysisRecord(kind, result, user_id, self.model_versions, now)
 
     async def photo_report(self, data: bytes, *, user_id: int | None) -> Report:
+        await self._hand_off("photo", user_id, photos=(data,))
         async with self.admission.slot(user_id):
             photo: PhotoAnalysis = await self.analysis.analyze_photo(data)
             result = photo_json(photo)
@@ -190,6 +208,7 @@ class DigService:
         return Report(selfie.photo_summary(photo), pngs, result, explain=offer)
 
     async def album_report(self, photos: list[bytes], *, user_id: int | None) -> Report:
+        await self._hand_off("album", user_id, photos=tuple(photos))
         async with self.admission.slot(user_id):
             album: AlbumAnalysis
             album, refused = await self.analysis.analyze_album(photos)
@@ -223,18 +242,19 @@ class DigService:
             return None
         loop = asyncio.get_running_loop()
         small = await loop.run_in_executor(self.executor, thumbnail, photo.image, KEPT_SIDE)
-        token = self.photos.keep(KeptPhoto(user_id, small, style.top, position))
+        token = await self.photos.keep(KeptPhoto(user_id, small, style.top, position))
         return ExplainOffer(token, style.top, position)
 
-    def kept_photo(self, user_id: int, token: str) -> KeptPhoto | None:
+    async def kept_photo(self, user_id: int, token: str) -> KeptPhoto | None:
         """The photo behind a "Why <style>?" button, if it is still kept and is `user_id`'s."""
-        return self.photos.recall(user_id, token)
+        return await self.photos.recall(user_id, token)
 
     async def explain_photo(self, user_id: int, kept: KeptPhoto) -> bytes:
         """The JPEG of where the image-only style model looked for the kept photo's style.
 
         Counts as an analysis (the same admission limits); the work runs in the worker pool.
         """
+        await self._hand_off("explain", user_id, kept=kept)
         async with self.admission.slot(user_id):
             why = await self.analysis.explain_style(kept.image, kept.style)
             [(_, jpeg)] = await self.charts.render(
@@ -305,7 +325,7 @@ class DigService:
     async def forget(self, user_id: int) -> int:
         """Delete every row about the person, their unsent reports, jobs nobody else needs, and the
         photos kept in memory for their heat maps."""
-        self.photos.forget(user_id)
+        await self.photos.forget(user_id)
         followed = [(v.username, v.period) for v in await self.subscriptions.list(user_id)]
         deleted = await self.repositories.people.forget(user_id)
         await self._release(followed)

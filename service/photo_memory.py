@@ -13,6 +13,7 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from analyzers.types import DecodedImage
 
@@ -30,6 +31,26 @@ class KeptPhoto:
     """The style id the report named, which the heat map explains."""
     position: int | None = None
     """The photo's place in an album it came from (1-based), None for a single photo."""
+
+
+class PhotoStore(Protocol):
+    """Where kept photos live: this process's memory (PhotoMemory) or Redis, shared by the
+    distributed mode's processes (service.photo_memory_redis)."""
+
+    ttl: float
+
+    @property
+    def enabled(self) -> bool: ...
+
+    async def keep(self, photo: KeptPhoto) -> str: ...
+
+    async def recall(self, owner: int, token: str) -> KeptPhoto | None: ...
+
+    async def forget(self, owner: int) -> int: ...
+
+    def purge(self) -> int:
+        """Drop what expired (Redis expires keys by itself: nothing to do there)."""
+        ...
 
 
 class PhotoMemory:
@@ -57,7 +78,7 @@ class PhotoMemory:
     def __len__(self) -> int:
         return len(self._items)
 
-    def keep(self, photo: KeptPhoto) -> str:
+    async def keep(self, photo: KeptPhoto) -> str:
         """Store `photo`; returns the token that redeems it."""
         self.purge()
         token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -69,7 +90,7 @@ class PhotoMemory:
             self._items.popitem(last=False)
         return token
 
-    def recall(self, owner: int, token: str) -> KeptPhoto | None:
+    async def recall(self, owner: int, token: str) -> KeptPhoto | None:
         """The photo behind `token` if it is `owner`'s and has not expired; else None.
 
         Another person's token answers None and leaves the photo untouched.
@@ -80,7 +101,7 @@ class PhotoMemory:
             return None
         return item[1]
 
-    def forget(self, owner: int) -> int:
+    async def forget(self, owner: int) -> int:
         """Drop every photo of `owner`; returns how many there were."""
         tokens = [t for t, (_, p) in self._items.items() if p.owner == owner]
         for token in tokens:

@@ -4,9 +4,11 @@ loaded once per test session (loading TensorFlow models takes seconds)."""
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 
 from analyzers.pipeline import LoadedAnalyzers, load_analyzers
 from bot.settings import PROJECT_ROOT, Settings, load_settings
@@ -43,3 +45,12 @@ def settings(database: str, profiles_root: Path) -> Settings:
         instagram={"source": "directory", "directory": str(profiles_root)},
         analysis={"workers": 2},
     )
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    """A client of the session's Redis server, its database emptied first."""
+    client = Redis.from_url(redis_url)
+    await client.flushdb()
+    yield client
+    await client.aclose()

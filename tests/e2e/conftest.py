@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from redis import Redis
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container
@@ -15,6 +18,8 @@ from bot.settings import Settings
 from playground import Playground
 from playground.client import PlaygroundClient
 from service.app import DigService
+from tests.e2e.bot_process import START_TIMEOUT, Cluster, distributed_config
+from tests.servers import PostgresServer, free_port
 
 
 @dataclass
@@ -51,3 +56,79 @@ async def running(request: pytest.FixtureRequest, settings: Settings) -> AsyncIt
         analyzers = request.getfixturevalue("analyzers")
     async with bot_running(Container(settings, analyzers=analyzers)) as running:
         yield running
+
+
+EMBEDDED_CHAT = 4242
+_shared_bot_chats = itertools.count(5000)
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A person's side of the bot in either mode: the chat, where profiles are read from, and
+    the database (a SQLAlchemy URL)."""
+
+    client: PlaygroundClient
+    profiles_root: Path
+    database_url: str
+    chat: int
+    """The person's chat (and user id): a new one per test where tests share a bot."""
+
+
+@dataclass(frozen=True)
+class Distributed:
+    cluster: Cluster
+    profiles_root: Path
+    database_url: str
+
+
+@contextmanager
+def distributed(
+    folder: Path, redis: str, postgres: PostgresServer, **queue: float
+) -> Iterator[Distributed]:
+    """A playground, an ingress and two workers as processes, on a new PostgreSQL database and
+    an emptied Redis database."""
+    with Redis.from_url(redis) as client:
+        client.flushdb()
+    port = free_port()
+    with postgres.fresh_database() as database:
+        config = distributed_config(
+            folder, api_base=f"http://127.0.0.1:{port}", database=database, redis=redis, **queue
+        )
+        cluster = Cluster(config, folder, port)
+        try:
+            cluster.start()
+            yield Distributed(cluster, folder / "profiles", database)
+        finally:
+            cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def distributed_bot(
+    tmp_path_factory: pytest.TempPathFactory, redis_url: str, postgres_server: PostgresServer
+) -> Iterator[Distributed]:
+    """The distributed mode for a whole test module (its processes take a minute to start)."""
+    with distributed(tmp_path_factory.mktemp("cluster"), redis_url, postgres_server) as running:
+        yield running
+
+
+DISTRIBUTED = pytest.param(
+    "distributed", marks=[pytest.mark.distributed, pytest.mark.timeout(START_TIMEOUT + 300)]
+)
+"""The distributed mode's tests may take the processes' start on top of pytest's timeout."""
+
+
+@pytest.fixture(params=["embedded", DISTRIBUTED])
+def conversation(
+    request: pytest.FixtureRequest, settings: Settings, profiles_root: Path
+) -> Iterator[Conversation]:
+    """The bot in each mode: embedded (`running`), and PostgreSQL + Redis + an ingress + two
+    workers as processes (`distributed_bot`, shared by the module's tests)."""
+    if request.param == "embedded":
+        running: Running = request.getfixturevalue("running")
+        yield Conversation(running.client, profiles_root, settings.database_url, EMBEDDED_CHAT)
+        return
+    bot: Distributed = request.getfixturevalue("distributed_bot")
+    chat = next(_shared_bot_chats)  # a late message of the previous test lands elsewhere
+    yield Conversation(
+        PlaygroundClient(bot.cluster.base_url), bot.profiles_root, bot.database_url, chat
+    )

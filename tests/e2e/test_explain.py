@@ -93,7 +93,7 @@ async def test_why_button_draws_the_heat_map_and_expires(running: Running, clock
     forged = await forge_press(running, BOB, bob_help[0]["message_id"], button["callback_data"])
     record = await client.callback(BOB, forged, timeout=30)
     assert record["text"] == texts.PHOTO_GONE and record["show_alert"]
-    assert running.service.kept_photo(ALICE, token) is not None
+    assert await running.service.kept_photo(ALICE, token) is not None
 
     record = await press(running, ALICE, message_id, button["callback_data"])
     assert record["text"] == texts.WHY_WORKING

@@ -47,57 +47,59 @@ def memory(clock: Clock) -> PhotoMemory:
     return PhotoMemory(TTL, clock)
 
 
-def test_a_photo_is_recalled_until_it_expires(memory: PhotoMemory, clock: Clock) -> None:
+async def test_a_photo_is_recalled_until_it_expires(memory: PhotoMemory, clock: Clock) -> None:
     photo = kept(ALICE)
-    token = memory.keep(photo)
+    token = await memory.keep(photo)
     clock.now += TTL - 1
-    assert memory.recall(ALICE, token) is photo
+    assert await memory.recall(ALICE, token) is photo
     clock.now += 1
-    assert memory.recall(ALICE, token) is None
+    assert await memory.recall(ALICE, token) is None
     assert len(memory) == 0
 
 
-def test_purge_drops_only_the_expired(memory: PhotoMemory, clock: Clock) -> None:
-    old = memory.keep(kept(ALICE))
+async def test_purge_drops_only_the_expired(memory: PhotoMemory, clock: Clock) -> None:
+    old = await memory.keep(kept(ALICE))
     clock.now += TTL / 2
-    new = memory.keep(kept(BOB))
+    new = await memory.keep(kept(BOB))
     clock.now += TTL / 2
     assert memory.purge() == 1
-    assert memory.recall(ALICE, old) is None
-    assert memory.recall(BOB, new) is not None
+    assert await memory.recall(ALICE, old) is None
+    assert await memory.recall(BOB, new) is not None
 
 
-def test_another_persons_token_gives_nothing_and_leaves_the_photo(memory: PhotoMemory) -> None:
-    token = memory.keep(kept(ALICE))
-    assert memory.recall(BOB, token) is None
-    assert memory.recall(ALICE, token) is not None
-    assert memory.recall(ALICE, "not-a-token") is None
+async def test_another_persons_token_gives_nothing_and_leaves_the_photo(
+    memory: PhotoMemory,
+) -> None:
+    token = await memory.keep(kept(ALICE))
+    assert await memory.recall(BOB, token) is None
+    assert await memory.recall(ALICE, token) is not None
+    assert await memory.recall(ALICE, "not-a-token") is None
 
 
-def test_forget_drops_every_photo_of_that_person_only(memory: PhotoMemory) -> None:
-    alice = [memory.keep(kept(ALICE)) for _ in range(3)]
-    bob = memory.keep(kept(BOB))
-    assert memory.forget(ALICE) == 3
-    assert all(memory.recall(ALICE, token) is None for token in alice)
-    assert memory.recall(BOB, bob) is not None
-    assert memory.forget(ALICE) == 0
+async def test_forget_drops_every_photo_of_that_person_only(memory: PhotoMemory) -> None:
+    alice = [await memory.keep(kept(ALICE)) for _ in range(3)]
+    bob = await memory.keep(kept(BOB))
+    assert await memory.forget(ALICE) == 3
+    assert all([await memory.recall(ALICE, token) is None for token in alice])
+    assert await memory.recall(BOB, bob) is not None
+    assert await memory.forget(ALICE) == 0
 
 
-def test_tokens_are_unguessable_and_fit_callback_data(memory: PhotoMemory) -> None:
-    tokens = {memory.keep(kept(owner)) for owner in range(50)}
+async def test_tokens_are_unguessable_and_fit_callback_data(memory: PhotoMemory) -> None:
+    tokens = {await memory.keep(kept(owner)) for owner in range(50)}
     assert len(tokens) == 50
     assert all(len(t) == 16 and ":" not in t for t in tokens)
 
 
-def test_bounds_evict_the_oldest(clock: Clock) -> None:
+async def test_bounds_evict_the_oldest(clock: Clock) -> None:
     memory = PhotoMemory(TTL, clock, max_items=3, max_per_owner=2)
-    first, second, third = (memory.keep(kept(ALICE)) for _ in range(3))
-    assert memory.recall(ALICE, first) is None  # Alice keeps at most 2
-    assert memory.recall(ALICE, second) and memory.recall(ALICE, third)
-    others = [memory.keep(kept(owner)) for owner in (BOB, 3)]
+    first, second, third = [await memory.keep(kept(ALICE)) for _ in range(3)]
+    assert await memory.recall(ALICE, first) is None  # Alice keeps at most 2
+    assert await memory.recall(ALICE, second) and await memory.recall(ALICE, third)
+    others = [await memory.keep(kept(owner)) for owner in (BOB, 3)]
     assert len(memory) == 3
-    assert memory.recall(ALICE, second) is None  # the oldest overall went first
-    assert all(memory.recall(owner, t) for owner, t in zip((BOB, 3), others, strict=True))
+    assert await memory.recall(ALICE, second) is None  # the oldest overall went first
+    assert all([await memory.recall(owner, t) for owner, t in zip((BOB, 3), others, strict=True)])
 
 
 def test_zero_minutes_means_disabled(clock: Clock) -> None:
@@ -140,7 +142,7 @@ async def test_a_heat_map_is_an_analysis_for_the_hourly_allowance(
     async with started(settings, analyzers, analysis={"per_person_per_hour": 2}) as service:
         report = await service.service.photo_report(coffee_jpeg(), user_id=ALICE)
         assert report.explain is not None
-        kept = service.service.kept_photo(ALICE, report.explain.token)
+        kept = await service.service.kept_photo(ALICE, report.explain.token)
         assert kept is not None and max(kept.image.width, kept.image.height) <= KEPT_SIDE
         jpeg = await service.service.explain_photo(ALICE, kept)
         assert jpeg.startswith(b"\xff\xd8\xff")

@@ -1,0 +1,115 @@
+"""`digbot worker`: analyses from the queue, replies sent from here.
+
+A worker loads the models, takes tasks from the Redis queue (bot.taskqueue) and runs the same
+use-cases as the embedded bot, then replies as the handler would have: the status line the
+ingress showed is edited stage by stage and becomes the answer, through the same send path
+(limits, retries, pacing). A task is acknowledged (its function returns) only after its reply
+is recorded as sent; a task whose reply is recorded sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
+from arq import Worker
+from arq.typing import WorkerCoroutine
+from arq.worker import func
+
+from bot.container import Container
+from bot.taskqueue import QUEUE_NAME, TASK_FUNCTION, RepliesSent
+from handlers import texts
+from handlers.keyboards import profile_keyboard
+from handlers.photos import why_keyboard
+from handlers.replies import StatusMessage, send_report
+from reports.names import style_words
+from service.pseudonyms import pseudonym
+from service.queue import AnalysisTask
+
+log = logging.getLogger("digbot.worker")
+
+
+class AnalysisWorker:
+    """Runs one task: the analysis, then its reply, then the record that it was sent."""
+
+    def __init__(self, container: Container, bot: Bot) -> None:
+        assert container.redis is not None
+        self.container = container
+        self.service = container.service
+        self.bot = bot
+        self.replies = RepliesSent(container.redis)
+        self.done = 0
+        """Tasks answered by this worker since start (an operator counter)."""
+
+    async def handle(self, task: AnalysisTask) -> None:
+        if await self.replies.sent(task.key):
+            log.info("task %s (%s): already answered; nothing sent", task.key, task.kind)
+            return
+        chat_id = task.reply_to.chat_id
+        try:
+            await self._reply(task)
+        except TelegramForbiddenError:
+            if chat_id == task.user_id:
+                await self.service.set_blocked(task.user_id, blocked=True)
+            log.info("task %s: the person blocked the bot meanwhile; reply dropped", task.key)
+        except Exception as error:
+            reply = getattr(error, "user_message", None)
+            if not isinstance(reply, str):
+                log.exception(
+                    "task %s (%s) failed (chat %s)", task.key, task.kind, pseudonym(chat_id)
+                )
+            await self.bot.send_message(chat_id, reply or texts.FAILED)
+        await self.replies.record(task.key)
+        self.done += 1
+
+    async def _reply(self, task: AnalysisTask) -> None:
+        """What the handler would have done after its use-case call, on the ingress's status."""
+        bot, service, user_id, target = self.bot, self.service, task.user_id, task.reply_to
+        status = StatusMessage(bot, target.chat_id)
+        status.message_id, status.lines = target.status_message_id, list(target.status_lines)
+        keyboard: InlineKeyboardMarkup | None
+        if task.kind == "profile":
+            assert task.username is not None
+            report = await service.profile_report(
+                task.username, user_id=user_id, progress=status.progress
+            )
+            keyboard = profile_keyboard(task.username, user_id)
+        elif task.kind == "explain":
+            assert task.kept is not None
+            jpeg = await service.explain_photo(user_id, task.kept)
+            caption = texts.WHY_CAPTION.format(style=style_words(task.kept.style))
+            await bot.send_photo(
+                target.chat_id, BufferedInputFile(jpeg, "why.jpg"), caption=caption
+            )
+            return
+        elif task.kind == "photo":
+            report = await service.photo_report(task.photos[0], user_id=user_id)
+            keyboard = why_keyboard(report)
+        else:
+            report = await service.album_report(list(task.photos), user_id=user_id)
+            keyboard = why_keyboard(report)
+        await send_report(bot, target.chat_id, report, keyboard, status)
+
+
+def arq_worker(worker: AnalysisWorker, concurrency: int) -> Worker:
+    """arq's worker loop around `worker`: `concurrency` tasks at once, acknowledged on return."""
+    settings = worker.container.settings.queue
+
+    async def analyse(_: dict[str, Any], task: AnalysisTask) -> None:
+        await worker.handle(task)
+
+    assert worker.container.redis is not None
+    return Worker(
+        [func(cast(WorkerCoroutine, analyse), name=TASK_FUNCTION)],
+        queue_name=QUEUE_NAME,
+        redis_pool=worker.container.redis,
+        max_jobs=concurrency,
+        job_timeout=settings.task_timeout_seconds,
+        max_tries=settings.max_tries,
+        keep_result=0,
+        poll_delay=0.2,
+        handle_signals=False,
+    )
