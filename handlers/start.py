@@ -7,13 +7,11 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from handlers import texts
-from handlers.keyboards import MenuCB, start_keyboard
+from handlers.keyboards import MenuCB, MenuItem, start_keyboard
 from handlers.ownership import OWN_ANSWER
 from handlers.privacy import privacy_text
 from handlers.subscriptions import send_subscriptions
 from service.app import DigService
-
-MENU_ITEMS = frozenset({"help", "privacy", "subscriptions"})
 
 
 async def start(message: Message, user_id: int) -> None:
@@ -27,16 +25,16 @@ async def help_command(message: Message) -> None:
 async def menu(
     query: CallbackQuery, callback_data: MenuCB, bot: Bot, service: DigService, user_id: int
 ) -> None:
-    if callback_data.item not in MENU_ITEMS or query.message is None:
-        await stale_button(query)  # forged, or a menu of an older version
+    if query.message is None:
+        await stale_button(query)
         return
     await query.answer()
     chat_id = query.message.chat.id
-    if callback_data.item == "help":
+    if callback_data.item is MenuItem.HELP:
         await bot.send_message(chat_id, texts.HELP)
-    elif callback_data.item == "privacy":
+    elif callback_data.item is MenuItem.PRIVACY:
         await bot.send_message(chat_id, privacy_text(service))
-    elif callback_data.item == "subscriptions":
+    elif callback_data.item is MenuItem.SUBSCRIPTIONS:
         await send_subscriptions(bot, chat_id, user_id, service)
 
 

@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 
 from handlers import texts
 from handlers.keyboards import (
+    Period,
     SubscribeCB,
     UnsubscribeCB,
     WhatChangedCB,
@@ -20,7 +21,7 @@ from service.subscriptions.what_changed import ChangeCheck
 
 
 async def subscribe(
-    bot: Bot, chat_id: int, user_id: int, raw_username: str, period: str, service: DigService
+    bot: Bot, chat_id: int, user_id: int, raw_username: str, period: Period, service: DigService
 ) -> None:
     username = await service.canonical_username(raw_username)
     changed = await service.subscribe(user_id, username, period)
@@ -54,7 +55,7 @@ async def send_subscriptions(bot: Bot, chat_id: int, user_id: int, service: DigS
         await bot.send_message(
             chat_id,
             f"{texts.SUBSCRIPTIONS_HEADER}\n{line}" if number == 0 else line,
-            reply_markup=subscription_keyboard(view.username, view.period, user_id),
+            reply_markup=subscription_keyboard(view.username, Period(view.period), user_id),
         )
 
 
@@ -76,10 +77,11 @@ async def subscribe_command(
     message: Message, command: CommandObject, bot: Bot, service: DigService, user_id: int
 ) -> None:
     args = (command.args or "").split()
-    if not 1 <= len(args) <= 2 or (len(args) == 2 and args[1].lower() not in ("daily", "weekly")):
+    periods = {p.value: p for p in Period}
+    if not 1 <= len(args) <= 2 or (len(args) == 2 and args[1].lower() not in periods):
         await message.answer(texts.SUBSCRIBE_USAGE)
         return
-    period = args[1].lower() if len(args) == 2 else "daily"
+    period = periods[args[1].lower()] if len(args) == 2 else Period.DAILY
     await subscribe(bot, message.chat.id, user_id, args[0], period, service)
 
 

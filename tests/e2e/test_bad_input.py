@@ -283,9 +283,10 @@ async def start_message(client: PlaygroundClient, chat: int) -> int:
         ("garbage", None),
         ("forget:maybe", None),
         ("menu:nothing", None),
+        ("menu:settings:7300", None),  # MenuCB.item is a MenuItem: no such item
+        ("sub:natgeo:hourly:7300", None),  # SubscribeCB.period is a Period: refused at parsing
         ("x" * 64, None),
         ("an:../../etc:7300", InvalidUsername.user_message[:40]),
-        ("sub:natgeo:hourly:7300", "The period is daily or weekly"),
         ("unsub:n\u0430tgeo:7300", InvalidUsername.user_message[:40]),
     ],
 )
