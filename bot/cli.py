@@ -59,7 +59,7 @@ def _plain(text: str) -> str:
 
 async def _serve(settings: Settings) -> None:
     from bot.container import Container
-    from bot.runtime import BotRuntime, make_bot
+    from bot.runtimes import make_runtime
     from bot.webhook import run_webhook
 
     stop = asyncio.Event()
@@ -76,7 +76,7 @@ async def _serve(settings: Settings) -> None:
         playground = Playground(host=settings.playground.host, port=settings.playground.port)
         await playground.start()
         token, api_base = playground.token, playground.base_url
-    runtime = BotRuntime(Container(settings), make_bot(token, api_base))
+    runtime = make_runtime(settings.telegram.runtime, Container(settings), token, api_base)
     await runtime.start_service()
     webhook = None
     if settings.telegram.mode == "webhook" and playground is None:

@@ -13,13 +13,15 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 
+from bot.aiogram_routes import build_router
 from bot.container import Container
 from bot.metrics import runtime_metrics
 from bot.middlewares import UpdateMiddleware
-from bot.session import configure_session
+from bot.session import configure_session, send_path_of
 from bot.telegram_sender import telegram_sender
-from handlers import build_router
 from handlers.keyboards import change_report_keyboard
 
 log = logging.getLogger(__name__)
@@ -62,7 +64,7 @@ class BotRuntime:
         self.service = container.service
         self.bot = bot
         self.dispatcher = Dispatcher()
-        self.metrics = runtime_metrics(container, bot.session)
+        self.metrics = runtime_metrics(container, *send_path_of(bot.session))
         self.updates = UpdateMiddleware(self.service, self.metrics)
         self.updates.install(self.dispatcher)
         self.dispatcher.include_router(build_router(album_latency))
@@ -105,6 +107,21 @@ class BotRuntime:
     async def start(self) -> None:
         await self.start_service()
         await self.start_polling()
+
+    def mount_webhook(self, app: web.Application, path: str, secret: str) -> None:
+        """Updates posted to `path` (with the secret header) go to the dispatcher."""
+        SimpleRequestHandler(
+            dispatcher=self.dispatcher, bot=self.bot, secret_token=secret, service=self.service
+        ).register(app, path=path)
+        setup_application(app, self.dispatcher, bot=self.bot, service=self.service)
+
+    async def announce_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_my_commands(COMMANDS)
+        await self.bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=self.dispatcher.resolve_used_update_types(),
+        )
 
     async def stop(self, grace: float | None = None) -> None:
         """Stop taking updates, let running ones finish within `grace` seconds, close all."""
