@@ -31,7 +31,6 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
-    CommandHandler,
     ContextTypes,
     Defaults,
     MessageHandler,
@@ -191,17 +190,17 @@ class PtbRuntime:
 
     def _add_handlers(self) -> None:
         service = self.service
+        add = self.application.add_handler
         private = filters.UpdateType.MESSAGE
 
         def command(name: str, run: Callable[[PtbChat, str | None], Awaitable[None]]) -> None:
             async def conversation(chat: PtbChat, update: Update) -> None:
-                text = update.message.text if update.message is not None else None
-                parts = (text or "").split(maxsplit=1)
+                assert update.message is not None
+                parts = (update.message.text or update.message.caption or "").split(maxsplit=1)
                 await run(chat, parts[1] if len(parts) == 2 else None)
 
-            self.application.add_handler(
-                CommandHandler(name, self._route(name, conversation), filters=private)
-            )
+            is_command = _Command(name, lambda: self.bot.username)
+            add(MessageHandler(private & is_command, self._route(name, conversation)))
 
         command("start", lambda chat, _: start.start(chat))
         command("help", lambda chat, _: start.help_command(chat))
@@ -225,7 +224,6 @@ class PtbRuntime:
                 change.from_user.id, change.new_chat_member.status, service
             )
 
-        add = self.application.add_handler
         add(ChatMemberHandler(member_changed, ChatMemberHandler.MY_CHAT_MEMBER))
 
         async def forget_answer(chat: PtbChat, press: PtbPress, data: ForgetCB) -> None:
@@ -395,6 +393,24 @@ def _kind(update: Update) -> str:
         if getattr(update, kind) is not None:
             return kind
     return "update"
+
+
+class _Command(filters.MessageFilter):
+    """`/name`, `/name@thisbot` or `/name args`, read from the text (or a caption) as aiogram's
+    Command filter reads it: PTB's CommandHandler needs Telegram's bot_command entity, which
+    an update posted by hand (or by another Bot API server) may lack."""
+
+    def __init__(self, name: str, username: Callable[[], str]) -> None:
+        super().__init__(name=f"Command({name})")
+        self.command = name
+        self.username = username
+
+    def filter(self, message: Message) -> bool:
+        words = (message.text or message.caption or "").split(maxsplit=1)
+        if not words or not words[0].startswith("/"):
+            return False
+        name, _, mention = words[0][1:].partition("@")
+        return name == self.command and mention in ("", self.username())
 
 
 class _TextMatching(filters.MessageFilter):
