@@ -48,7 +48,7 @@ def _configure_logging(settings: Settings) -> None:
     # sender (raw chat ids) write such lines at DEBUG: never wanted.
     sql = logging.INFO if settings.storage.echo_sql else logging.WARNING
     logging.getLogger("sqlalchemy.engine").setLevel(sql)
-    for private in ("aiosqlite", "aiogram.utils.chat_action"):
+    for private in ("aiosqlite", "aiogram.utils.chat_action", "httpx"):
         logging.getLogger(private).setLevel(logging.WARNING)
 
 
