@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto
 from aiogram.utils.chat_action import ChatActionSender
 
-from handlers.chat import ChatBlocked, IncomingFile, Keyboard, NotDelivered, Picture
+from handlers.chat import IncomingFile, Keyboard, Picture, delivery_errors
 
 
-@asynccontextmanager
-async def _delivered() -> AsyncIterator[None]:
-    """aiogram's errors as the conversations know them."""
-    try:
-        yield
-    except TelegramForbiddenError as error:
-        raise ChatBlocked(error.message) from error
-    except TelegramAPIError as error:
-        raise NotDelivered(error.message) from error
+def _delivered() -> AbstractAsyncContextManager[None]:
+    return delivery_errors(TelegramForbiddenError, TelegramAPIError)
 
 
 def _file(picture: Picture) -> BufferedInputFile:

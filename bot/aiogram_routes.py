@@ -13,8 +13,8 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObj
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.aiogram_chat import AiogramChat, AiogramPress
+from bot.updates import image_in
 from handlers import membership, photos, privacy, profile, start, subscriptions
-from handlers.chat import IncomingFile
 from handlers.keyboards import (
     AnalyzeCB,
     ForgetCB,
@@ -76,17 +76,6 @@ class AlbumCollector(BaseMiddleware):
         return await handler(event, data)
 
 
-def incoming_file(message: Message) -> IncomingFile | None:
-    """The image a message carries (the largest size of a photo, or a document)."""
-    if message.photo:
-        largest = message.photo[-1]
-        return IncomingFile(largest.file_id, largest.file_size)
-    if message.document is not None:
-        doc = message.document
-        return IncomingFile(doc.file_id, doc.file_size, doc.mime_type)
-    return None
-
-
 # --- start, help, the menu and the fallback ---------------------------------------------------
 
 
@@ -141,17 +130,17 @@ async def analyze_again(
 async def album(
     message: Message, album: list[Message], chat: AiogramChat, service: DigService
 ) -> None:
-    await photos.album(chat, [incoming_file(part) for part in album], service)
+    await photos.album(chat, [image_in(part) for part in album], service)
 
 
 async def photo(message: Message, chat: AiogramChat, service: DigService) -> None:
-    file = incoming_file(message)
+    file = image_in(message)
     assert file is not None
     await photos.photo(chat, file, service)
 
 
 async def document(message: Message, chat: AiogramChat, service: DigService) -> None:
-    file = incoming_file(message)
+    file = image_in(message)
     assert file is not None
     await photos.document(chat, file, service)
 

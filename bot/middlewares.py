@@ -49,16 +49,12 @@ class UpdateMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         # aiogram's UserContextMiddleware (outer, registered before this one) found them.
-        chat, user = data.get("event_chat"), data.get("event_from_user")
-        message = event.message
-        incoming = Incoming(
-            update_id=event.update_id,
-            kind=event.event_type,
-            chat_id=chat.id if chat is not None else None,
-            user_id=user.id if user is not None else None,
-            language=message.from_user.language_code
-            if message is not None and message.from_user is not None
-            else None,
+        incoming = Incoming.of(
+            event.update_id,
+            event.event_type,
+            data.get("event_chat"),
+            data.get("event_from_user"),
+            event.message,
             membership=event.my_chat_member is not None,
         )
         bot: Bot = data["bot"]

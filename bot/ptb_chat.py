@@ -12,20 +12,13 @@ from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from telegram.constants import ChatAction
 from telegram.error import Forbidden, TelegramError
 
-from handlers.chat import ChatBlocked, IncomingFile, Keyboard, NotDelivered, Picture
+from handlers.chat import IncomingFile, Keyboard, Picture, delivery_errors
 
 ACTION_SECONDS = 5.0
 
 
-@asynccontextmanager
-async def _delivered() -> AsyncIterator[None]:
-    """PTB's errors as the conversations know them."""
-    try:
-        yield
-    except Forbidden as error:
-        raise ChatBlocked(error.message) from error
-    except TelegramError as error:
-        raise NotDelivered(error.message) from error
+def _delivered() -> AbstractAsyncContextManager[None]:
+    return delivery_errors(Forbidden, TelegramError)
 
 
 def ptb_keyboard(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:

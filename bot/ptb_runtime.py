@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import hmac
-import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -43,9 +42,9 @@ from bot.metrics import runtime_metrics
 from bot.ptb_chat import PtbChat, PtbPress, ptb_keyboard
 from bot.ptb_send import PacedSending
 from bot.runtime import COMMANDS, METRICS_LOG_SECONDS
-from bot.updates import Incoming, UpdateGuard
+from bot.updates import Incoming, UpdateGuard, image_in
 from handlers import membership, photos, privacy, profile, start, subscriptions
-from handlers.chat import ChatBlocked, IncomingFile
+from handlers.chat import ChatBlocked
 from handlers.keyboards import (
     AnalyzeCB,
     ForgetCB,
@@ -61,8 +60,6 @@ from handlers.photos import AlbumGatherer
 from instagram.usernames import is_post_link, looks_like_username
 from service.app import DigService
 from service.subscriptions.outbox import Blocked, Refused, Sender, TryLater
-
-log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -90,16 +87,6 @@ def make_application(
         base = api_base.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     return builder.build()
-
-
-def _file(message: Message) -> IncomingFile | None:
-    if message.photo:
-        largest = message.photo[-1]
-        return IncomingFile(largest.file_id, largest.file_size)
-    if message.document is not None:
-        doc = message.document
-        return IncomingFile(doc.file_id, doc.file_size, doc.mime_type)
-    return None
 
 
 def _parses(kind: type[CallbackData]) -> Callable[[object], bool]:
@@ -144,15 +131,12 @@ class PtbRuntime:
 
         async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             chat, user = update.effective_chat, update.effective_user
-            message = update.message
-            incoming = Incoming(
-                update_id=update.update_id,
-                kind=_kind(update),
-                chat_id=chat.id if chat is not None else None,
-                user_id=user.id if user is not None else None,
-                language=message.from_user.language_code
-                if message is not None and message.from_user is not None
-                else None,
+            incoming = Incoming.of(
+                update.update_id,
+                _kind(update),
+                chat,
+                user,
+                update.message,
                 membership=update.my_chat_member is not None,
             )
 
@@ -302,15 +286,15 @@ class PtbRuntime:
             parts = await self.albums.gather(message.media_group_id, message)
             if parts is not None:
                 ordered = sorted(parts, key=lambda m: m.message_id)
-                await photos.album(chat, [_file(part) for part in ordered], self.service)
+                await photos.album(chat, [image_in(part) for part in ordered], self.service)
         elif message.photo:
-            file = _file(message)
+            file = image_in(message)
             assert file is not None
             await photos.photo(chat, file, self.service)
         elif message.video or message.animation or message.video_note:
             await photos.video(chat)
         else:
-            file = _file(message)
+            file = image_in(message)
             assert file is not None
             await photos.document(chat, file, self.service)
 
@@ -369,15 +353,7 @@ class PtbRuntime:
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
-        pending = set(self.updates.in_flight)
-        if pending:
-            log.info("waiting up to %.0fs for %d running updates", grace, len(pending))
-            _, late = await asyncio.wait(pending, timeout=grace)
-            for task in late:
-                task.cancel()
-            if late:
-                log.warning("cancelled %d updates still running after %.0fs", len(late), grace)
-                await asyncio.wait(late)
+        await self.updates.drain(grace)
         if self._warm_up is not None:
             await asyncio.gather(self._warm_up, return_exceptions=True)
         await self.metrics.stop_logging()

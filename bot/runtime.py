@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import logging
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -23,8 +22,6 @@ from bot.middlewares import UpdateMiddleware
 from bot.session import configure_session, send_path_of
 from bot.telegram_sender import telegram_sender
 from handlers.keyboards import change_report_keyboard
-
-log = logging.getLogger(__name__)
 
 COMMANDS = [
     BotCommand(command="start", description="What I do"),
@@ -130,15 +127,7 @@ class BotRuntime:
             if not self._polling.done():
                 await self.dispatcher.stop_polling()
             await self._polling
-        pending = set(self.updates.in_flight)
-        if pending:
-            log.info("waiting up to %.0fs for %d running updates", grace, len(pending))
-            _, late = await asyncio.wait(pending, timeout=grace)
-            for task in late:
-                task.cancel()
-            if late:
-                log.warning("cancelled %d updates still running after %.0fs", len(late), grace)
-                await asyncio.wait(late)
+        await self.updates.guard.drain(grace)
         if self._warm_up is not None:
             await asyncio.gather(self._warm_up, return_exceptions=True)
         await self.metrics.stop_logging()

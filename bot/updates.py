@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.metrics import UPDATE_COUNTS, Metrics
 from handlers import texts
-from handlers.chat import ChatBlocked
+from handlers.chat import ChatBlocked, IncomingFile
 from service.app import DigService
 from service.pseudonyms import pseudonym
 
@@ -39,6 +39,33 @@ class Incoming:
     membership: bool = False
     """A change of the bot's membership (blocked, unblocked): not the person talking."""
 
+    @classmethod
+    def of(
+        cls, update_id: int, kind: str, chat: Any, user: Any, message: Any, membership: bool
+    ) -> Incoming:
+        """From either framework's objects (their chat, user and message share these names)."""
+        sender = getattr(message, "from_user", None)
+        return cls(
+            update_id=update_id,
+            kind=kind,
+            chat_id=chat.id if chat is not None else None,
+            user_id=user.id if user is not None else None,
+            language=sender.language_code if sender is not None else None,
+            membership=membership,
+        )
+
+
+def image_in(message: Any) -> IncomingFile | None:
+    """The image a message carries (a photo's largest size, or a document), from either
+    framework's Message (they share these names)."""
+    if message.photo:
+        largest = message.photo[-1]
+        return IncomingFile(largest.file_id, largest.file_size)
+    if message.document is not None:
+        doc = message.document
+        return IncomingFile(doc.file_id, doc.file_size, doc.mime_type)
+    return None
+
 
 def _user_message(error: BaseException) -> str | None:
     message = getattr(error, "user_message", None)
@@ -58,6 +85,19 @@ class UpdateGuard:
         """The errors that mean "403: this chat refuses the bot" (each framework has its own)."""
         self.in_flight: set[asyncio.Task[Any]] = set()
         """Updates being handled now: a graceful shutdown waits for them."""
+
+    async def drain(self, grace: float) -> None:
+        """Let the updates being handled finish within `grace` seconds; cancel the late."""
+        pending = set(self.in_flight)
+        if not pending:
+            return
+        log.info("waiting up to %.0fs for %d running updates", grace, len(pending))
+        _, late = await asyncio.wait(pending, timeout=grace)
+        for task in late:
+            task.cancel()
+        if late:
+            log.warning("cancelled %d updates still running after %.0fs", len(late), grace)
+            await asyncio.wait(late)
 
     async def _blocked_meanwhile(self, incoming: Incoming) -> None:
         """The chat refused the reply (a 403): in a private chat, the person blocked the bot

@@ -10,13 +10,23 @@ Keyboards are aiogram's `InlineKeyboardMarkup` used as plain data (built once in
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
 from aiogram.types import InlineKeyboardMarkup as Keyboard
 
-__all__ = ["Chat", "ChatBlocked", "IncomingFile", "Keyboard", "NotDelivered", "Picture", "Press"]
+__all__ = [
+    "Chat",
+    "ChatBlocked",
+    "IncomingFile",
+    "Keyboard",
+    "NotDelivered",
+    "Picture",
+    "Press",
+    "delivery_errors",
+]
 
 
 class NotDelivered(Exception):
@@ -25,6 +35,20 @@ class NotDelivered(Exception):
 
 class ChatBlocked(NotDelivered):
     """Telegram answered 403: the person blocked the bot (or a group removed it)."""
+
+
+@asynccontextmanager
+async def delivery_errors(
+    blocked: type[Exception], refused: type[Exception]
+) -> AsyncIterator[None]:
+    """A framework's 403 (`blocked`) and other API errors (`refused`) as the conversations
+    know them."""
+    try:
+        yield
+    except blocked as error:
+        raise ChatBlocked(getattr(error, "message", str(error))) from error
+    except refused as error:
+        raise NotDelivered(getattr(error, "message", str(error))) from error
 
 
 @dataclass(frozen=True)
