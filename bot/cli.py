@@ -44,11 +44,12 @@ def _configure_logging(settings: Settings) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     install_redaction(settings.telegram.secrets())
     # SQL statements carry their values (captions, ids): logged only when asked for, never as
-    # a side effect of DEBUG. aiosqlite (every statement again) and aiogram's chat action
-    # sender (raw chat ids) write such lines at DEBUG: never wanted.
+    # a side effect of DEBUG. aiosqlite (every statement again), aiogram's chat action
+    # sender (raw chat ids) and python-telegram-bot (every request's parameters: chat ids,
+    # texts) write such lines at DEBUG, httpx every request at INFO: never wanted.
     sql = logging.INFO if settings.storage.echo_sql else logging.WARNING
     logging.getLogger("sqlalchemy.engine").setLevel(sql)
-    for private in ("aiosqlite", "aiogram.utils.chat_action", "httpx"):
+    for private in ("aiosqlite", "aiogram.utils.chat_action", "httpx", "telegram"):
         logging.getLogger(private).setLevel(logging.WARNING)
 
 

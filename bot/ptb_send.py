@@ -20,12 +20,14 @@ overall and per group (aiolimiter), without the per-chat pacing or the backoff o
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.pacing import Pacer
 from bot.retries import Retryable, RetryPolicy
@@ -47,7 +49,9 @@ def classify(error: BaseException) -> Retryable | None:
     """PTB's errors as the retry policy knows them (PTB raises NetworkError for a 5xx too,
     with Telegram's description, and for a dropped connection with httpx's error)."""
     if isinstance(error, RetryAfter):
-        wait = error.retry_after
+        with warnings.catch_warnings():  # an int until PTB 23, a timedelta after: either works
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            wait = error.retry_after
         return Retryable("429", wait.total_seconds() if isinstance(wait, timedelta) else wait)
     if isinstance(error, TimedOut):
         return Retryable("network", message=error.message)
