@@ -207,11 +207,11 @@ async def privacy_command(message: Message, chat: AiogramChat, service: DigServi
     await privacy.privacy(chat, service)
 
 
-async def export(message: Message, chat: AiogramChat, service: DigService) -> None:
+async def export_command(message: Message, chat: AiogramChat, service: DigService) -> None:
     await privacy.export(chat, service)
 
 
-async def forget(message: Message, chat: AiogramChat) -> None:
+async def forget_command(message: Message, chat: AiogramChat) -> None:
     await privacy.forget(chat)
 
 
@@ -245,8 +245,8 @@ def build_router(album_latency: float = 1.0) -> Router:
     commands.message.register(unsubscribe_command, Command("unsubscribe"))
     commands.message.register(subscriptions_command, Command("subscriptions"))
     commands.message.register(privacy_command, Command("privacy"))
-    commands.message.register(export, Command("export"))
-    commands.message.register(forget, Command("forget"))
+    commands.message.register(export_command, Command("export"))
+    commands.message.register(forget_command, Command("forget"))
     commands.my_chat_member.register(member_changed)
 
     buttons = Router(name="buttons")

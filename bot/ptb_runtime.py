@@ -7,7 +7,7 @@ What differs from aiogram, and where it is absorbed:
   same CallbackData classes (handlers.keyboards) in each CallbackQueryHandler's `pattern`.
 - middlewares: PTB has none; `_route` wraps every handler in the same `UpdateGuard`, the
   owner check and the automatic press answer (aiogram: OwnButtonsOnly, CallbackAnswerMiddleware).
-- albums: PTB has no media-group filter; the media handler gathers parts with the same
+- albums: PTB has no media-group filter (`_InAlbum` is one); the parts meet in the same
   `AlbumGatherer` (which needs `concurrent_updates`: PTB handles updates one by one otherwise).
 - the send path: a `BaseRateLimiter` (bot.ptb_send) instead of session middlewares.
 - the playground: `base_url` / `base_file_url` instead of aiogram's TelegramAPIServer.
@@ -184,7 +184,8 @@ class PtbRuntime:
                 await run(chat, parts[1] if len(parts) == 2 else None)
 
             is_command = _Command(name, lambda: self.bot.username)
-            add(MessageHandler(private & is_command, self._route(name, conversation)))
+            route = self._route(f"{name}_command", conversation)  # named as aiogram's route
+            add(MessageHandler(private & is_command, route))
 
         command("start", lambda chat, _: start.start(chat))
         command("help", lambda chat, _: start.help_command(chat))
@@ -247,14 +248,36 @@ class PtbRuntime:
         for name, kind, pressed, own_answer in buttons:
             add(self._button(name, kind, pressed, own_answer=own_answer))
 
-        media = private & (
-            filters.PHOTO
-            | filters.VIDEO
-            | filters.ANIMATION
-            | filters.VIDEO_NOTE
-            | filters.Document.ALL
-        )
-        add(MessageHandler(media, self._route("photo", self._media)))
+        async def album(chat: PtbChat, update: Update) -> None:
+            message = update.message
+            assert message is not None and message.media_group_id is not None
+            parts = await self.albums.gather(message.media_group_id, message)
+            if parts is not None:
+                ordered = sorted(parts, key=lambda m: m.message_id)
+                await photos.album(chat, [image_in(part) for part in ordered], service)
+
+        async def photo(chat: PtbChat, update: Update) -> None:
+            file = image_in(update.message)
+            assert file is not None
+            await photos.photo(chat, file, service)
+
+        async def video(chat: PtbChat, update: Update) -> None:
+            await photos.video(chat)
+
+        async def document(chat: PtbChat, update: Update) -> None:
+            file = image_in(update.message)
+            assert file is not None
+            await photos.document(chat, file, service)
+
+        moving = filters.VIDEO | filters.ANIMATION | filters.VIDEO_NOTE
+        # PTB has no media-group filter; before documents: an animation has a `document` too.
+        for name, which, conversation in (
+            ("album", _InAlbum(), album),
+            ("photo", filters.PHOTO, photo),
+            ("video", moving, video),
+            ("document", filters.Document.ALL, document),
+        ):
+            add(MessageHandler(private & which, self._route(name, conversation)))
 
         async def bare_username(chat: PtbChat, update: Update) -> None:
             assert update.message is not None
@@ -277,26 +300,6 @@ class PtbRuntime:
 
         add(MessageHandler(private, self._route("not_understood", not_understood)))
         add(CallbackQueryHandler(self._route("stale_button", stale_button)))
-
-    async def _media(self, chat: PtbChat, update: Update) -> None:
-        """Photos, albums, videos and documents (PTB has no media-group filter: one handler)."""
-        message = update.message
-        assert message is not None
-        if message.media_group_id is not None:
-            parts = await self.albums.gather(message.media_group_id, message)
-            if parts is not None:
-                ordered = sorted(parts, key=lambda m: m.message_id)
-                await photos.album(chat, [image_in(part) for part in ordered], self.service)
-        elif message.photo:
-            file = image_in(message)
-            assert file is not None
-            await photos.photo(chat, file, self.service)
-        elif message.video or message.animation or message.video_note:
-            await photos.video(chat)
-        else:
-            file = image_in(message)
-            assert file is not None
-            await photos.document(chat, file, self.service)
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -369,6 +372,13 @@ def _kind(update: Update) -> str:
         if getattr(update, kind) is not None:
             return kind
     return "update"
+
+
+class _InAlbum(filters.MessageFilter):
+    """A part of an album (Telegram sends each as a message sharing a media_group_id)."""
+
+    def filter(self, message: Message) -> bool:
+        return message.media_group_id is not None
 
 
 class _Command(filters.MessageFilter):
