@@ -102,7 +102,7 @@ class PacedSending(BaseRateLimiter[None]):
         try:
             return await send(endpoint, data)
         except BadRequest as error:
-            if endpoint in _EDITS and "message is not modified" in error.message:
+            if endpoint in _EDITS and "message is not modified" in error.message.lower():
                 return True
             raise
 
