@@ -19,7 +19,9 @@ import numpy as np
 
 from analyzers.imagenet import imagenet_names, looks_like
 from analyzers.types import (
+    OTHER_STYLE,
     DecodedImage,
+    Face,
     FacesResult,
     PhotoContent,
     PhotoContext,
@@ -45,9 +47,10 @@ OUTFIT_CLASSES: Final[dict[str, tuple[str, ...]]] = {
     "uniform": ("military uniform", "lab coat", "academic gown"),
 }
 """Outfit tag -> the ImageNet apparel and accessory classes that say it."""
-OUTFIT_THRESHOLD: Final = 0.2
-"""An outfit tag needs this much ImageNet probability, summed over its classes, on the crop
-around the main person (`person_crop`)."""
+OUTFIT_SHIPPED: Final[dict[str, tuple[str, float]]] = {"jersey": ("torsos", 0.05)}
+"""The outfit tags that reached 0.7 cross-validated precision on the hand-labelled photos
+(training/portrait/calibrate.py, PORTRAIT.md): tag -> (reader of OUTFIT_READERS, threshold on
+the ImageNet probability summed over the tag's classes). Every other outfit tag is dropped."""
 
 OUTDOOR_CLASSES: Final = frozenset(
     {
@@ -83,7 +86,6 @@ SETTING_MIN_MASS: Final = 0.15
 more than the other setting's classes)."""
 OUTDOOR_STYLES: Final = frozenset({"adventure", "colorful_sky", "night_view", "architecture"})
 INDOOR_STYLES: Final = frozenset({"studying"})
-STYLE_MIN_CONFIDENCE: Final = 0.5
 
 NIGHT_LUMINANCE: Final = 0.22
 """An outdoor photo whose mean luminance (0..1) is below this is a night photo, above it day."""
@@ -108,6 +110,8 @@ TRAVEL_CLASSES: Final = frozenset(
 CLASS_MIN_PROBABILITY: Final = 0.1
 """An activity class counts when its probability in the top 5 is at least this."""
 
+MAX_PEOPLE: Final = 4
+"""At most this many subjects' clothes are read (one backbone pass each)."""
 MIN_CROP: Final = 32
 """A person crop narrower or shorter than this many pixels is not read."""
 SMILE_MIN_PROBABILITY: Final = 0.5
@@ -118,7 +122,7 @@ the far-away faces in a crowd behind someone do not make a selfie a group photo.
 DROPPED_TAGS: Final = frozenset(
     {
         "activity:sitting", "activity:travelling", "people:couple", "setting:indoor",
-        *(f"outfit:{tag}" for tag in OUTFIT_CLASSES),
+        *(f"outfit:{tag}" for tag in OUTFIT_CLASSES if tag not in OUTFIT_SHIPPED),
     }
 )  # fmt: skip
 """Tags whose precision on the hand-labelled sample was under 0.7 (or with too few predictions
@@ -130,10 +134,20 @@ def _mass(top: Iterable[tuple[str, float]], classes: Iterable[str]) -> float:
     return sum(p for name, p in top if name in wanted)
 
 
-def _confident_style(style: StyleResult | None) -> str | None:
-    if style is None or style.confidence < STYLE_MIN_CONFIDENCE:
-        return None
-    return style.top
+def _style_of(style: StyleResult | None) -> str | None:
+    """The photo's style as the style mix counts it (its top style; the style model's own
+    threshold already made unsure photos `other`), so "4 taken at night" cannot sit beside a
+    style mix of 5 night views."""
+    return style.top if style is not None and style.top != OTHER_STYLE else None
+
+
+def subject_faces(faces: FacesResult) -> list[Face]:
+    """The faces that count as subjects (COUNTED_FACE_SHARE), largest first."""
+    if not faces.faces:
+        return []
+    tallest = max(f.box[3] for f in faces.faces)
+    subjects = [f for f in faces.faces if f.box[3] >= COUNTED_FACE_SHARE * tallest]
+    return sorted(subjects, key=lambda f: -f.box[2] * f.box[3])
 
 
 def count_people(faces: FacesResult | None) -> tuple[str, bool | None]:
@@ -142,8 +156,7 @@ def count_people(faces: FacesResult | None) -> tuple[str, bool | None]:
         return "none", None
     if not faces.faces:
         return ("one" if faces.pose is not None else "none"), None
-    tallest = max(f.box[3] for f in faces.faces)
-    subjects = [f for f in faces.faces if f.box[3] >= COUNTED_FACE_SHARE * tallest]
+    subjects = subject_faces(faces)
     people = {1: "one", 2: "couple"}.get(len(subjects), "group")
     if not any(f.emotions for f in subjects):
         return people, None
@@ -178,38 +191,59 @@ def light_of(image: DecodedImage, setting: str | None, style: str | None) -> str
     return "night" if luminance(image) < NIGHT_LUMINANCE else "day"
 
 
-def person_crop(image: DecodedImage, faces: FacesResult | None) -> np.ndarray | None:
-    """The pixels around the main person: from just above the largest face down to about five
-    face heights below it, three face widths wide; the whole photo when only a pose was found;
-    None when nobody is in the frame."""
+PERSON_BOX: Final = (-1.2, -0.3, 2.2, 5.0)
+"""Around a face: (left, top, right, bottom) in face widths/heights from the face box's corner:
+from just above the face to five face heights below it, three face widths wide."""
+TORSO_BOX: Final = (-1.0, 0.9, 2.0, 5.0)
+"""Below a face, where clothes are: from the chin down, the face itself left out so it does not
+outweigh the clothes."""
+
+
+def person_crops(
+    image: DecodedImage,
+    faces: FacesResult | None,
+    box: tuple[float, float, float, float] = TORSO_BOX,
+    limit: int = 1,
+) -> list[np.ndarray]:
+    """The pixels in `box` around each of the `limit` largest subject faces (too small crops
+    left out); the whole photo when only a pose was found; [] when nobody is in the frame."""
     if faces is None or (not faces.faces and faces.pose is None):
-        return None
-    main = faces.main_face
-    if main is None:
-        return image.pixels
-    x, y, w, h = main.box
-    left, right = max(0, int(x - 1.2 * w)), min(image.width, int(x + 2.2 * w))
-    top, bottom = max(0, int(y - 0.3 * h)), min(image.height, int(y + 5 * h))
-    if right - left < MIN_CROP or bottom - top < MIN_CROP:
-        return None
-    return image.pixels[top:bottom, left:right]
+        return []
+    if not faces.faces:
+        return [image.pixels]
+    crops = []
+    for face in subject_faces(faces)[:limit]:
+        x, y, w, h = face.box
+        left, right = max(0, int(x + box[0] * w)), min(image.width, int(x + box[2] * w))
+        top, bottom = max(0, int(y + box[1] * h)), min(image.height, int(y + box[3] * h))
+        if right - left >= MIN_CROP and bottom - top >= MIN_CROP:
+            crops.append(image.pixels[top:bottom, left:right])
+    return crops
 
 
-def outfit_of(imagenet: np.ndarray | None) -> tuple[str, ...]:
-    """Outfit tags from the ImageNet probabilities (1,000, in class order) of a person crop."""
-    if imagenet is None:
-        return ()
-    return tuple(
-        tag
-        for tag, indices in _outfit_indices().items()
-        if float(imagenet[list(indices)].sum()) >= OUTFIT_THRESHOLD
+OUTFIT_READERS: Final[dict[str, tuple[tuple[float, float, float, float], int]]] = {
+    "persons": (PERSON_BOX, MAX_PEOPLE),
+    "torsos": (TORSO_BOX, MAX_PEOPLE),
+}
+"""Reader -> (crop box around each subject face, how many subjects): one backbone pass per crop,
+a tag's score is its highest over the crops (a suit worn by the second person counts)."""
+
+
+def outfit_scores(imagenet: np.ndarray) -> np.ndarray:
+    """(crops, 1,000) ImageNet probabilities -> one score per OUTFIT_CLASSES tag, in its order:
+    the probability summed over the tag's classes, the highest over the crops."""
+    return np.stack([imagenet[:, list(i)].sum(axis=1) for i in _outfit_indices().values()]).max(
+        axis=1
     )
 
 
 @cache
 def _outfit_indices() -> dict[str, tuple[int, ...]]:
-    index = {name: i for i, name in enumerate(imagenet_names())}
-    return {tag: tuple(index[c] for c in classes) for tag, classes in OUTFIT_CLASSES.items()}
+    names = imagenet_names()
+    return {
+        tag: tuple(i for i, name in enumerate(names) if name in classes)
+        for tag, classes in OUTFIT_CLASSES.items()
+    }
 
 
 def activities_of(
@@ -233,25 +267,25 @@ def describe(
     vision: VisionOutput | None,
     style: StyleResult | None,
     faces: FacesResult | None,
-    person_imagenet: np.ndarray | None,
+    outfit: tuple[str, ...] = (),
     dropped: frozenset[str] = DROPPED_TAGS,
 ) -> PhotoContent:
-    """The plain-words content of one photo from the other analyzers' results and the ImageNet
-    probabilities of its person crop, without the `dropped` tags (the evaluation passes none,
-    to measure every tag)."""
+    """The plain-words content of one photo from the other analyzers' results and the outfit
+    tags its reader found, without the `dropped` tags (the evaluation passes none, to measure
+    every tag)."""
     top = vision.imagenet_top if vision is not None else []
-    confident = _confident_style(style)
+    style_id = _style_of(style)
     people, smiling = count_people(faces)
-    setting = setting_of(top, confident)
-    light = light_of(image, setting, confident)
+    setting = setting_of(top, style_id)
+    light = light_of(image, setting, style_id)
     content = PhotoContent(
         setting=setting,
         light=light,
         people=people,
         smiling=smiling,
-        activities=activities_of(top, confident, faces),
+        activities=activities_of(top, style_id, faces),
         objects=tuple(looks_like(top)),
-        outfit=outfit_of(person_imagenet) if people != "none" else (),
+        outfit=outfit if people != "none" else (),
     )
     return without(content, dropped)
 
@@ -287,24 +321,55 @@ def tags_of(content: PhotoContent) -> list[str]:
 class ContentAnalyzer:
     """Image analyzer: registered after vision, faces and style, whose results it reads.
 
-    Outfits need a second forward pass of the backbone on the crop around the person (on the
-    whole photo, apparel classes drown in the scene: every outfit tag measured under 0.3
-    precision, PORTRAIT.md); it runs only on photos with someone in them."""
+    Outfits need more passes of the backbone, on crops around the people (on the whole photo,
+    apparel classes drown in the scene, PORTRAIT.md): one per subject face, at most MAX_PEOPLE,
+    only on photos with someone in them and only for the readers a shipped tag uses."""
 
     name: ClassVar[str] = "content"
 
-    def __init__(self, dropped: frozenset[str] = DROPPED_TAGS) -> None:
+    def __init__(
+        self,
+        shipped: dict[str, tuple[str, float]] = OUTFIT_SHIPPED,
+        dropped: frozenset[str] = DROPPED_TAGS,
+    ) -> None:
+        self.shipped = shipped
         self.dropped = dropped
-        reads_outfit = any(f"outfit:{tag}" not in dropped for tag in OUTFIT_CLASSES)
-        self.model = VisionModel() if reads_outfit else None
-        """None while every outfit tag is dropped: no second pass for nothing."""
+        self.model = VisionModel() if shipped else None
+        """None while every outfit tag is dropped: no extra pass for nothing."""
 
-    def person_imagenet(self, image: DecodedImage, faces: FacesResult | None) -> np.ndarray | None:
-        crop = person_crop(image, faces)
-        if crop is None or self.model is None:
+    def outfit_scores(
+        self,
+        image: DecodedImage,
+        faces: FacesResult | None,
+        box: tuple[float, float, float, float],
+        limit: int,
+    ) -> np.ndarray | None:
+        """One score per OUTFIT_CLASSES tag from the crops in `box` around the `limit` largest
+        subject faces; None when nobody is read."""
+        crops = person_crops(image, faces, box, limit)
+        if not crops or self.model is None:
             return None
-        _, imagenet, _ = self.model.run(prepare_for_backbone(np.ascontiguousarray(crop))[None])
-        return np.asarray(imagenet[0])
+        # One crop per call: a batch whose size changes from photo to photo makes the
+        # interpreter reallocate its tensors, which costs more than the passes themselves.
+        model = self.model
+        imagenet = [
+            model.run(prepare_for_backbone(np.ascontiguousarray(c))[None])[1][0] for c in crops
+        ]
+        return outfit_scores(np.stack(imagenet))
+
+    def outfit(self, image: DecodedImage, faces: FacesResult | None) -> tuple[str, ...]:
+        if count_people(faces)[0] == "none":
+            return ()
+        tags = list(OUTFIT_CLASSES)
+        worn: list[str] = []
+        for reader in dict.fromkeys(r for r, _ in self.shipped.values()):
+            scores = self.outfit_scores(image, faces, *OUTFIT_READERS[reader])
+            worn += [
+                tag
+                for tag, (by, threshold) in self.shipped.items()
+                if by == reader and scores is not None and scores[tags.index(tag)] >= threshold
+            ]
+        return tuple(t for t in tags if t in worn)
 
     def analyze(self, photo: PhotoContext) -> PhotoContent:
         results = photo.results
@@ -315,6 +380,6 @@ class ContentAnalyzer:
             vision if isinstance(vision, VisionOutput) else None,
             style if isinstance(style, StyleResult) else None,
             faces,
-            self.person_imagenet(photo.image, faces),
+            self.outfit(photo.image, faces),
             self.dropped,
         )

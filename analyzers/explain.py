@@ -9,12 +9,11 @@ style's log-odds most, the map is hottest. The map is drawn back onto the photo'
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
 
-from analyzers.types import STYLE_IDS, DecodedImage
+from analyzers.types import STYLE_IDS, DecodedImage, StyleExplanation
 from analyzers.vision import CROP, VisionAnalyzer, VisionModel, prepare_for_backbone
 
 GRID = 7
@@ -23,19 +22,6 @@ GREY = 124.0  # about the ImageNet mean pixel: "nothing here" for the network
 BATCH = 10
 """Crops per forward pass. Measured once on the 2-core dev machine (coffee photo, warm model):
 all 50 in one pass took 1.1 s and ~380 MB more peak memory; 10 at a time 0.9 s and ~76 MB."""
-
-
-@dataclass(frozen=True)
-class StyleExplanation:
-    heat: np.ndarray
-    """(height, width) float32 in 0..1 over the photo: how much each region supports the style."""
-    probability: float
-    """The image-only head's probability of the style on the whole photo: when it is low, the
-    report's answer came from other cues (faces, hashtags, ImageNet labels) and the map says
-    little."""
-    seen: tuple[int, int, int]
-    """(top, left, side) of the square of the photo the backbone sees; the rest is not looked at.
-    With the padded view that is the whole photo: (0, 0, longer side)."""
 
 
 def backbone_of(analyzers: Iterable[object]) -> VisionModel | None:

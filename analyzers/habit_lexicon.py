@@ -4,7 +4,7 @@ Words are base forms: the matcher also accepts their plural and -ing/-ed forms (
 `analyzers.habits._word_forms`), so list "hike", not "hiking". Phrases are matched on whole
 words, in order, before single words; the words of a matched phrase count for no other cue
 ("book club" is studying, not a club night). A hashtag is split into words
-(`analyzers.text.segment_hashtag`: "#travelgram" -> "travel gram") and matched like caption
+(`analyzers.captions.segment_hashtag`: "#travelgram" -> "travel gram") and matched like caption
 words; `hashtags` lists whole tags the splitter would cut wrongly ("#ootd") and a few Persian
 tags (hashtags only: Persian captions are not tokenised). Words deliberately
 left out because they mislead more than they help ("game", "watch", "read", "run", "hair",

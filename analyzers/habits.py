@@ -31,9 +31,16 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from typing import ClassVar
 
+from analyzers.captions import segment_hashtag, split_hashtags
 from analyzers.habit_lexicon import EXCLUDED_PHRASES, LEXICON, STYLE_HABITS
-from analyzers.text import segment_hashtag, split_hashtags
-from analyzers.types import Habit, HabitsResult, PostInput, ProfileInput, StyleResult
+from analyzers.types import (
+    Habit,
+    HabitsResult,
+    PostInput,
+    ProfileInput,
+    StyleResult,
+    peak_hours,
+)
 
 MIN_POSTS = 2
 """An interest needs at least this many posts showing it."""
@@ -367,16 +374,6 @@ def rhythm_habits(stats: RhythmStats) -> list[Habit]:
         text = f"gap coefficient of variation {stats.gap_cv:.2f}"
         habits.append(Habit("regular_poster", 1 - stats.gap_cv, [gaps, text]))
     return habits
-
-
-def peak_hours(hours: Sequence[int], top: int = 3, min_posts: int = 2) -> list[int]:
-    """The hours that stand out, in clock order: at most `top`, each with at least `min_posts`
-    posts, and none picked over an hour with as many posts (a tie at the cut drops the tie)."""
-    ranked = sorted(
-        (h for h in range(len(hours)) if hours[h] >= min_posts), key=lambda h: -hours[h]
-    )
-    cut = hours[ranked[top]] if len(ranked) > top else 0
-    return sorted(h for h in ranked[:top] if hours[h] > cut)
 
 
 def _hour_peaks(stats: RhythmStats) -> str:

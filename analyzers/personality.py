@@ -1,6 +1,6 @@
 """Big Five personality from a profile's captions (see analyzers/models/PERSONALITY.md).
 
-The captions become English-like prose (analyzers/text.py: hashtags split into words, mentions
+The captions become English-like prose (analyzers/captions.py: hashtags split into words, mentions
 and URLs dropped, emoji named) and are scored by models trained on the Pennebaker & King
 essays (the best of the measured combinations, see the card). Three base models each give one
 logit per trait:
@@ -39,7 +39,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analyzers.text import count_words, detect_language, profile_text
+from analyzers.captions import count_words, detect_language, profile_text
 from analyzers.types import TRAIT_IDS, AnalyzerUnavailable, PersonalityResult, ProfileInput
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"

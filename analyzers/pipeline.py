@@ -15,18 +15,14 @@ from typing import Any
 
 from analyzers.base import ImageAnalyzer, ProfileAnalyzer
 from analyzers.registry import IMAGE_ANALYZERS, PROFILE_ANALYZERS
+from analyzers.results import photo_analysis
 from analyzers.types import (
     AnalyzerUnavailable,
     DecodedImage,
-    FacesResult,
     PhotoAnalysis,
-    PhotoContent,
     PhotoContext,
-    PopularityResult,
     PostText,
     ProfileInput,
-    StyleResult,
-    VisionOutput,
 )
 
 log = logging.getLogger(__name__)
@@ -75,11 +71,6 @@ def load_analyzers(
     return loaded
 
 
-def _typed(results: dict[str, Any], name: str, kind: type) -> Any:
-    value = results.get(name)
-    return value if isinstance(value, kind) else None
-
-
 class Pipeline:
     """The loaded analyzers and the two blocking entry points the service runs in workers."""
 
@@ -102,16 +93,7 @@ class Pipeline:
         return context
 
     def photo_analysis(self, context: PhotoContext) -> PhotoAnalysis:
-        failed: dict[str, str] = context.results.get("_failed", {})
-        return PhotoAnalysis(
-            image=context.image,
-            vision=_typed(context.results, "vision", VisionOutput),
-            style=_typed(context.results, "style", StyleResult),
-            faces=_typed(context.results, "faces", FacesResult),
-            popularity=_typed(context.results, "popularity", PopularityResult),
-            content=_typed(context.results, "content", PhotoContent),
-            unavailable={**self.unavailable, **failed},
-        )
+        return photo_analysis(context, self.unavailable)
 
     def analyze_profile(self, profile: ProfileInput) -> dict[str, str]:
         """Run every profile analyzer, filling `profile.results`; returns the failures."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -22,7 +22,7 @@ from typing import ClassVar, Final
 import numpy as np
 
 from analyzers.habits import interests_in_text
-from analyzers.popularity_features import is_eligible
+from analyzers.popularity.features import is_eligible
 from analyzers.types import (
     MOOD_STYLE_IDS,
     OTHER_STYLE,
@@ -39,13 +39,15 @@ from analyzers.types import (
 INTERESTS_PATH = Path(__file__).parent / "models" / "interests.json"
 MIN_POSTS: Final = 2
 """A statement or an interest needs at least this many posts showing it."""
-STYLE_MIN_CONFIDENCE: Final = 0.5
+OBJECTS_ALONE_MIN_POSTS: Final = 3
+OBJECTS_ALONE_MIN_SHARE: Final = 1 / 3
+"""An interest shown only by ImageNet object words needs this many posts and this share of them."""
 MAX_STATEMENTS: Final = 6
 MAX_INTERESTS: Final = 3
 MOOD_CAVEAT: Final = "a photo mood, not a diagnosis of how anyone feels"
 
 DRIVER_MIN_POSTS: Final = 12
-"""Like the popularity model (analyzers/popularity.py MIN_POSTS): fewer settled photo posts
+"""Like the popularity model (analyzers/popularity/personal.py MIN_POSTS): fewer settled photo posts
 and the account's own numbers cannot say what drives its likes."""
 DRIVER_MIN_GROUP: Final = 3
 """Each side of a comparison (with / without the feature) needs at least this many posts."""
@@ -132,20 +134,44 @@ def _statement(
 # --- statements --------------------------------------------------------------------------------
 
 
-def _subjects(posts: list[_Post]) -> Statement | None:
-    styled = [p for p in posts if p.style and p.style not in MOOD_STYLE_IDS]
+def _recurring(
+    posts: list[_Post], items_of: Callable[[_Post], Iterable[str]], limit: int = 2
+) -> list[tuple[str, list[_Post]]]:
+    """The `limit` items (caption interests, outfit tags, object words) seen in the most posts,
+    each in at least MIN_POSTS of them, with those posts."""
     counts: dict[str, list[_Post]] = {}
-    for post in styled:
-        counts.setdefault(post.style or "", []).append(post)
+    for post in posts:
+        for item in dict.fromkeys(items_of(post)):
+            counts.setdefault(item, []).append(post)
     ranked = sorted(
-        ((s, ps) for s, ps in counts.items() if len(ps) >= MIN_POSTS), key=lambda x: -len(x[1])
+        ((i, ps) for i, ps in counts.items() if len(ps) >= MIN_POSTS),
+        key=lambda x: (-len(x[1]), x[0]),
     )
-    if not ranked:
+    return ranked[:limit]
+
+
+def _listed(
+    opening: str, kind: str, found: list[tuple[str, list[_Post]]], total: int, noun: str = "posts"
+) -> Statement | None:
+    """'<opening> a (n of N posts) and b (m of N posts).' over the posts of every item."""
+    if not found:
         return None
-    parts = [f"{STYLE_WORDS[s]} ({_of(len(ps), len(posts))})" for s, ps in ranked[:2]]
-    text = "They mostly photograph " + " and ".join(parts) + "."
-    shown = [p for _, ps in ranked[:2] for p in ps]
-    return _statement(text, "subjects", shown, len(posts))
+    parts = [f"{item} ({_of(len(ps), total, noun)})" for item, ps in found]
+    text = f"{opening} " + ", ".join(parts[:-1]) + (" and " if parts[1:] else "") + parts[-1] + "."
+    shown = list({p.shortcode: p for _, ps in found for p in ps}.values())
+    return _statement(text, kind, shown, total)
+
+
+def _subject_styles(posts: list[_Post]) -> list[tuple[str, list[_Post]]]:
+    """The two photo styles (moods excluded) of the most posts, with those posts."""
+    return _recurring(
+        posts, lambda p: [p.style] if p.style and p.style not in MOOD_STYLE_IDS else []
+    )
+
+
+def _subjects(posts: list[_Post]) -> Statement | None:
+    named = [(STYLE_WORDS[s], ps) for s, ps in _subject_styles(posts)]
+    return _listed("They mostly photograph", "subjects", named, len(posts))
 
 
 def _people(posts: list[_Post]) -> Statement | None:
@@ -193,10 +219,10 @@ ACTIVITY_WORDS: Final[dict[str, str]] = {
 """The kept activity tags (analyzers/content.py) in words."""
 
 
-def _activities(posts: list[_Post], earlier: list[Statement]) -> Statement | None:
-    """Activities, leaving out one shown by exactly the posts of the subjects sentence (sport in
-    the 9 posts that are "mostly sport")."""
-    said = [set(s.posts) for s in earlier if s.kind == "subjects"]
+def _activities(posts: list[_Post]) -> Statement | None:
+    """Activities, leaving out one shown by exactly the posts of a style the subjects sentence
+    names (sport in the 3 posts already said to be "sport")."""
+    said = [{p.shortcode for p in ps} for _, ps in _subject_styles(posts)]
     found: list[tuple[str, list[_Post]]] = []
     for activity, word in ACTIVITY_WORDS.items():
         shown = [p for p in posts if p.content and activity in p.content.activities]
@@ -211,21 +237,40 @@ def _activities(posts: list[_Post], earlier: list[Statement]) -> Statement | Non
 
 
 def _writing(posts: list[_Post]) -> Statement | None:
-    counts: dict[str, list[_Post]] = {}
-    for post in posts:
-        for interest in post.caption_interests:
-            counts.setdefault(interest, []).append(post)
-    ranked = sorted(
-        ((i, ps) for i, ps in counts.items() if len(ps) >= MIN_POSTS),
-        key=lambda x: (-len(x[1]), x[0]),
-    )
-    if not ranked:
-        return None
-    parts = [
-        f"{i.replace('_', ' ')} ({_of(len(ps), len(posts), 'captions')})" for i, ps in ranked[:2]
-    ]
-    text = "In their captions they write about " + " and ".join(parts) + "."
-    return _statement(text, "writing", [p for _, ps in ranked[:2] for p in ps], len(posts))
+    found = _recurring(posts, lambda p: p.caption_interests)
+    named = [(i.replace("_", " "), ps) for i, ps in found]
+    return _listed("In their captions they write about", "writing", named, len(posts), "captions")
+
+
+OUTFIT_WORDS: Final[dict[str, str]] = {
+    "suit": "a suit",
+    "tie": "a tie",
+    "jersey": "a T-shirt or sports top",
+    "sweatshirt": "a sweatshirt",
+    "jeans": "jeans",
+    "cardigan": "a cardigan",
+    "coat": "a coat",
+    "swimwear": "swimwear",
+    "sunglasses": "sunglasses",
+    "hat": "a hat",
+    "shoes": "visible shoes",
+    "bag": "a bag",
+    "dress": "a dress or skirt",
+    "uniform": "a uniform",
+}
+"""Outfit tag (analyzers/content.py OUTFIT_CLASSES) -> words."""
+
+
+def _outfits(posts: list[_Post]) -> Statement | None:
+    found = _recurring(posts, lambda p: p.content.outfit if p.content else ())
+    named = [(OUTFIT_WORDS[o], ps) for o, ps in found]
+    return _listed("What people wear in the photos:", "outfit", named, len(posts))
+
+
+def _objects(posts: list[_Post]) -> Statement | None:
+    """The things ImageNet sees again and again (its plain words, `looks_like`)."""
+    found = _recurring(posts, lambda p: p.content.objects if p.content else (), limit=3)
+    return _listed("Things the image model sees again and again:", "objects", found, len(posts))
 
 
 def _mood(posts: list[_Post]) -> Statement | None:
@@ -249,41 +294,59 @@ def _interests_statement(interests: list[Interest], total: int) -> Statement | N
 # --- interests ---------------------------------------------------------------------------------
 
 
-def _cues(category: _Category, post: _Post) -> list[str]:
-    cues: list[str] = []
+def _cues(category: _Category, post: _Post) -> tuple[list[str], list[str]]:
+    """(primary, objects): the category's cues in one post. Primary cues are a photo style, a
+    kept activity tag or the caption's words; objects are ImageNet's plain words."""
+    primary: list[str] = []
     if post.style in category.styles:
-        cues.append(f"photo style {post.style.replace('_', ' ')}")
+        primary.append(f"photo style {post.style.replace('_', ' ')}")
     content = post.content
     if content is not None:
-        cues += [
+        primary += [
             f"{ACTIVITY_WORDS[a]} in the photo"
             for a in content.activities
             if a in category.activities
         ]
-        cues += [o for o in content.objects if o in category.objects]
     for habit in category.habits & post.caption_interests.keys():
-        cues += post.caption_interests[habit][:1]
-    return cues
+        primary += post.caption_interests[habit][:1]
+    objects = [o for o in content.objects if o in category.objects] if content else []
+    return primary, objects
+
+
+def _agreed(primary_posts: int, object_posts: int, total: int) -> bool:
+    """Whether the signals agree enough to call something an interest: at least MIN_POSTS posts
+    with a primary cue, or object words alone on at least OBJECTS_ALONE_MIN_POSTS posts and
+    OBJECTS_ALONE_MIN_SHARE of them. A few stray ImageNet labels make no interest (on SpaceX's
+    rocket photos, "drums" and "stage lights" made "nightlife & music")."""
+    if primary_posts >= MIN_POSTS:
+        return True
+    return (
+        object_posts >= OBJECTS_ALONE_MIN_POSTS and object_posts >= OBJECTS_ALONE_MIN_SHARE * total
+    )
 
 
 def interests_of(posts: list[_Post]) -> list[Interest]:
-    """Every category shown by at least MIN_POSTS posts, by score (share of posts)."""
+    """Every category the signals agree on (`_agreed`), by score (share of posts showing it)."""
     found: list[Interest] = []
     for category in categories():
         shown: list[str] = []
+        primary_posts = object_posts = 0
         evidence: dict[str, int] = {}
         for post in posts:
-            cues = _cues(category, post)
-            if cues:
+            primary, objects = _cues(category, post)
+            primary_posts += bool(primary)
+            object_posts += bool(objects)
+            if primary or objects:
                 shown.append(post.shortcode)
-                for cue in dict.fromkeys(cues):
+                for cue in dict.fromkeys([*primary, *objects]):
                     evidence[cue] = evidence.get(cue, 0) + 1
-        if len(shown) < MIN_POSTS:
+        if not _agreed(primary_posts, object_posts, len(posts)):
             continue
         ranked = sorted(evidence.items(), key=lambda x: (-x[1], x[0]))[:4]
         found.append(
             Interest(
                 category=category.id,
+                name=category.name,
                 score=len(shown) / len(posts),
                 evidence=tuple(f"{cue} ({_of(n, len(posts))})" for cue, n in ranked),
                 posts=tuple(shown),
@@ -326,9 +389,11 @@ def drivers_of(posts: list[_Post]) -> tuple[list[Driver], str]:
     a dozen posts to be a usable test statistic)."""
     settled = [p for p in posts if p.settled and p.content is not None]
     if len(settled) < DRIVER_MIN_POSTS:
+        judged = {0: "no photo post is", 1: "only 1 photo post is"}.get(
+            len(settled), f"only {len(settled)} photo posts are"
+        )
         return [], (
-            f"only {len(settled)} photo posts are old enough to judge "
-            f"(at least {DRIVER_MIN_POSTS} are needed): can't tell yet"
+            f"{judged} old enough to judge (at least {DRIVER_MIN_POSTS} are needed): can't tell yet"
         )
     drivers: list[Driver] = []
     for feature in ("people", "smiling", "outdoor", "night", "sport", "food"):
@@ -339,7 +404,15 @@ def drivers_of(posts: list[_Post]) -> tuple[list[Driver], str]:
         if len(with_likes) < DRIVER_MIN_GROUP or len(without) < DRIVER_MIN_GROUP:
             if with_likes:
                 drivers.append(
-                    Driver(feature, len(with_likes), len(without), None, None, "can't tell yet")
+                    Driver(
+                        feature,
+                        DRIVER_WORDS[feature],
+                        len(with_likes),
+                        len(without),
+                        None,
+                        None,
+                        "can't tell yet",
+                    )
                 )
             continue
         log_likes = np.log1p(np.array([likes for likes, _ in rows], dtype=np.float64))
@@ -353,7 +426,17 @@ def drivers_of(posts: list[_Post]) -> tuple[list[Driver], str]:
             if p_value >= DRIVER_MAX_P
             else ("more" if observed > 0 else "fewer")
         )
-        drivers.append(Driver(feature, len(with_likes), len(without), ratio, p_value, verdict))
+        drivers.append(
+            Driver(
+                feature,
+                DRIVER_WORDS[feature],
+                len(with_likes),
+                len(without),
+                ratio,
+                p_value,
+                verdict,
+            )
+        )
     return drivers, ""
 
 
@@ -364,7 +447,7 @@ def _drivers_statement(drivers: list[Driver], posts: list[_Post]) -> Statement |
     best = min(clear, key=lambda d: d.p_value or 1.0)
     with_feature = [p for p in posts if p.settled and _features(p).get(best.feature)]
     text = (
-        f"On this account, photos with {DRIVER_WORDS[best.feature]} get {best.ratio:.1f}× the "
+        f"On this account, photos with {best.words} get {best.ratio:.1f}× the "
         f"median likes of the others ({best.with_posts} vs {best.without_posts} posts, "
         f"permutation p = {best.p_value:.2f})."
     )
@@ -392,11 +475,14 @@ def _first_content(post: PostInput) -> PhotoContent | None:
 
 
 def _first_style(post: PostInput) -> str | None:
+    """The style the style mix counts for this post (`PostAnalysis.style`, service/analysis.py
+    `style_shares`): the top style of its first photo with one, whatever its confidence (the
+    style model's own threshold already made unsure photos `other`), so the portrait's "n of N"
+    and the style mix's share come from the same per-post styles."""
     for photo in post.photos:
         style = photo.results.get("style")
         if isinstance(style, StyleResult):
-            confident = style.confidence >= STYLE_MIN_CONFIDENCE and style.top != OTHER_STYLE
-            return style.top if confident else None
+            return style.top if style.top != OTHER_STYLE else None
     return None
 
 
@@ -418,19 +504,20 @@ def portrait_of(posts: list[_Post]) -> PortraitResult:
     """The planner: the supported statements, in a fixed order, at most MAX_STATEMENTS."""
     interests = interests_of(posts)
     drivers, note = drivers_of(posts)
-    planned: list[Callable[[list[Statement]], Statement | None]] = [
-        lambda _: _subjects(posts),
-        lambda _: _people(posts),
-        lambda _: _places(posts),
-        lambda earlier: _activities(posts, earlier),
-        lambda _: _writing(posts),
-        lambda _: _interests_statement(interests, len(posts)),
-        lambda _: _drivers_statement(drivers, posts),
-        lambda _: _mood(posts),
+    planned = [
+        _subjects(posts),
+        _people(posts),
+        _places(posts),
+        _activities(posts),
+        _outfits(posts),
+        _writing(posts),
+        _interests_statement(interests, len(posts)),
+        _objects(posts),
+        _drivers_statement(drivers, posts),
+        _mood(posts),
     ]
     statements: list[Statement] = []
-    for make in planned:
-        statement = make(statements)
+    for statement in planned:
         if statement is not None and not _repeats(statement, statements):
             statements.append(statement)
     return PortraitResult(

@@ -13,12 +13,12 @@ IMAGE_ANALYZERS: tuple[str, ...] = (
     "analyzers.quality:QualityAnalyzer",
     "analyzers.style:StyleAnalyzer",
     "analyzers.content:ContentAnalyzer",
-    "analyzers.popularity:PhotoPopularityAnalyzer",
+    "analyzers.popularity.prior:PhotoPopularityAnalyzer",
 )
 
 PROFILE_ANALYZERS: tuple[str, ...] = (
     "analyzers.personality:PersonalityAnalyzer",
     "analyzers.habits:HabitsAnalyzer",
-    "analyzers.popularity:PopularityAnalyzer",
+    "analyzers.popularity.personal:PopularityAnalyzer",
     "analyzers.portrait:PortraitAnalyzer",
 )

@@ -6,6 +6,7 @@ so the service can store them and `digbot analyze --json` can print them without
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -121,6 +122,21 @@ class StyleResult:
 
 
 @dataclass(frozen=True)
+class StyleExplanation:
+    """Why a photo got a style: the occlusion heat map of analyzers/explain.py."""
+
+    heat: np.ndarray
+    """(height, width) float32 in 0..1 over the photo: how much each region supports the style."""
+    probability: float
+    """The image-only head's probability of the style on the whole photo: when it is low, the
+    report's answer came from other cues (faces, hashtags, ImageNet labels) and the map says
+    little."""
+    seen: tuple[int, int, int]
+    """(top, left, side) of the square of the photo the backbone sees; the rest is not looked at.
+    With the padded view that is the whole photo: (0, 0, longer side)."""
+
+
+@dataclass(frozen=True)
 class Face:
     box: tuple[int, int, int, int]
     """(x, y, width, height) in pixels of the DecodedImage."""
@@ -184,6 +200,17 @@ class HabitsResult:
     """24 counts of posts by local hour of day."""
 
 
+def peak_hours(hours: Sequence[int], top: int = 3, min_posts: int = 2) -> list[int]:
+    """The hours of `HabitsResult.posting_hours` that stand out (the habits analyzer names them,
+    the reports mark them), in clock order: at most `top`, each with at least `min_posts`
+    posts, and none picked over an hour with as many posts (a tie at the cut drops the tie)."""
+    ranked = sorted(
+        (h for h in range(len(hours)) if hours[h] >= min_posts), key=lambda h: -hours[h]
+    )
+    cut = hours[ranked[top]] if len(ranked) > top else 0
+    return sorted(h for h in ranked[:top] if hours[h] > cut)
+
+
 @dataclass(frozen=True)
 class PhotoContent:
     """What is in one photo, in plain words (analyzers/content.py); None where it cannot tell.
@@ -227,6 +254,8 @@ class Statement:
 class Interest:
     category: str
     """An id of analyzers/models/interests.json."""
+    name: str
+    """The category's name for people ('food & drink')."""
     score: float
     """0..1: the share of the analysed posts that show it."""
     evidence: tuple[str, ...]
@@ -243,6 +272,8 @@ class Driver:
 
     feature: str
     """'people', 'smiling', 'outdoor', 'night', 'outfit', 'food', 'sport', ..."""
+    words: str
+    """The feature in words for a sentence ('people in them')."""
     with_posts: int
     without_posts: int
     ratio: float | None

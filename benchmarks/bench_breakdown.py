@@ -33,14 +33,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import service.service.analysis
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.methods import SendMediaGroup
 
 import analyzers.faces
 import analyzers.vision
-import reports.charts
-import reports.text
+import reports.album
+import reports.profile_charts
+import reports.profile_text
+import reports.selfie
+import service.analysis
 import service.app
 from analyzers.emotions import EmotionModel
 from analyzers.pipeline import LoadedAnalyzers, load_analyzers
@@ -132,8 +134,8 @@ class TelegramTimer(BaseRequestMiddleware):
 
 def instrument(stages: Stages, loaded: LoadedAnalyzers) -> None:
     """Wrap the functions of every stage (module attributes the app looks up at call time)."""
-    stages.patch(service.service.analysis, "decode_image", "decode")
-    stages.patch(service.service.analysis, "thumbnail", "thumbnails")
+    stages.patch(service.analysis, "decode_image", "decode")
+    stages.patch(service.analysis, "thumbnail", "thumbnails")
     stages.patch(analyzers.vision, "crop_for_backbone", "vision: resize + crop")
     stages.patch(analyzers.faces, "detect_faces", "faces: detection")
     stages.patch(analyzers.faces, "estimate_pose", "faces: pose")
@@ -141,16 +143,20 @@ def instrument(stages: Stages, loaded: LoadedAnalyzers) -> None:
     for kind, group in (("image", loaded.image), ("profile", loaded.profile)):
         for analyzer in group:
             stages.patch(analyzer, "analyze", f"{kind} analyzer: {analyzer.name}")
-    stages.patch(reports.charts, "selfie_card", "chart: selfie card")
-    stages.patch(reports.charts, "album_chart", "chart: album")
-    jobs = reports.charts.profile_chart_jobs
+    stages.patch(reports.selfie, "selfie_card", "chart: selfie card")
+    stages.patch(reports.album, "album_chart", "chart: album")
+    jobs = reports.profile_charts.profile_chart_jobs
 
     def timed_jobs(*args: Any, **kwargs: Any) -> Any:
         return [(n, stages.wrap(f"chart: {n}", job)) for n, job in jobs(*args, **kwargs)]
 
-    reports.charts.profile_chart_jobs = timed_jobs  # type: ignore[assignment]
-    for summary in ("photo_summary", "profile_summary", "album_summary"):
-        stages.patch(reports.text, summary, f"text: {summary}")
+    reports.profile_charts.profile_chart_jobs = timed_jobs  # type: ignore[assignment]
+    for module, summary in (
+        (reports.selfie, "photo_summary"),
+        (reports.profile_text, "profile_summary"),
+        (reports.album, "album_summary"),
+    ):
+        stages.patch(module, summary, f"text: {summary}")
     stages.patch(ProfilesRepository, "save_analysis", "database: save analysis")
     stages.patch(AnalysesRepository, "add", "database: save analysis")
     stages.patch(Pacer, "wait_turn", "telegram: pacing wait")

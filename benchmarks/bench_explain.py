@@ -27,7 +27,7 @@ from skimage import data as skdata
 from analyzers import explain
 from analyzers.types import DecodedImage
 from analyzers.vision import VisionModel
-from reports.charts import style_heatmap_chart
+from reports.heatmap import style_heatmap_chart
 from service.app import KEPT_SIDE
 
 PHOTOS = {"coffee": "food", "chelsea": "cute_animals"}

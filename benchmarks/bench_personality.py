@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from analyzers.captions import detect_language, profile_text
 from analyzers.personality import PersonalityAnalyzer, lexicon_features
-from analyzers.text import detect_language, profile_text
 from analyzers.types import PostInput, PostText, ProfileInput
 
 CAPTIONS = (

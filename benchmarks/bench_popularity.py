@@ -19,10 +19,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from analyzers.album import rank_album
 from analyzers.images import decode_image
 from analyzers.pipeline import Pipeline, load_analyzers
-from analyzers.popularity import PopularityAnalyzer, score_photo
+from analyzers.popularity.album_ranking import rank_album
+from analyzers.popularity.personal import PopularityAnalyzer
+from analyzers.popularity.prior import score_photo
 from analyzers.quality import QualityAnalyzer
 from analyzers.types import DecodedImage, PhotoContext
 from training.popularity.sources import data_root

@@ -24,7 +24,8 @@ from analyzers.types import PostAnalysis
 from bot.settings import Settings
 from instagram.directory import DirectorySource
 from instagram.source import ProfileSource
-from reports import charts
+from reports.profile_charts import engagement_chart
+from reports.selfie import selfie_card
 from service.admission import Admission
 from service.analysis import warm_up
 from service.app import DigService
@@ -148,9 +149,9 @@ class Container:
         photo = await asyncio.get_running_loop().run_in_executor(
             self.executor, warm_up, self.service.analysis.pipeline
         )
-        jobs: list[tuple[str, Any, tuple[Any, ...]]] = [
-            ("warm-up", charts.selfie_card, (photo,))
-        ] * max(1, self.charts.processes)
+        jobs: list[tuple[str, Any, tuple[Any, ...]]] = [("warm-up", selfie_card, (photo,))] * max(
+            1, self.charts.processes
+        )
         await self.charts.render(jobs)
         log.info("warmed up in %.2f s", time.perf_counter() - started)
 
@@ -175,7 +176,7 @@ class Container:
     ) -> bytes:
         """A change report's chart, drawn in a worker thread."""
         return await asyncio.get_running_loop().run_in_executor(
-            self.executor, charts.engagement_chart, posts, followers, title
+            self.executor, engagement_chart, posts, followers, title
         )
 
     async def stop_background(self) -> None:

@@ -20,8 +20,8 @@ from playground.errors import (
     webhook_conflict,
 )
 from playground.params import Params, Upload
+from playground.parse_mode import Formatted, check_caption, check_text
 from playground.state import DEFAULT_ALLOWED, Chat, Message, State
-from playground.text import Formatted, check_caption, check_text
 
 Handler = Callable[[State, Params], Awaitable[Any]]
 METHODS: dict[str, tuple[str, Handler]] = {}  # lower-case name → (canonical name, handler)

@@ -24,8 +24,8 @@ from playground.errors import (
 )
 from playground.faults import FaultRule, Faults
 from playground.params import Upload
+from playground.parse_mode import Formatted, check_caption, check_text
 from playground.state import Chat, Message, State
-from playground.text import Formatted, check_caption, check_text
 
 MAX_POLL_SECONDS = 60.0
 

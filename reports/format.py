@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from analyzers.habits import peak_hours
-from analyzers.types import PopularityResult
+from analyzers.types import PopularityResult, peak_hours
 
 HOUR_ZONE = "UTC"
 """Instagram gives post times in UTC and no zone of the author: every hour is said in UTC."""

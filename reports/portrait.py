@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from html import escape
 
-from analyzers.portrait import DRIVER_WORDS, categories
 from analyzers.types import Driver, Interest, PortraitResult
 from reports import format as fmt
 
@@ -24,17 +23,16 @@ def _evidence(posts: tuple[str, ...]) -> str:
 
 
 def _interest_line(interest: Interest) -> str:
-    name = {c.id: c.name for c in categories()}[interest.category]
     evidence = "; ".join(interest.evidence[:2])
     products = "; ".join(interest.products[:3])
     return (
-        f"• <b>{_e(name)}</b> ({fmt.percent(interest.score)} of posts: {_e(evidence)})"
+        f"• <b>{_e(interest.name)}</b> ({fmt.percent(interest.score)} of posts: {_e(evidence)})"
         f"\n  <i>might like: {_e(products)}</i>"
     )
 
 
 def _driver_line(driver: Driver) -> str:
-    what = DRIVER_WORDS[driver.feature]
+    what = driver.words
     counts = f"{driver.with_posts} vs {driver.without_posts} posts"
     if driver.ratio is None or driver.p_value is None:
         return f"• {_e(what)}: can't tell yet ({counts})"

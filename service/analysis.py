@@ -17,11 +17,13 @@ from typing import Any, TypeVar
 import numpy as np
 from PIL import Image
 
-from analyzers.explain import StyleExplanation, backbone_of, explain_style
+from analyzers.explain import backbone_of, explain_style
 from analyzers.images import ImageRejected, decode_image, require_judgeable
 from analyzers.pipeline import Pipeline
-from analyzers.popularity import ProfilePopularity
-from analyzers.popularity_features import post_features
+from analyzers.popularity.album_ranking import rank_album
+from analyzers.popularity.features import post_features
+from analyzers.popularity.personal import ProfilePopularity
+from analyzers.results import result_of
 from analyzers.types import (
     AlbumAnalysis,
     AnalyzerUnavailable,
@@ -36,10 +38,10 @@ from analyzers.types import (
     PostText,
     ProfileAnalysis,
     ProfileInput,
+    StyleExplanation,
 )
 from instagram.models import FetchedPost, FetchedProfile
 from instagram.source import ProfileSource
-from service.album import rank_album
 from service.cache import TTLCache
 from service.errors import ServiceError
 
@@ -62,6 +64,11 @@ def thumbnail(image: DecodedImage, side: int = THUMBNAIL_SIDE) -> DecodedImage:
     picture = Image.fromarray(image.pixels)
     picture.thumbnail((side, side), Image.Resampling.LANCZOS)
     return replace(image, pixels=np.asarray(picture))
+
+
+def post_text(post: FetchedPost) -> PostText:
+    """What a fetched post says, as the analyzers read it."""
+    return PostText(post.caption, post.hashtags, post.mentions)
 
 
 def style_shares(posts: Sequence[PostAnalysis]) -> dict[str, float]:
@@ -137,7 +144,7 @@ class AnalysisService:
         return self.pipeline.analyze_image(image, text)
 
     def _post_photos(self, post: FetchedPost) -> list[PhotoContext]:
-        text = PostText(post.caption, post.hashtags, post.mentions)
+        text = post_text(post)
         photos = []
         for data in post.images:
             try:
@@ -171,7 +178,7 @@ class AnalysisService:
                 taken_at=post.taken_at,
                 likes=post.likes,
                 comments=post.comments,
-                text=PostText(post.caption, post.hashtags, post.mentions),
+                text=post_text(post),
                 is_video=post.is_video,
                 photos=contexts,
             )
@@ -190,9 +197,7 @@ class AnalysisService:
     def _profile_analysis(
         self, fetched: FetchedProfile, profile: ProfileInput, failed: dict[str, str]
     ) -> ProfileAnalysis:
-        popularity = profile.results.get("popularity")
-        if not isinstance(popularity, ProfilePopularity):
-            popularity = None
+        popularity = result_of(profile.results, "popularity", ProfilePopularity)
         per_post = popularity.per_post if popularity is not None else {}
         posts = [
             PostAnalysis(
@@ -211,9 +216,6 @@ class AnalysisService:
             )
             for item in profile.posts
         ]
-        personality = profile.results.get("personality")
-        habits = profile.results.get("habits")
-        portrait = profile.results.get("portrait")
         return ProfileAnalysis(
             username=fetched.username,
             full_name=fetched.full_name,
@@ -222,10 +224,10 @@ class AnalysisService:
             fetched_at=fetched.fetched_at,
             posts=posts,
             style_shares=style_shares(posts),
-            personality=personality if isinstance(personality, PersonalityResult) else None,
-            habits=habits if isinstance(habits, HabitsResult) else None,
+            personality=result_of(profile.results, "personality", PersonalityResult),
+            habits=result_of(profile.results, "habits", HabitsResult),
             popularity=popularity.summary if popularity is not None else None,
-            portrait=portrait if isinstance(portrait, PortraitResult) else None,
+            portrait=result_of(profile.results, "portrait", PortraitResult),
             unavailable={**self.pipeline.unavailable, **failed},
         )
 
@@ -233,6 +235,10 @@ class AnalysisService:
         """Raises ImageRejected (with a user_message) for anything that is not a usable photo."""
         context = await self._in_worker(self._photo, data, None)
         return self.pipeline.photo_analysis(context)
+
+    def _rank_album(self, contexts: list[PhotoContext]) -> AlbumAnalysis:
+        """The prior's ranking, over the pipeline's analyses (kept with their notes)."""
+        return rank_album(contexts, analyses=[self.pipeline.photo_analysis(c) for c in contexts])
 
     async def analyze_album(self, photos: Sequence[bytes]) -> tuple[AlbumAnalysis, list[int]]:
         """Rank the usable photos; also returns the positions (1-based) of photos refused."""
@@ -251,7 +257,7 @@ class AnalysisService:
                 "I need at least two photos I can open to compare them. Please send 2 to 10 "
                 "photos together as one album.",
             )
-        album = await self._in_worker(rank_album, self.pipeline, contexts)
+        album = await self._in_worker(self._rank_album, contexts)
         return album, refused
 
     async def explain_style(self, image: DecodedImage, style: str) -> StyleExplanation:

@@ -20,7 +20,8 @@ from instagram.errors import LoginRequired, RateLimited, SourceUnavailable
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource, ResolvesNames
 from instagram.usernames import parse_username
-from reports import charts, text
+from reports import album as album_report
+from reports import heatmap, profile_text, selfie
 from service.admission import Admission
 from service.analysis import (
     AnalysisService,
@@ -169,8 +170,8 @@ class DigService:
             )
             hide = self.settings.privacy.hide_sensitive_for_others
             pngs = await self.charts.render(profile_jobs(analysis, hide))
-        summary = text.profile_summary(analysis)
-        details = text.profile_details(analysis, hide_sensitive=hide)
+        summary = profile_text.profile_summary(analysis)
+        details = profile_text.profile_details(analysis, hide_sensitive=hide)
         return Report(summary, pngs, report, [*notes, details] if details else notes)
 
     def _record(
@@ -184,9 +185,9 @@ class DigService:
             photo: PhotoAnalysis = await self.analysis.analyze_photo(data)
             result = photo_json(photo)
             await self.repositories.analyses.add(self._record("photo", result, user_id, self.now()))
-            pngs = await self.charts.render([("selfie", charts.selfie_card, (photo,))])
+            pngs = await self.charts.render([("selfie", selfie.selfie_card, (photo,))])
             offer = await self._keep_for_explaining(user_id, photo)
-        return Report(text.photo_summary(photo), pngs, result, explain=offer)
+        return Report(selfie.photo_summary(photo), pngs, result, explain=offer)
 
     async def album_report(self, photos: list[bytes], *, user_id: int | None) -> Report:
         async with self.admission.slot(user_id):
@@ -194,7 +195,7 @@ class DigService:
             album, refused = await self.analysis.analyze_album(photos)
             result = album_json(album)
             await self.repositories.analyses.add(self._record("album", result, user_id, self.now()))
-            pngs = await self.charts.render([("album", charts.album_chart, (album,))])
+            pngs = await self.charts.render([("album", album_report.album_chart, (album,))])
             best = album.ranking[0] if album.ranking else None
             offer = (
                 await self._keep_for_explaining(user_id, album.photos[best], position=best + 1)
@@ -206,7 +207,7 @@ class DigService:
             if refused
             else []
         )
-        return Report(text.album_summary(album), pngs, result, notes, explain=offer)
+        return Report(album_report.album_summary(album), pngs, result, notes, explain=offer)
 
     # --- "Why <style>?" ---------------------------------------------------------------------------
 
@@ -237,7 +238,7 @@ class DigService:
         async with self.admission.slot(user_id):
             why = await self.analysis.explain_style(kept.image, kept.style)
             [(_, jpeg)] = await self.charts.render(
-                [("why", charts.style_heatmap_chart, (kept.image.pixels, kept.style, why))]
+                [("why", heatmap.style_heatmap_chart, (kept.image.pixels, kept.style, why))]
             )
         return jpeg
 

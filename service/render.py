@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import IO, Any
 
-from reports import charts
+from reports import profile_charts
 
 ChartJob = tuple[str, Callable[..., bytes], tuple[Any, ...]]
 """(name, module-level function, its arguments): what a worker process can receive."""
@@ -37,12 +37,14 @@ _HEADER = struct.Struct(">Q")
 
 
 def profile_chart(analysis: Any, hide_sensitive: bool, index: int) -> bytes:
-    """The index-th of `charts.profile_chart_jobs` (its jobs are closures: not picklable)."""
-    return charts.profile_chart_jobs(analysis, hide_sensitive=hide_sensitive)[index][1]()
+    """The index-th of `profile_chart_jobs` (its jobs are closures: not picklable)."""
+    jobs = profile_charts.profile_chart_jobs(analysis, hide_sensitive=hide_sensitive)
+    return jobs[index][1]()
 
 
 def profile_jobs(analysis: Any, hide_sensitive: bool) -> list[ChartJob]:
-    names = [name for name, _ in charts.profile_chart_jobs(analysis, hide_sensitive=hide_sensitive)]
+    jobs = profile_charts.profile_chart_jobs(analysis, hide_sensitive=hide_sensitive)
+    names = [name for name, _ in jobs]
     return [(name, profile_chart, (analysis, hide_sensitive, i)) for i, name in enumerate(names)]
 
 

@@ -18,10 +18,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from analyzers.types import PostAnalysis, PostText, ProfileAnalysis
+from analyzers.types import PostAnalysis, ProfileAnalysis
 from instagram.errors import InstagramError, RateLimited
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource
+from service.analysis import post_text
 from service.settings import ServiceSettings
 from service.subscriptions.changes import (
     ProfileState,
@@ -62,7 +63,7 @@ def _trend_posts(fetched: FetchedProfile, analysed: ProfileAnalysis | None) -> l
             p.likes,
             p.comments,
             p.is_video,
-            PostText(p.caption, p.hashtags, p.mentions),
+            post_text(p),
             [],
         )
         for p in fetched.posts

@@ -52,26 +52,46 @@ def retry_job_id(username: str, period: str) -> str:
 
 # --- job functions: module-level, ids only (what the job store pickles is just these names) ----
 
-_active: ReportRuns | None = None
-"""The runs of the service this process runs; set by ReportScheduler.start."""
+
+class ActiveRuns:
+    """The one process-wide lookup the job functions need, and nothing else.
+
+    The job store keeps a job as the import path of a module-level function and its arguments
+    (ids only: DESIGN.md), so a job cannot carry the service: its function finds the runs of
+    the scheduler running in this process here. ReportScheduler.start sets them and shutdown
+    clears them; there is one scheduler per process (the container's).
+    """
+
+    def __init__(self) -> None:
+        self._runs: ReportRuns | None = None
+
+    def set(self, runs: ReportRuns) -> None:
+        self._runs = runs
+
+    def clear(self, runs: ReportRuns) -> None:
+        """Forget `runs` (a scheduler shut down after another started keeps the newer one)."""
+        if self._runs is runs:
+            self._runs = None
+
+    def get(self) -> ReportRuns:
+        if self._runs is None:
+            raise RuntimeError("no ReportScheduler is running in this process")
+        return self._runs
 
 
-def _runs() -> ReportRuns:
-    if _active is None:
-        raise RuntimeError("no ReportScheduler is running in this process")
-    return _active
+ACTIVE_RUNS = ActiveRuns()
 
 
 async def run_report_job(username: str, period: str) -> None:
-    await _runs().run(username, period)
+    await ACTIVE_RUNS.get().run(username, period)
 
 
 async def retry_report_job(username: str, period: str, attempt: int) -> None:
-    await _runs().run(username, period, attempt=attempt)
+    await ACTIVE_RUNS.get().run(username, period, attempt=attempt)
 
 
 async def purge_job() -> None:
-    await _runs().purge()
+    await ACTIVE_RUNS.get().purge()
 
 
 # --- the scheduler -----------------------------------------------------------------------------
@@ -110,8 +130,8 @@ class ReportScheduler:
     async def start(self, runs: ReportRuns) -> None:
         """Start running jobs (missed ones run once now) with `runs`; adds the daily purge
         and makes the jobs match the subscriptions table (`reconcile`)."""
-        global _active
-        self.runs = _active = runs
+        self.runs = runs
+        ACTIVE_RUNS.set(runs)
         followed = await runs.repositories.subscriptions.followed()
         self.scheduler.start()
         self.scheduler.add_job(
@@ -198,10 +218,10 @@ class ReportScheduler:
             )
 
     def shutdown(self) -> None:
-        global _active
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        _active = None
+        if self.runs is not None:
+            ACTIVE_RUNS.clear(self.runs)
 
     def ensure(self, username: str, period: str, *, run_now: bool) -> None:
         """The job of (username, period) exists; `run_now` also runs it at once (a baseline)."""

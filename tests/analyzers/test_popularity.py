@@ -12,20 +12,15 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from analyzers.popularity import (
-    MIN_POSTS,
-    PhotoPopularityAnalyzer,
-    PopularityAnalyzer,
-    score_photo,
-)
-from analyzers.popularity_features import (
+from analyzers.popularity.features import (
     COMMENT_WEIGHT,
     engagement_row,
     log_engagement,
     post_features,
     relative_targets,
 )
-from analyzers.popularity_prior import load_prior
+from analyzers.popularity.personal import MIN_POSTS, PopularityAnalyzer
+from analyzers.popularity.prior import PhotoPopularityAnalyzer, load_prior, score_photo
 from analyzers.types import (
     AnalyzerUnavailable,
     DecodedImage,

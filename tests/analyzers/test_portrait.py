@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
+
+import numpy as np
 
 from analyzers.portrait import (
     DRIVER_MIN_POSTS,
     INTERESTS_PATH,
+    PortraitAnalyzer,
     _Post,
     categories,
     portrait_of,
 )
-from analyzers.types import PhotoContent
+from analyzers.types import (
+    DecodedImage,
+    PhotoAnalysis,
+    PhotoContent,
+    PhotoContext,
+    PostAnalysis,
+    PostInput,
+    PostText,
+    ProfileInput,
+    StyleResult,
+)
 from reports.portrait import portrait_text
+from service.analysis import style_shares
 
 
 def _content(
@@ -126,6 +141,9 @@ def test_drivers_say_cant_tell_below_the_minimum_of_posts() -> None:
     assert result.drivers == []
     assert "can't tell yet" in result.drivers_note
     assert "can't tell yet" in portrait_text(result)
+    assert portrait_of([_Post("V", 9, True, None, None, {})]).drivers_note.startswith(
+        "no photo post is old enough"
+    )
 
 
 def _likes_profile(people_likes: int) -> list[_Post]:
@@ -184,3 +202,96 @@ def test_a_sentence_resting_on_the_same_posts_as_an_earlier_one_is_not_repeated(
 
     assert [s.kind for s in statements] == ["subjects", "people", "activity"]
     assert statements[2].text == "What they do in the photos: standing (2 of 6 posts)."
+
+
+def _styled_posts(styles: list[tuple[str, float]]) -> tuple[ProfileInput, list[PostAnalysis]]:
+    """The same per-photo style results as the portrait reads them (ProfileInput) and as the
+    style mix counts them (PostAnalysis)."""
+    image = DecodedImage(np.zeros((8, 8, 3), np.uint8), (8, 8), "JPEG")
+    taken = datetime(2026, 1, 1, tzinfo=UTC)
+    results = [StyleResult(scores={top: p}, top=top, confidence=p) for top, p in styles]
+    inputs = [
+        PostInput(
+            f"S{i}", taken, 10, 0, PostText(), False, [PhotoContext(image, None, {"style": r})]
+        )
+        for i, r in enumerate(results)
+    ]
+    analysed = [
+        PostAnalysis(f"S{i}", taken, 10, 0, False, PostText(), [PhotoAnalysis(image, style=r)])
+        for i, r in enumerate(results)
+    ]
+    return ProfileInput("someone", None, None, inputs), analysed
+
+
+def test_the_portrait_counts_the_same_per_post_styles_as_the_style_mix() -> None:
+    """SpaceX said "night views (4 of 9)" beside a style mix of 5 of 9: unsure night views
+    (confidence under 0.5) counted in the mix and not in the portrait."""
+    night = [("night_view", p) for p in (0.9, 0.8, 0.45, 0.6, 0.35)]
+    profile, analysed = _styled_posts([*night, ("food", 0.7), ("food", 0.4), ("other", 0.3)])
+
+    subjects = PortraitAnalyzer().analyze(profile).statements[0]
+    share = style_shares(analysed)["night_view"]
+
+    assert subjects.kind == "subjects"
+    assert "night views (5 of 8 posts)" in subjects.text
+    assert share * len(analysed) == 5
+
+
+def test_a_few_stray_object_labels_make_no_interest_but_agreeing_signals_do() -> None:
+    """SpaceX: "drums" and "stage lights" on two rocket photos made "nightlife & music"."""
+    rockets = [_post(i, "night_view", _content(setting="outdoor")) for i in range(7)]
+    stray = [
+        _post(7, "night_view", _content(objects=("drums",))),
+        _post(8, "night_view", _content(objects=("stage lights",))),
+    ]
+    music = {"music": ["#concert"]}
+    with_captions = [
+        _post(7, "night_view", _content(objects=("drums",)), music),
+        _post(8, "night_view", _content(objects=("stage lights",)), music),
+    ]
+    band = [_post(i, None, _content(objects=("a guitar",))) for i in range(3)]
+
+    def categories_of(posts: list[_Post]) -> set[str]:
+        return {i.category for i in portrait_of(posts).interests}
+
+    assert "nightlife_music" not in categories_of(rockets + stray)
+    assert "nightlife_music" in categories_of(rockets + with_captions)
+    assert "nightlife_music" in categories_of(rockets[:6] + band)
+
+
+def test_a_food_only_profile_gets_at_least_three_sentences() -> None:
+    """The food fixture had 2 sentences: 'mostly food' and 'nobody in the photos'."""
+    dishes = ("a plate of food", "a burrito", "pizza")
+    posts = [
+        _post(
+            i, "food", _content(activities=("eating",), objects=(dishes[i % 3], "a dining table"))
+        )
+        for i in range(15)
+    ]
+
+    statements = portrait_of(posts).statements
+
+    assert 3 <= len(statements) <= 6
+    objects = next(s for s in statements if s.kind == "objects")
+    assert objects.text.startswith("Things the image model sees again and again: a dining table")
+    assert len(objects.posts) == 15
+
+
+def test_outfits_worn_in_several_posts_are_said_with_their_posts() -> None:
+    worn = PhotoContent(None, None, "one", None, outfit=("jersey",))
+    posts = [_post(i, "sports", worn) for i in range(3)] + [_post(5, "food")]
+
+    outfit = next(s for s in portrait_of(posts).statements if s.kind == "outfit")
+
+    assert outfit.text == "What people wear in the photos: a T-shirt or sports top (3 of 4 posts)."
+    assert outfit.posts == ("P000", "P001", "P002")
+
+
+def test_an_activity_already_said_as_a_subject_style_is_not_said_again() -> None:
+    """SpaceX: "night views (5 of 9) and sport (3 of 9)", then "What they do: sport (3 of 9)"."""
+    night = [_post(i, "night_view", _content(setting="outdoor")) for i in range(5)]
+    sport = [_post(i, "sports", _content(activities=("sport",))) for i in range(5, 8)]
+
+    kinds = [s.kind for s in portrait_of(night + sport + [_post(9)]).statements]
+
+    assert kinds[0] == "subjects" and "activity" not in kinds

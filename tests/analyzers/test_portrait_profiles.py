@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from analyzers.content import DROPPED_TAGS, ContentAnalyzer
+from analyzers.content import ContentAnalyzer
 from analyzers.images import decode_image
 from analyzers.pipeline import LoadedAnalyzers, Pipeline
 from bot.container import Container
@@ -22,6 +22,9 @@ FOOD = ["food101_more/bibimbap", "food101_more/breakfast_burrito", "food101_more
 SPORTS = ["sports6/basketball", "sports6/football", "sports6/tennis"]
 SUIT = "other_instagram/family_group/family_img102.jpg"
 """Four people on a sofa, two of them in dark suits and ties (looked at by hand)."""
+JERSEY = "sports6/football/Football_107.jpg"
+"""A football player in a jersey (hand-labelled `outfit:jersey` in training/portrait/labels.csv).
+Research-use photos: read from ../shared/data at test time, never committed."""
 LANDSCAPE = "intel_scenes/mountain/4953.jpg"
 """Mountains, nobody in the frame (hand-labelled in training/portrait/labels.csv)."""
 
@@ -83,20 +86,32 @@ async def test_food_profile_is_food_and_sports_profile_is_fitness(
     _assert_evidence_is_real(sports)
 
 
-def _content_of(pipeline: Pipeline, reader: ContentAnalyzer, path: Path) -> Any:
-    return reader.analyze(pipeline.analyze_image(decode_image(path.read_bytes())))
-
-
-def test_outfit_read_on_a_person_in_a_suit_not_on_a_landscape_and_dropped_tags_never_shown(
-    analyzers: LoadedAnalyzers, data_dir: Path
+async def test_a_person_in_a_sports_top_gets_an_outfit_tag_and_a_landscape_none(
+    settings: Settings, analyzers: LoadedAnalyzers, profiles_root: Path, data_dir: Path
 ) -> None:
-    pipeline = Pipeline(analyzers)
-    reader = ContentAnalyzer(dropped=frozenset())
-    suit = _content_of(pipeline, reader, data_dir / "images" / SUIT)
-    landscape = _content_of(pipeline, reader, data_dir / "images" / LANDSCAPE)
+    """Done-when of issue 20, with the outfit tag that ships (PORTRAIT.md): through the whole
+    service on an instaloader-format profile. The suit photo gets no tag (no suit tag reaches
+    0.7 precision: the xfail below) and, above all, no wrong one."""
+    photos = [(data_dir / "images" / name).read_bytes() for name in (JERSEY, SUIT, LANDSCAPE)]
+    _write(profiles_root, "outfits.fixture", photos)
 
-    assert suit.people != "none" and suit.outfit
-    assert landscape.people == "none" and landscape.outfit == ()
+    report = await _report(settings, analyzers, "outfits.fixture")
 
-    shipped = _content_of(pipeline, ContentAnalyzer(), data_dir / "images" / SUIT)
-    assert not {f"outfit:{o}" for o in shipped.outfit} & DROPPED_TAGS
+    by_order = sorted(report["posts"], key=lambda post: post["taken_at"])
+    jersey, suit, landscape = (post["outfit"] for post in by_order)
+    assert jersey == ["jersey"]
+    assert suit == []
+    assert landscape == [] and by_order[2]["people"]["count"] == "none"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="no suit or tie tag reaches 0.7 cross-validated precision (PORTRAIT.md): 3 suits "
+    "right of 23 tagged at the lowest threshold; the issue's 'a person in a suit' stays unmet",
+)
+def test_a_person_in_a_suit_gets_an_outfit_tag(analyzers: LoadedAnalyzers, data_dir: Path) -> None:
+    context = Pipeline(analyzers).analyze_image(
+        decode_image((data_dir / "images" / SUIT).read_bytes())
+    )
+
+    assert ContentAnalyzer().analyze(context).outfit

@@ -72,6 +72,14 @@ def test_scanned_page_fits_no_style(vision: VisionAnalyzer, style: StyleAnalyzer
     assert any(e.startswith("fits none of the styles") for e in result.evidence)
 
 
+def test_motorbike_fits_no_style(vision: VisionAnalyzer, style: StyleAnalyzer) -> None:
+    # A vehicle, like the cars of a real feed: none of the styles (issue 19).
+    left, _, _ = skdata.stereo_motorcycle()
+    result = analyze(vision, style, photo_of(np.asarray(left)))
+    assert result.top == OTHER_STYLE
+    assert any(e.startswith("fits none of the styles") for e in result.evidence)
+
+
 def test_scores_cover_every_outcome(vision: VisionAnalyzer, style: StyleAnalyzer) -> None:
     result = analyze(vision, style, photo_of(skdata.rocket()))
     assert set(result.scores) == set(STYLE_OUTCOMES)

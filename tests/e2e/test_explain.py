@@ -16,7 +16,7 @@ from bot.container import Container
 from bot.runtimes import RuntimeName
 from bot.settings import Settings
 from handlers import texts
-from reports import charts
+from reports import heatmap
 from tests.e2e.conftest import Running, bot_running
 from tests.e2e.test_bad_input import forge_press
 from tests.fixtures.instagram_fixture import chelsea_jpeg, coffee_jpeg
@@ -107,13 +107,13 @@ async def test_why_button_draws_the_heat_map_and_expires(running: Running, clock
     image = Image.open(io.BytesIO(await client.download(heat_map["photos"][0])))
     assert image.format == "JPEG"
     width, height = image.size
-    assert width == charts.heatmap_size(*COFFEE_SIZE)[0]
-    panel = width - 2 * charts.HEATMAP_MARGIN_PX
-    legend = {charts.heatmap_legend_px(lines) for lines in range(1, 10)}
+    assert width == heatmap.heatmap_size(*COFFEE_SIZE)[0]
+    panel = width - 2 * heatmap.HEATMAP_MARGIN_PX
+    legend = {heatmap.heatmap_legend_px(lines) for lines in range(1, 10)}
     photo_h = next(
-        height - charts.HEATMAP_TITLE_PX - px
+        height - heatmap.HEATMAP_TITLE_PX - px
         for px in legend
-        if (height - charts.HEATMAP_TITLE_PX - px) / panel
+        if (height - heatmap.HEATMAP_TITLE_PX - px) / panel
         == pytest.approx(COFFEE_SIZE[1] / COFFEE_SIZE[0], abs=0.005)
     )
     assert photo_h > 0  # the photo keeps its aspect above a legend of a few note lines

@@ -64,3 +64,14 @@ def styled_chars(text: str) -> list[tuple[str, frozenset[str]]]:
 def plain(text: str) -> str:
     """The text with its tags removed (entities kept as written)."""
     return TAG.sub("", text)
+
+
+HOSTILE = '<script>alert("x")</script> Tom & Jerry'
+"""User or Instagram text that must come out escaped."""
+
+
+def assert_valid(message: str) -> None:
+    """A non-empty message of valid report HTML that fits one Telegram message."""
+    assert message.strip()
+    assert html_errors(message) == []
+    assert len(message) <= 4096

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from reports import charts
+from reports.album import album_chart
+from reports.selfie import selfie_card
 from service.render import ChartJob, ChartRenderer, profile_jobs
 from tests.reports.conftest import album, profile, selfie
 
@@ -31,8 +32,8 @@ async def _render(processes: int, jobs: list[ChartJob]) -> list[tuple[str, bytes
 async def test_processes_draw_the_same_charts_as_threads() -> None:
     analysis = profile()
     jobs: list[ChartJob] = [
-        ("selfie", charts.selfie_card, (selfie(),)),
-        ("album", charts.album_chart, (album(),)),
+        ("selfie", selfie_card, (selfie(),)),
+        ("album", album_chart, (album(),)),
         *profile_jobs(analysis, False),
     ]
     in_processes = await _render(2, jobs)
@@ -58,13 +59,13 @@ KILLED = """
 import asyncio, os, signal
 from concurrent.futures import ThreadPoolExecutor
 from bot.settings import PROJECT_ROOT
-from reports import charts
+from reports.selfie import selfie_card
 from service.render import ChartRenderer
 from tests.reports.conftest import selfie
 
 async def main():
     renderer = ChartRenderer(2, ThreadPoolExecutor(1))
-    await renderer.render([("selfie", charts.selfie_card, (selfie(),))] * 2)
+    await renderer.render([("selfie", selfie_card, (selfie(),))] * 2)
     print(*(process.popen.pid for process in renderer._started), flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 
@@ -96,8 +97,8 @@ async def test_a_failing_chart_is_an_error_and_the_process_serves_on() -> None:
         renderer = ChartRenderer(1, threads)
         try:
             with pytest.raises(RuntimeError, match="AttributeError"):
-                await renderer.render([("broken", charts.selfie_card, (None,))])
-            [(name, png)] = await renderer.render([("selfie", charts.selfie_card, (selfie(),))])
+                await renderer.render([("broken", selfie_card, (None,))])
+            [(name, png)] = await renderer.render([("selfie", selfie_card, (selfie(),))])
             assert name == "selfie" and png.startswith(b"\x89PNG")
             assert len(renderer._started) == 1, "the same process drew the next chart"
         finally:

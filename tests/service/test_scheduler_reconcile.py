@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import pickle
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -157,3 +160,40 @@ async def test_a_new_report_hour_moves_the_stored_jobs(
         ]
     finally:
         await again.close()
+
+
+def _move_stored_functions(jobs: Path, new: str, old: str) -> list[str]:
+    """Rewrite every stored job's function path from module `new` to `old`, as a job store
+    written by an older release holds them; returns the stored paths (after the rewrite)."""
+    stored = []
+    with closing(sqlite3.connect(jobs)) as db, db:
+        for key, blob in db.execute("SELECT id, job_state FROM apscheduler_jobs").fetchall():
+            state = pickle.loads(blob)
+            state["func"] = state["func"].replace(f"{new}:", f"{old}:")
+            stored.append(state["func"])
+            db.execute(
+                "UPDATE apscheduler_jobs SET job_state = ? WHERE id = ?", (pickle.dumps(state), key)
+            )
+    return sorted(stored)
+
+
+async def test_jobs_stored_under_an_old_module_path_are_rebuilt(
+    settings: Settings, start: Start, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Jobs were stored as `service.scheduler:run_report_job` before service/subscriptions/:
+    such a store cannot import them any more, drops them, and the reconcile at start rebuilds
+    them from the subscriptions table."""
+    service = await _following(start, ("natgeo", "daily"))
+    await service.close()
+    jobs = jobs_file(Path(settings.storage.database))
+    new, old = "service.subscriptions.scheduler", "service.scheduler"
+    assert _move_stored_functions(jobs, new, old) == [f"{old}:purge_job", f"{old}:run_report_job"]
+
+    with caplog.at_level(logging.WARNING, logger="service.subscriptions.scheduler"):
+        again = await start()
+    job = again.scheduler.scheduler.get_job(job_id("natgeo", "daily"))
+    assert job is not None and job.func is run_report_job
+    repaired = f"jobs repaired from the subscriptions table: added {job_id('natgeo', 'daily')}"
+    assert f"{repaired}; dropped none" in [r.message for r in caplog.records]
+    await again.close()
+    assert _move_stored_functions(jobs, new, new) == [f"{new}:purge_job", f"{new}:run_report_job"]

@@ -26,8 +26,8 @@ from scipy import sparse
 from scipy.stats import pearsonr
 from sklearn.model_selection import KFold, StratifiedKFold
 
+from analyzers.captions import clean_caption
 from analyzers.personality import PersonalityModel, lexicon_features
-from analyzers.text import clean_caption
 from analyzers.types import TRAIT_IDS
 from training.personality.data import (
     MAJUMDER_2017,

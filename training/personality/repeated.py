@@ -21,8 +21,8 @@ import numpy as np
 from scipy.stats import pearsonr
 from sklearn.linear_model import LogisticRegression
 
+from analyzers.captions import clean_caption
 from analyzers.personality import PersonalityModel, logit
-from analyzers.text import clean_caption
 from analyzers.types import TRAIT_IDS
 from training.personality.data import MAJUMDER_2017, load_mypersonality
 from training.personality.evaluate import (

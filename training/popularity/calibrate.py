@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image, ImageEnhance, ImageFilter
 
 from analyzers import quality
-from analyzers.album import difference_hash
+from analyzers.popularity.album_ranking import difference_hash
 from analyzers.vision import crop_for_backbone
 from training.popularity.sources import data_root
 

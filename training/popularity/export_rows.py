@@ -3,7 +3,7 @@
     uv run python -m training.popularity.export_rows [--database var/digbot.sqlite] OUT.jsonl
     uv run python -m training.popularity.retrain_prior OUT.jsonl
 
-One row per stored post, in the schema of `analyzers.popularity_features.engagement_row`: the
+One row per stored post, in the schema of `analyzers.popularity.features.engagement_row`: the
 account, its follower count, the post's latest likes and comments and its age when they were
 read, and the numbers the popularity model learns from (never pixels, never caption text).
 Posts stored before those numbers were kept are left out.
@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from analyzers.popularity_features import age_days
+from analyzers.popularity.features import age_days
 from bot.settings import load_settings
 from storage.database import sync_url
 from storage.models import Post, Profile

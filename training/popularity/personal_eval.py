@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from analyzers.popularity import PersonalFit, fit_personal, recency_baseline, trustworthy
-from analyzers.popularity_features import engagement_rate, is_eligible
+from analyzers.popularity.features import engagement_rate, is_eligible
+from analyzers.popularity.personal import PersonalFit, fit_personal, recency_baseline, trustworthy
 from analyzers.types import PostInput
 from training.popularity.prior_fit import _rho
 from training.popularity.sources import Account, accounts

@@ -1,11 +1,11 @@
 """Fit and evaluate the general prior from rows, whatever produced them.
 
-A row is one post as the service stores it (analyzers.popularity_features.engagement_row; the
+A row is one post as the service stores it (analyzers.popularity.features.engagement_row; the
 data sets' rows are built the same way):
 
     {"account": "name", "shortcode": "Cx1…", "followers": 1234 | null, "likes": 56,
      "comments": 7, "taken_at": "2024-05-01T18:30:00+00:00", "age_days": 9.5,
-     "is_video": false, "features": {<analyzers.popularity_features.post_features(post)>}}
+     "is_video": false, "features": {<analyzers.popularity.features.post_features(post)>}}
 
 `age_days` is the post's age when its counts were read. Targets follow the analyzer's rule:
 videos and posts younger than MIN_AGE_DAYS are left out; the rest get their engagement relative
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import spearmanr
 
-from analyzers.popularity_features import (
+from analyzers.popularity.features import (
     COMMENT_WEIGHT,
     MIN_AGE_DAYS,
     engagement_rate,

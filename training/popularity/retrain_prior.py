@@ -18,7 +18,7 @@ import argparse
 import json
 from pathlib import Path
 
-from analyzers.popularity_prior import PRIOR_PATH
+from analyzers.popularity.prior import PRIOR_PATH
 from training.popularity.prior_fit import (
     read_rows,
     rows_from_account,

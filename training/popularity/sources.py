@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from analyzers.popularity_features import MIN_AGE_DAYS
+from analyzers.popularity.features import MIN_AGE_DAYS
 from analyzers.types import PostInput, PostText
 
 REPO = Path(__file__).resolve().parents[2]

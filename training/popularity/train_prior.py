@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.popularity_features import CAPTION_FEATURES, TIME_FEATURES, caption_features
-from analyzers.popularity_prior import PRIOR_PATH
+from analyzers.popularity.features import CAPTION_FEATURES, TIME_FEATURES, caption_features
+from analyzers.popularity.prior import PRIOR_PATH
 from training.popularity.prior_fit import (
     _rho,
     fit_ridge,

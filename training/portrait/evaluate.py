@@ -5,7 +5,8 @@
 Runs the app's own vision, faces and style analyzers and analyzers/content.py (with no tag
 dropped) on the photos of labels.csv, read from $DIGBOT_DATA/images, and prints the table of
 analyzers/models/PORTRAIT.md. A tag is kept when its precision is at least KEEP_PRECISION over at
-least MIN_PREDICTED predictions; the last line lists the tags to put in DROPPED_TAGS.
+least MIN_PREDICTED predictions; the last line lists the tags to put in DROPPED_TAGS. Outfit
+tags have their own readers and thresholds: calibrate.py measures them.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from analyzers.content import ContentAnalyzer, describe, tags_of
+from analyzers.content import describe, tags_of
 from analyzers.images import decode_image
 from analyzers.pipeline import Pipeline, load_analyzers
 from analyzers.types import FacesResult, StyleResult, VisionOutput
+from training.portrait.labels import LABELS
 from training.portrait.sample import IMAGES
 
-LABELS = Path(__file__).with_name("labels.csv")
 KEEP_PRECISION = 0.7
 MIN_PREDICTED = 3
 ANALYZERS = (
@@ -30,7 +31,7 @@ ANALYZERS = (
 )
 
 
-def predicted_tags(pipeline: Pipeline, content_analyzer: ContentAnalyzer, path: Path) -> set[str]:
+def predicted_tags(pipeline: Pipeline, path: Path) -> set[str]:
     context = pipeline.analyze_image(decode_image(path.read_bytes()))
     results = context.results
     vision, style, faces = results.get("vision"), results.get("style"), results.get("faces")
@@ -40,7 +41,6 @@ def predicted_tags(pipeline: Pipeline, content_analyzer: ContentAnalyzer, path: 
         vision if isinstance(vision, VisionOutput) else None,
         style if isinstance(style, StyleResult) else None,
         faces,
-        content_analyzer.person_imagenet(context.image, faces),
         dropped=frozenset(),
     )
     return set(tags_of(content))
@@ -48,7 +48,6 @@ def predicted_tags(pipeline: Pipeline, content_analyzer: ContentAnalyzer, path: 
 
 def main() -> None:
     pipeline = Pipeline(load_analyzers(ANALYZERS, ()))
-    content_analyzer = ContentAnalyzer(dropped=frozenset())
     if pipeline.unavailable:
         raise SystemExit(f"analyzers not available: {pipeline.unavailable}")
     with LABELS.open(encoding="utf-8") as handle:
@@ -58,7 +57,7 @@ def main() -> None:
     labelled_n: Counter[str] = Counter()
     for row in rows:
         truth = set(row["tags"].split())
-        said = predicted_tags(pipeline, content_analyzer, IMAGES / row["file"])
+        said = predicted_tags(pipeline, IMAGES / row["file"])
         labelled_n.update(truth)
         predicted_n.update(said)
         correct.update(said & truth)
@@ -66,7 +65,7 @@ def main() -> None:
     print("| tag | said | right | precision | labelled | recall | kept |")
     print("|---|---|---|---|---|---|---|")
     dropped = []
-    for tag in sorted(set(predicted_n) | set(labelled_n)):
+    for tag in sorted(t for t in set(predicted_n) | set(labelled_n) if not t.startswith("outfit:")):
         n_said, right, labelled = predicted_n[tag], correct[tag], labelled_n[tag]
         precision = right / n_said if n_said else None
         keep = precision is not None and precision >= KEEP_PRECISION and n_said >= MIN_PREDICTED

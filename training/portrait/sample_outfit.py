@@ -1,58 +1,58 @@
-"""A second labelling sample for the outfit tags, which the first sample rarely triggers.
+"""Round two of the labelling, for the outfit tags (GUIDELINE.md, "Round two").
 
     uv run --frozen --no-sync python -m training.portrait.sample_outfit /tmp/portrait_outfit
 
-Draws (seeded) OUTFIT_SAMPLE photos among those of OUTFIT_POOL where analyzers/content.py says at
-least one outfit tag, and writes them as numbered contact sheets like sample.py. Drawn from the
-analyzer's own positives, this sample measures precision (what it says is right), not recall.
-The labeller labels every tag of GUIDELINE.md on them, without seeing the predictions.
+Draws (seeded, at random: no reader screens it) OUTFIT_POOL photos with people in them, leaving
+out the photos already in labels.csv, and writes them as numbered contact sheets like sample.py.
+The labeller writes labels_outfit.csv from the sheets without seeing any reader's scores.
 
-The 24 outfit rows of labels.csv were drawn by the first outfit reader (ImageNet top-5 of the
-whole photo, threshold 0.10), which was replaced by the person-crop reader before the first
-commit; this script now screens with the crop reader, so a re-run draws a different sample.
-labels.csv is the record of what was labelled.
+(The 24 outfit rows of labels.csv, round one, were drawn among an earlier whole-image reader's
+positives by a previous version of this script; labels.csv is the record of what was labelled.)
 """
 
 from __future__ import annotations
 
+import csv
 import random
 import sys
 from pathlib import Path
 
-from analyzers.content import ContentAnalyzer
-from analyzers.pipeline import Pipeline, load_analyzers
-from training.portrait.evaluate import ANALYZERS, predicted_tags
 from training.portrait.sample import IMAGES, PHOTO_EXTENSIONS, write_sheets
 
+ROUND_ONE = Path(__file__).with_name("labels.csv")
 OUTFIT_POOL: dict[str, int] = {
-    "other_instagram/family_group": 120,
-    "selfies_more/selfie": 80,
-    "ucf_selfies/selfie": 40,
-    "sports6/football": 20,
-    "sports6/tennis": 20,
-    "sports6/swimming": 20,
-    "sports6/basketball": 20,
+    "other_instagram/family_group": 36,
+    "ucf_selfies/selfie": 12,
+    "sad_mood/sad": 8,
+    "sports6/football": 4,
+    "sports6/basketball": 4,
+    "sports6/tennis": 4,
+    "sports6/yoga": 4,
 }
-"""Folder -> how many of its photos (first by name) are screened."""
-OUTFIT_SAMPLE = 24
-SEED = 21
+"""Folder -> how many photos to draw from it: 72 in all."""
+SEED = 22
+
+
+def sample_files() -> list[str]:
+    with ROUND_ONE.open(encoding="utf-8") as handle:
+        labelled = {row["file"] for row in csv.DictReader(handle)}
+    rng = random.Random(SEED)
+    chosen: list[str] = []
+    for folder, count in OUTFIT_POOL.items():
+        files = sorted(
+            name
+            for p in (IMAGES / folder).rglob("*")
+            if p.suffix.lower() in PHOTO_EXTENSIONS
+            and (name := str(p.relative_to(IMAGES))) not in labelled
+        )
+        chosen += rng.sample(files, count)
+    return chosen
 
 
 def main() -> None:
-    pipeline = Pipeline(load_analyzers(ANALYZERS, ()))
-    reader = ContentAnalyzer(dropped=frozenset())
-    positives: list[str] = []
-    for folder, count in OUTFIT_POOL.items():
-        files = sorted(
-            p for p in (IMAGES / folder).rglob("*") if p.suffix.lower() in PHOTO_EXTENSIONS
-        )[:count]
-        for path in files:
-            if any(t.startswith("outfit:") for t in predicted_tags(pipeline, reader, path)):
-                positives.append(str(path.relative_to(IMAGES)))
-    chosen = random.Random(SEED).sample(positives, OUTFIT_SAMPLE)
-    write_sheets(chosen, Path(sys.argv[1]))
-    print(f"# {len(positives)} photos with an outfit tag in the pool")
-    print("\n".join(chosen))
+    files = sample_files()
+    write_sheets(files, Path(sys.argv[1]))
+    print("\n".join(files))
 
 
 if __name__ == "__main__":

@@ -120,12 +120,32 @@ def _tail(b: _Builder, x: Any) -> list[Any]:
     """features.16 and .17 (the last two blocks), .18 (1x1 conv to 1,280), pool, classifier."""
     x = b.inverted_residual(x, f"features.{TAIL_FROM}", TAIL_INPUT[2], TAIL_INPUT[2], 1, 6)
     x = b.inverted_residual(x, f"features.{TAIL_FROM + 1}", TAIL_INPUT[2], 320, 1, 6)
-    x = b.conv_bn_relu(x, f"features.{TAIL_FROM + 2}", 1280, 1, 1)
-    embedding = keras.layers.GlobalAveragePooling2D(name="embedding")(x)
+    embedding = _top(b, x)
     dense = keras.layers.Dense(1000, name="classifier.1")
     logits = dense(embedding)  # dropout is the identity at inference
     b.assignments.append((dense, [b.state["classifier.1.weight"].T, b.state["classifier.1.bias"]]))
     return [embedding, logits]
+
+
+def _top(b: _Builder, x: Any) -> Any:
+    """features.18 (the 1x1 conv 320 -> 1,280) and the pooling: what candidate A4 fine-tunes
+    (`finetune.py`)."""
+    x = b.conv_bn_relu(x, f"features.{TAIL_FROM + 2}", 1280, 1, 1)
+    return keras.layers.GlobalAveragePooling2D(name="embedding")(x)
+
+
+TOP_INPUT = (7, 7, 320)
+
+
+def build_top(state: dict[str, np.ndarray] | None = None) -> keras.Model:
+    """features.18 + pooling: `features.17` activations (N, 7, 7, 320) -> (N, 1280)."""
+    state = load_state_dict(WEIGHTS_FILE) if state is None else state
+    b = _Builder(state)
+    inputs = keras.Input(TOP_INPUT, name="features17")
+    model = keras.Model(inputs, _top(b, inputs), name="top")
+    prefix = f"features.{TAIL_FROM + 2}."
+    _assign(b, expected=sum(1 for k in state if k.startswith(prefix) and "num_batches" not in k))
+    return model
 
 
 def _assign(b: _Builder, expected: int) -> None:

@@ -6,8 +6,10 @@ Reads var/vision/run_<candidate>_<protocol>.npz (`experiment.py`), prints, per p
 candidate's macro-F1s and `other` precision / recall, the selection score (pooled inner
 validation, PREREGISTRATION.md), the `other` rules the folds chose and the candidate the rule
 picks; then per-style and per-source tables of the shipped candidate beside the baseline B and
-round one's A2, and draws analyzers/models/vision_confusion_<protocol>.png. The `other_out`
-protocol (the second `other` measurement) gets the candidates' table only.
+round one's A2 (and A4 on `sources5`), where the photos called `other` come from, the effect of
+the temperature on calibration, and draws analyzers/models/vision_confusion_<protocol>.png. The
+`other_out` and `other_collections` protocols (the second `other` measurements) get the
+candidates' table and the `other` outcome by source only.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 from analyzers.style import HEAD_CLASSES, SUBJECT_STYLES
 from analyzers.types import OTHER_STYLE
 from training.vision.dataset import list_items
-from training.vision.experiment import CANDIDATES
+from training.vision.experiment import CANDIDATES, Data, outer_folds
 from training.vision.heads import (
     CLASSES,
     OTHER_PRECISION_FLOOR,
@@ -33,11 +35,18 @@ from training.vision.heads import (
     decide,
     subject_macro_f1,
 )
+from training.vision.loso import fold_groups
 from training.vision.paths import MODELS_DIR, VAR_DIR
 
 BASELINE = "B"
 ROUND_ONE = "A2"
-PROTOCOLS = ("loso", "random", "other_out")
+PROTOCOLS = ("loso", "random", "other_out", "sources5", "other_collections")
+TABLE_ONLY = ("other_out", "other_collections")
+"""The second `other` measurements: the candidates' table only."""
+ROUND_THREE = ("A6", "A4")
+ROUND_THREE_MARGIN = 0.01
+"""A4 ships only if its inner score beats A6's by more (third amendment: its early stopping saw
+the same inner validation part)."""
 SINGLE_SOURCE = ("party", "studying")
 MULTI_SOURCE = tuple(s for s in SUBJECT_STYLES if s not in SINGLE_SOURCE)
 TIE = 0.005
@@ -132,6 +141,65 @@ def pick(table: dict[str, dict[str, float]]) -> str:
     return next(n for n in eligible if table[n]["val_f1_11"] >= best - TIE)
 
 
+def pick_round_three(table: dict[str, dict[str, float]], shipped: str) -> str:
+    """Third amendment, on `sources5`: A4 replaces the shipped A6 only by more than the margin
+    (the `other` precision floor first, as in `pick`)."""
+    old, new = (table.get(n) for n in ROUND_THREE)
+    if shipped != ROUND_THREE[0] or old is None or new is None:
+        return shipped
+    floor = [s["val_other_p"] >= OTHER_PRECISION_FLOOR for s in (old, new)]
+    if floor[1] and not floor[0]:
+        return ROUND_THREE[1]
+    if floor[0] and not floor[1]:
+        return shipped
+    better = new["val_f1_11"] > old["val_f1_11"] + ROUND_THREE_MARGIN
+    return ROUND_THREE[1] if better else shipped
+
+
+def print_false_other(run: dict[str, np.ndarray], labels: np.ndarray, sources: np.ndarray) -> None:
+    """Where the photos wrongly called `other` come from, and `other` recall per `other` source
+    (diagnostic, third amendment)."""
+    tested, predicted = run["tested"], run["predicted"]
+    called = tested & (predicted == OTHER_STYLE)
+    wrong = called & (labels != OTHER_STYLE)
+    print(
+        f"\n{int(wrong.sum())} of {int(called.sum())} photos called `other` are style photos; "
+        "by held-out source (share of that source's style photos called `other`):\n"
+    )
+    print("| source | style photos called `other` | of | share |\n|---|---|---|---|")
+    styled = tested & (labels != OTHER_STYLE)
+    for source in sorted(np.unique(sources[wrong]), key=lambda x: -(wrong & (sources == x)).sum()):
+        n, of = int((wrong & (sources == source)).sum()), int((styled & (sources == source)).sum())
+        print(f"| {source} | {n} | {of} | {n / of:.2f} |")
+    print("\n| `other` source | n | recall | given instead (top 3) |\n|---|---|---|---|")
+    for source in np.unique(sources[labels == OTHER_STYLE]):
+        rows = tested & (sources == source) & (labels == OTHER_STYLE)
+        values, counts = np.unique(predicted[rows & (predicted != OTHER_STYLE)], return_counts=True)
+        top = ", ".join(f"{values[i]} {counts[i]}" for i in np.argsort(-counts)[:3])
+        recall = (predicted[rows] == OTHER_STYLE).mean()
+        print(f"| {source} | {int(rows.sum())} | {recall:.2f} | {top} |")
+
+
+def print_temperature_effect(
+    run: dict[str, np.ndarray], labels: np.ndarray, folds: list[np.ndarray]
+) -> None:
+    """Calibration error of the pooled held-out predictions with T = 1 and with each fold's
+    fitted T (the saved probabilities have it folded in)."""
+    raw = run["probs"].copy()
+    for test, t in zip(folds, run["params"][:, 1], strict=True):
+        z = t * np.log(np.maximum(raw[test], 1e-12))
+        z -= z.max(axis=1, keepdims=True)
+        raw[test] = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    before = calibration_error({**run, "probs": raw}, labels)
+    after = calibration_error(run, labels)
+    temps = run["params"][:, 1]
+    print(
+        f"\ncalibration error of the held-out predictions: {before:.3f} with T = 1, "
+        f"{after:.3f} with the folds' T (median T {np.median(temps):.2f}, "
+        f"range {temps.min():.2f}-{temps.max():.2f})"
+    )
+
+
 def print_candidates(protocol: str, table: dict[str, dict[str, float]]) -> None:
     print(f"\n### Protocol `{protocol}`: every candidate\n")
     print(
@@ -223,37 +291,52 @@ def main() -> None:
     items = list_items()
     labels = np.array([i.label for i in items])
     sources = np.array([i.source for i in items])
-    shipped = args.shipped
+    folds_of = Data(labels, sources, fold_groups(labels, sources), {}, {})
+    runs, tables = {}, {}
     for protocol in PROTOCOLS:
-        runs = {n: r for n in CANDIDATES if (r := load_run(n, protocol)) is not None}
-        if len(runs) < 2:
+        runs[protocol] = {n: r for n in CANDIDATES if (r := load_run(n, protocol)) is not None}
+        tables[protocol] = {n: scores(r, labels) for n, r in runs[protocol].items()}
+    picked = pick(tables["loso"]) if len(tables["loso"]) > 1 else None
+    if picked and tables["sources5"]:
+        picked = pick_round_three(tables["sources5"], picked)
+    shipped = args.shipped or picked
+    for protocol in PROTOCOLS:
+        if len(runs[protocol]) < 2:
             print(f"\n(protocol {protocol}: runs missing, skipped)")
             continue
-        table = {n: scores(r, labels) for n, r in runs.items()}
+        table = tables[protocol]
         table.update(
             {
                 f"{n}{EXPLORATORY}": scores(argmax_variant(r), labels)
-                for n, r in runs.items()
+                for n, r in runs[protocol].items()
                 if OTHER_STYLE in r["classes"] and not CANDIDATES[n].chooses_rule
             }
         )
         print_candidates(protocol, table)
         if protocol == "loso":
-            shipped = args.shipped or pick(table)
-            print(f"\nThe pre-registered rule picks {pick(table)}; shipped: {shipped}.")
-        if protocol == "other_out" or shipped is None or shipped not in runs:
+            print(f"\nThe pre-registered rules pick {picked}; shipped: {shipped}.")
+        if shipped not in runs[protocol]:
             continue
-        pair = {n: runs[n] for n in dict.fromkeys((BASELINE, ROUND_ONE, shipped)) if n in runs}
+        run = runs[protocol][shipped]
+        if protocol in TABLE_ONLY:
+            print(f"\n#### `{protocol}`: {shipped}'s `other` outcome by source")
+            print_false_other(run, labels, sources)
+            continue
+        shown = (BASELINE, ROUND_ONE, *ROUND_THREE, shipped)
+        some = {n: runs[protocol][n] for n in dict.fromkeys(shown) if n in runs[protocol]}
         print(f"\n#### `{protocol}`: per class, baseline {BASELINE} beside shipped {shipped}")
-        print_per_style(pair, labels)
-        if protocol == "loso":
-            print("\n#### `loso`: each held-out source, share given its true label")
-            print_per_source(pair, labels, sources)
-            print(f"\n#### `loso`: {shipped} at other thresholds (exploratory, test folds)")
-            print_threshold_sweep(runs[shipped], labels)
+        print_per_style(some, labels)
+        if protocol != "random":
+            print(f"\n#### `{protocol}`: each held-out source, share given its true label")
+            print_per_source(some, labels, sources)
+            print(f"\n#### `{protocol}`: {shipped} at other thresholds (exploratory, test folds)")
+            print_threshold_sweep(run, labels)
+            print(f"\n#### `{protocol}`: {shipped}'s `other` outcome by source")
+            print_false_other(run, labels, sources)
+            print_temperature_effect(run, labels, outer_folds(folds_of, protocol))
         out = MODELS_DIR / f"vision_confusion_{protocol}.png"
         title = f"{shipped} on `{protocol}` (counts; colour = row share)"
-        draw_confusion(runs[shipped], labels, title, out)
+        draw_confusion(run, labels, title, out)
         print(f"\nwrote {out}")
 
 

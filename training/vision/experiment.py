@@ -13,6 +13,7 @@ from these files.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ import numpy as np
 from analyzers.style import HEAD_CLASSES
 from analyzers.types import OTHER_STYLE
 from training.vision.dataset import list_items
+from training.vision.finetune import embed_top, fine_tune, load_features17
 from training.vision.heads import (
     C_GRID,
     CLASSES,
@@ -33,7 +35,13 @@ from training.vision.heads import (
     softmax,
     subject_macro_f1,
 )
-from training.vision.loso import fold_groups, inner_validation, other_out_parts
+from training.vision.loso import (
+    collection_parts,
+    fold_groups,
+    inner_validation,
+    other_out_parts,
+    source_folds,
+)
 from training.vision.paths import VAR_DIR
 from training.vision.prior import prior_of
 from training.vision.splits import random_test_mask
@@ -51,6 +59,8 @@ class Candidate:
     """The fixed ImageNet prior as extra inputs (A6)."""
     chooses_rule: bool = False
     """The `other` rule chosen on inner validation (second amendment); else always `max`."""
+    fine_tunes: bool = False
+    """The 1x1 conv fine-tuned per fold before the head (A4, third amendment)."""
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -66,6 +76,7 @@ CANDIDATES = {
         Candidate("A2r", "pad", ("pad",), learns_other=True, chooses_rule=True),
         Candidate("A6", "pad", ("pad",), True, uses_prior=True, chooses_rule=True),
         Candidate("A3", "pad", ("pad", "aug1", "aug2"), True, chooses_rule=True),
+        Candidate("A4", "pad", ("pad",), True, uses_prior=True, chooses_rule=True, fine_tunes=True),
     )
 }
 
@@ -114,12 +125,30 @@ def training_rows(cand: Candidate, data: Data, rows: np.ndarray) -> np.ndarray:
     return rows
 
 
+def inner_split(cand: Candidate, data: Data, rows: np.ndarray, seed: int) -> tuple[np.ndarray, ...]:
+    """(inner-training rows, inner-validation rows) of one by-group split of `rows`."""
+    rows = training_rows(cand, data, rows)
+    val_mask = inner_validation(data.labels[rows], data.groups[rows], seed)
+    return rows[~val_mask], rows[val_mask]
+
+
+def tuned(cand: Candidate, data: Data, rows: np.ndarray, seed: int) -> Data:
+    """`data` with the test view's embeddings from the 1x1 conv fine-tuned on `rows`' inner
+    split (A4); the ImageNet prior stays the frozen network's."""
+    inner, val = inner_split(cand, data, rows, seed)
+    frozen = data.embeddings[cand.test_view]
+    features = load_features17(cand.test_view)
+    top, epoch = fine_tune(features, data.labels, inner, val, frozen, cand.classes)
+    print(f"    kept epoch {epoch}", flush=True)
+    embeddings = {**data.embeddings, cand.test_view: embed_top(top, features)}
+    return dataclasses.replace(data, embeddings=embeddings)
+
+
 def fit(cand: Candidate, data: Data, rows: np.ndarray, seed: int) -> Fitted:
     """C, T and the `other` rule from one inner by-group split of `rows`, then the head on all
     of `rows`."""
+    inner, val = inner_split(cand, data, rows, seed)
     rows = training_rows(cand, data, rows)
-    val_mask = inner_validation(data.labels[rows], data.groups[rows], seed)
-    inner, val = rows[~val_mask], rows[val_mask]
     x_val, y_val = data.inputs(cand, cand.test_view, val), data.labels[val]
     heads = {c: _fit(cand, data, inner, c) for c in C_GRID}
     argmax = {c: np.asarray(cand.classes)[h.logits(*x_val).argmax(1)] for c, h in heads.items()}
@@ -152,8 +181,13 @@ def outer_folds(data: Data, protocol: str) -> list[np.ndarray]:
     """The test mask of every outer fold of a protocol."""
     if protocol == "loso":
         return [data.groups == g for g in np.unique(data.groups)]
-    if protocol == "other_out":
-        parts = other_out_parts(data.labels, data.sources)
+    parts_of = {
+        "other_out": lambda: other_out_parts(data.labels, data.sources),
+        "other_collections": lambda: collection_parts(data.labels, data.sources),
+        "sources5": lambda: source_folds(data.labels, data.groups),
+    }
+    if protocol in parts_of:
+        parts = parts_of[protocol]()
         return [parts == k for k in np.unique(parts)]
     return [random_test_mask(data.labels, data.sources)]
 
@@ -166,8 +200,11 @@ def run(cand: Candidate, data: Data, protocol: str) -> None:
     val_truth, val_pred, params, rules = [], [], [], []
     start = time.perf_counter()
     for k, test in enumerate(folds):
-        fitted = fit(cand, data, np.flatnonzero(~test), seed=k)
-        p = softmax(fitted.head.logits(*data.inputs(cand, cand.test_view, np.flatnonzero(test))))
+        train = np.flatnonzero(~test)
+        fold_data = tuned(cand, data, train, seed=k) if cand.fine_tunes else data
+        fitted = fit(cand, fold_data, train, seed=k)
+        x_test = fold_data.inputs(cand, cand.test_view, np.flatnonzero(test))
+        p = softmax(fitted.head.logits(*x_test))
         probs[test] = p
         predicted[test] = decide(p, cand.classes, fitted.tau, fitted.rule)
         val_truth.append(fitted.val_truth)

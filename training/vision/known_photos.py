@@ -13,7 +13,18 @@ from analyzers.style import StyleAnalyzer
 from analyzers.types import OTHER_STYLE, DecodedImage, PhotoContext
 from analyzers.vision import VisionAnalyzer
 
-PHOTOS = ("chelsea", "coffee", "page", "text", "astronaut", "rocket", "camera", "horse", "moon")
+PHOTOS = (
+    "chelsea",
+    "coffee",
+    "page",
+    "stereo_motorcycle",
+    "text",
+    "astronaut",
+    "rocket",
+    "camera",
+    "horse",
+    "moon",
+)
 
 
 def as_rgb(pixels: np.ndarray) -> np.ndarray:
@@ -29,7 +40,8 @@ def main() -> None:
     print("| photo (skimage) | top | confidence | next styles | evidence |")
     print("|---|---|---|---|---|")
     for name in PHOTOS:
-        pixels = as_rgb(getattr(skdata, name)())
+        loaded = getattr(skdata, name)()
+        pixels = as_rgb(loaded[0] if isinstance(loaded, tuple) else loaded)  # stereo: the left
         photo = PhotoContext(image=DecodedImage(pixels, (pixels.shape[1], pixels.shape[0]), "PNG"))
         photo.results["vision"] = vision.analyze(photo)
         result = style.analyze(photo)

@@ -54,3 +54,32 @@ def other_out_parts(labels: np.ndarray, sources: np.ndarray) -> np.ndarray:
     rng = np.random.default_rng(SEED)
     parts[~other] = rng.permutation(int((~other).sum())) % len(other_sources)
     return parts
+
+
+SOURCE_FOLDS = 5
+
+
+def source_folds(labels: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The fold (0..SOURCE_FOLDS-1) of every photo in protocol `sources5` (third amendment): the
+    loso groups dealt into 5 folds by a seeded permutation, `random:k` into fold k, redrawn until
+    every label keeps a training source in every fold."""
+    sourced = np.array(sorted(g for g in np.unique(groups) if not g.startswith("random:")))
+    rng = np.random.default_rng(SEED)
+    while True:
+        fold_of = {g: i % SOURCE_FOLDS for i, g in enumerate(rng.permutation(sourced))}
+        fold_of.update({f"random:{k}": k % SOURCE_FOLDS for k in range(RANDOM_GROUPS)})
+        folds = np.array([fold_of[g] for g in groups])
+        if all(len(np.unique(folds[labels == label])) > 1 for label in np.unique(labels)):
+            return folds
+
+
+def collection_parts(labels: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """Protocol `other_collections` (third amendment): part 0 holds out other_instagram's five
+    folders, part 1 MiniPlaces' `other` classes, each with a seeded random half of the style
+    photos."""
+    other = labels == OTHER_STYLE
+    parts = np.zeros(len(labels), int)
+    parts[other] = (sources[other] == "miniplaces").astype(int)
+    rng = np.random.default_rng(SEED)
+    parts[~other] = rng.permutation(int((~other).sum())) % 2
+    return parts

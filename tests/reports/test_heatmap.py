@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 from skimage import data as skdata
 
-from analyzers.explain import StyleExplanation
-from reports import charts, theme
+from analyzers.types import StyleExplanation
+from reports import heatmap, theme
 
 
 def rendered(jpeg: bytes) -> np.ndarray:
@@ -25,10 +25,10 @@ def rendered(jpeg: bytes) -> np.ndarray:
 
 def photo_box(width: int, height: int) -> tuple[slice, slice]:
     """Rows and columns of the chart where a `width` x `height` photo is drawn (not clamped)."""
-    panel = theme.WIDTH_PX - 2 * charts.HEATMAP_MARGIN_PX
+    panel = theme.WIDTH_PX - 2 * heatmap.HEATMAP_MARGIN_PX
     photo_h = round(panel * height / width)
-    top = charts.HEATMAP_TITLE_PX
-    left = charts.HEATMAP_MARGIN_PX
+    top = heatmap.HEATMAP_TITLE_PX
+    left = heatmap.HEATMAP_MARGIN_PX
     return slice(top, top + photo_h), slice(left, left + panel)
 
 
@@ -36,14 +36,14 @@ def photo_box(width: int, height: int) -> tuple[slice, slice]:
     ("width", "height"), [(600, 400), (400, 600), (512, 512), (2000, 300), (300, 2000)]
 )
 def test_size_follows_the_photo_within_bounds(width: int, height: int) -> None:
-    chart_w, chart_h = charts.heatmap_size(width, height)
+    chart_w, chart_h = heatmap.heatmap_size(width, height)
     assert chart_w == theme.WIDTH_PX
-    photo_h = chart_h - charts.HEATMAP_TITLE_PX - charts.heatmap_legend_px(0)
-    panel = chart_w - 2 * charts.HEATMAP_MARGIN_PX
-    low, high = charts.HEATMAP_ASPECTS
+    photo_h = chart_h - heatmap.HEATMAP_TITLE_PX - heatmap.heatmap_legend_px(0)
+    panel = chart_w - 2 * heatmap.HEATMAP_MARGIN_PX
+    low, high = heatmap.HEATMAP_ASPECTS
     assert photo_h / panel == pytest.approx(min(max(height / width, low), high), abs=2e-3)
     pixels = rendered(
-        charts.heatmap_overlay(np.full((height, width, 3), 90, np.uint8), np.zeros((3, 3)), "t")
+        heatmap.heatmap_overlay(np.full((height, width, 3), 90, np.uint8), np.zeros((3, 3)), "t")
     )
     assert pixels.shape[:2] == (chart_h, chart_w)
 
@@ -53,7 +53,7 @@ def test_heat_is_drawn_where_it_is_hot_and_the_photo_shows_elsewhere() -> None:
     photo = np.full((height, width, 3), 128, np.uint8)
     heat = np.zeros((height, width), np.float32)
     heat[:, width // 2 :] = 1.0  # the right half is hot
-    pixels = rendered(charts.heatmap_overlay(photo, heat, "t"))
+    pixels = rendered(heatmap.heatmap_overlay(photo, heat, "t"))
     rows, cols = photo_box(width, height)
     panel = pixels[rows, cols]
     half = panel.shape[1] // 2
@@ -70,7 +70,7 @@ def test_the_part_the_model_never_sees_is_veiled() -> None:
     width, height = 600, 400
     photo = np.full((height, width, 3), 60, np.uint8)
     seen = (0, 100, 400)  # the centre square of a 600 x 400 photo
-    pixels = rendered(charts.heatmap_overlay(photo, np.zeros((2, 2)), "t", seen=seen))
+    pixels = rendered(heatmap.heatmap_overlay(photo, np.zeros((2, 2)), "t", seen=seen))
     rows, cols = photo_box(width, height)
     panel = pixels[rows, cols]
     scale = panel.shape[1] / width
@@ -82,9 +82,9 @@ def test_the_part_the_model_never_sees_is_veiled() -> None:
 
 def test_grey_photos_and_bad_shapes() -> None:
     grey = np.full((300, 400), 100, np.uint8)
-    rendered(charts.heatmap_overlay(grey, np.random.default_rng(0).random((7, 9)), "grey"))
+    rendered(heatmap.heatmap_overlay(grey, np.random.default_rng(0).random((7, 9)), "grey"))
     with pytest.raises(ValueError):
-        charts.heatmap_overlay(grey, np.zeros((3, 3, 3)), "bad")
+        heatmap.heatmap_overlay(grey, np.zeros((3, 3, 3)), "bad")
 
 
 def explanation(
@@ -96,19 +96,19 @@ def explanation(
 def test_notes_say_when_the_map_means_little() -> None:
     heat = np.zeros((400, 600), np.float32)
     heat[100:200, 200:300] = 1.0
-    confident = charts.heatmap_notes("food", explanation(heat, 0.9, (0, 0, 600)), (400, 600))
+    confident = heatmap.heatmap_notes("food", explanation(heat, 0.9, (0, 0, 600)), (400, 600))
     assert len(confident) == 1 and "image-only" in confident[0]
-    doubtful = charts.heatmap_notes("food", explanation(heat * 0, 0.04, (0, 100, 400)), (400, 600))
+    doubtful = heatmap.heatmap_notes("food", explanation(heat * 0, 0.04, (0, 100, 400)), (400, 600))
     joined = " ".join(doubtful)
     assert "only 4%" in joined and "no single region" in joined and "square" in joined
-    mood = charts.heatmap_notes("depressed", explanation(heat, 0.05, (0, 0, 600)), (400, 600))
+    mood = heatmap.heatmap_notes("depressed", explanation(heat, 0.05, (0, 0, 600)), (400, 600))
     assert "gloomy (photo mood)" in " ".join(mood)
 
 
 def test_a_square_photo_has_no_veil_note_and_no_zero_percent() -> None:
     heat = np.zeros((512, 512), np.float32)
     notes = " ".join(
-        charts.heatmap_notes("selfie", explanation(heat, 0.001, (32, 32, 448)), (512, 512))
+        heatmap.heatmap_notes("selfie", explanation(heat, 0.001, (32, 32, 448)), (512, 512))
     )
     assert "veiled" not in notes and "square" not in notes
     assert "under 1%" in notes and " 0%" not in notes
@@ -119,13 +119,13 @@ def test_style_heatmap_chart_renders() -> None:
     heat = np.zeros((400, 600), np.float32)
     heat[150:250, 250:350] = np.linspace(0.2, 1.0, 100)[None, :]
     why = explanation(heat, 0.8, (25, 125, 350))
-    jpeg = charts.style_heatmap_chart(photo, "food", why)
+    jpeg = heatmap.style_heatmap_chart(photo, "food", why)
     pixels = rendered(jpeg)
     lines = sum(
         len(theme.wrap(note, 90, 3).splitlines())
-        for note in charts.heatmap_notes("food", why, photo.shape)
+        for note in heatmap.heatmap_notes("food", why, photo.shape)
     )
-    assert pixels.shape[:2] == charts.heatmap_size(600, 400, lines)[::-1]
+    assert pixels.shape[:2] == heatmap.heatmap_size(600, 400, lines)[::-1]
     assert pixels.std() > 25  # not blank
     previews = os.environ.get("DIGBOT_REPORT_PREVIEWS")
     if previews:

@@ -7,7 +7,7 @@ import random
 import pytest
 from report_html_check import html_errors, plain, styled_chars
 
-from reports.text import split_caption, split_message
+from reports.split import split_caption, split_message
 
 
 def utf16_len(text: str) -> int:

@@ -1,13 +1,12 @@
-"""Popularity: the account's own engagement model, and the general prior for single photos.
+"""Popularity on the account's own history: its engagement model and the profile analyzer.
 
 `PopularityAnalyzer` (profile analyzer "popularity") fits a ridge regression on the account's
-own photo posts — engagement relative to the account (popularity_features.relative_targets)
+own photo posts — engagement relative to the account (features.relative_targets)
 against the embedding reduced by PCA on the account, style scores, faces, photo quality,
 caption, posting time and recency — and reports its leave-one-out Spearman on those posts. It
 answers with basis "personal" only when that ranking is better than chance (permutation
 p < 0.1 and Spearman ≥ MIN_SPEARMAN) on at least MIN_POSTS posts; otherwise basis "none",
-"can't tell yet". `score_photo` (re-exported from popularity_prior) answers for one photo
-without history.
+"can't tell yet". A photo without history is scored by the general prior (prior.py).
 The numbers behind MIN_POSTS, ALPHA and the thresholds are in models/POPULARITY.md.
 """
 
@@ -21,24 +20,22 @@ from datetime import UTC, datetime
 import numpy as np
 from scipy.stats import spearmanr
 
-from analyzers.popularity_features import (
+from analyzers.popularity.features import (
     EMBEDDING_FEATURES,
     describe,
     missing_signals,
     post_features,
     relative_targets,
 )
-from analyzers.popularity_prior import learned_reasons, load_prior, score_photo, summarise
-from analyzers.types import PhotoContext, PopularityResult, PostInput, ProfileInput
+from analyzers.popularity.prior import learned_reasons, load_prior, summarise
+from analyzers.types import PopularityResult, PostInput, ProfileInput
 
 __all__ = [
     "PersonalFit",
-    "PhotoPopularityAnalyzer",
     "PopularityAnalyzer",
     "PostPopularity",
     "ProfilePopularity",
     "fit_personal",
-    "score_photo",
 ]
 
 MIN_POSTS = 12
@@ -446,17 +443,3 @@ class PopularityAnalyzer:
             per_post=per_post,
             missing_signals=missing,
         )
-
-
-class PhotoPopularityAnalyzer:
-    """Image analyzer: the general prior's score for one photo (a selfie, an album photo).
-
-    Register it after "style" so that it reads vision, faces, quality and style."""
-
-    name = "popularity"
-
-    def __init__(self) -> None:
-        load_prior()
-
-    def analyze(self, photo: PhotoContext) -> PopularityResult:
-        return score_photo(photo)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzers.album import rank_album
+from analyzers.popularity.album_ranking import rank_album
 from analyzers.types import (
     DecodedImage,
     Face,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzers.text import (
+from analyzers.captions import (
     clean_caption,
     count_words,
     detect_language,

@@ -38,7 +38,7 @@ RECENT_WINDOW = 30
 """The account median is taken over this many newest eligible posts."""
 
 PROJECTION_DIM = 16
-_PROJECTION_PATH = Path(__file__).parent / "models" / "popularity_projection.npy"
+_PROJECTION_PATH = Path(__file__).parents[1] / "models" / "popularity_projection.npy"
 
 CAPTION_FEATURES: tuple[str, ...] = (
     "has_caption",

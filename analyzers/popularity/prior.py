@@ -1,7 +1,7 @@
 """The general popularity prior: for a photo with no account history behind it.
 
 Two parts add up on one scale, the engagement relative to a typical post of the same account
-(natural log, see popularity_features.relative_targets):
+(natural log, see features.relative_targets):
 
 * a **learned** linear model (artifact `models/popularity_prior.json`, written by
   training/popularity/train_prior.py or retrain_prior.py) over the features it was trained on.
@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from analyzers.popularity_features import (
+from analyzers.popularity.features import (
     caption_features,
     describe,
     missing_signals,
@@ -37,7 +37,7 @@ from analyzers.popularity_features import (
 )
 from analyzers.types import AnalyzerUnavailable, PhotoContext, PopularityResult
 
-PRIOR_PATH = Path(__file__).parent / "models" / "popularity_prior.json"
+PRIOR_PATH = Path(__file__).parents[1] / "models" / "popularity_prior.json"
 
 
 def _ramp(x: float, lo: float, hi: float) -> float:
@@ -287,3 +287,17 @@ def _reliability(prior: LinearPrior, missing: list[str]) -> str:
     if missing:
         text += f" Missing signals: {', '.join(missing)}."
     return text
+
+
+class PhotoPopularityAnalyzer:
+    """Image analyzer: the general prior's score for one photo (a selfie, an album photo).
+
+    Register it after "style" so that it reads vision, faces, quality and style."""
+
+    name = "popularity"
+
+    def __init__(self) -> None:
+        load_prior()
+
+    def analyze(self, photo: PhotoContext) -> PopularityResult:
+        return score_photo(photo)

@@ -1,56 +1,25 @@
-"""Short, friendly Telegram HTML texts of analysis results. Pure presentation: no analyzer logic.
-
-Only <b>, <i> and <code> tags are produced, and every piece of user, Instagram or analyzer text
-goes through html.escape. Long texts are cut into messages with split_message/split_caption.
+"""The profile answer's texts: a short summary first, then the details (styles,
+personality, habits, portrait, most liked post). Pure presentation: no analyzer logic.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from html import escape
 
 from analyzers.types import (
     MOOD_STYLE_IDS,
     TRAIT_IDS,
-    AlbumAnalysis,
-    FacesResult,
     HabitsResult,
     PersonalityResult,
-    PhotoAnalysis,
-    PopularityResult,
-    Pose,
     PostAnalysis,
     ProfileAnalysis,
-    StyleResult,
 )
 from reports import format as fmt
-from reports.names import (
-    MOOD_NOTE,
-    PERSONALITY_CAVEAT,
-    STYLE_NAMES,
-    TRAIT_NAMES,
-    analyzer_name,
-    emotion_name,
-    humanize,
-    style_name,
-    trait_name,
-)
+from reports.markup import escaped, sentence, unavailable_lines
+from reports.names import MOOD_NOTE, PERSONALITY_CAVEAT, humanize, style_name, trait_name
 from reports.portrait import portrait_text
-from reports.split import split_caption, split_message
-
-__all__ = [
-    "PERSONALITY_CAVEAT",
-    "STYLE_NAMES",
-    "TRAIT_NAMES",
-    "album_summary",
-    "photo_summary",
-    "profile_details",
-    "profile_summary",
-    "split_caption",
-    "split_message",
-]
 
 _TRAIT_SENTENCES: dict[str, tuple[str, str, str]] = {
     # (low, middle, high)
@@ -81,16 +50,6 @@ _TRAIT_SENTENCES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-_POSTURES = {"standing": "standing", "sitting": "sitting"}
-_FRAMINGS = {"full_body": "full body", "half_body": "half body", "portrait": "portrait"}
-
-
-def _e(text: str) -> str:
-    return escape(text, quote=False)
-
-
-_pct = fmt.percent
-
 
 def _band(value: float, names: tuple[str, str, str]) -> str:
     """Pick the low/middle/high word for a value in 0..1 (thirds, for presentation only)."""
@@ -101,28 +60,10 @@ def _date(moment: datetime) -> str:
     return f"{moment.day} {moment:%b %Y}"
 
 
-def _sentence(text: str) -> str:
-    """Capitalised, ending with a full stop."""
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
-
-
 def _section(title: str, lines: Iterable[str], note: str = "") -> str:
     """A bold title (with an optional italic note after it) and its lines."""
     heading = f"<b>{title}</b>" + (f" <i>({note})</i>" if note else "")
     return "\n".join([heading, *lines])
-
-
-def _unavailable_lines(unavailable: Mapping[str, str], hidden: Collection[str] = ()) -> str:
-    lines = [
-        f"{_e(analyzer_name(name))}: not available ({_e(reason)})"
-        for name, reason in unavailable.items()
-        if name not in hidden
-    ]
-    return "\n".join(lines)
-
-
-# --- profile ---------------------------------------------------------------------------------
 
 
 def profile_summary(a: ProfileAnalysis, *, own_profile: bool = False) -> str:
@@ -147,15 +88,15 @@ def profile_details(a: ProfileAnalysis, *, hide_sensitive: bool = False) -> str:
         _habits_text(a.habits, "habits" in a.unavailable),
         portrait_text(a.portrait, hide_sensitive=hide_sensitive),
         _most_liked_text(a.posts),
-        _unavailable_lines(a.unavailable, hidden),
+        unavailable_lines(a.unavailable, hidden),
     ]
     return "\n\n".join(part for part in parts if part)
 
 
 def _profile_header(a: ProfileAnalysis, own_profile: bool) -> str:
-    who = f"<b>@{_e(a.username)}</b>"
+    who = f"<b>@{escaped(a.username)}</b>"
     if a.full_name:
-        who += f" ({_e(a.full_name)})"
+        who += f" ({escaped(a.full_name)})"
     first_line = f"📊 Your profile {who}" if own_profile else f"📊 {who}"
     if a.followers is not None:
         first_line += f" · {fmt.count(a.followers, 'follower')}"
@@ -170,9 +111,12 @@ def _posts_line(a: ProfileAnalysis) -> str:
     span = f"{fmt.count(len(a.posts), 'post')} from {_date(oldest)} to {_date(newest)}"
     # Subjects only: a mood style is never the headline (the details name it, with its note).
     subjects = [(s, v) for s, v in a.style_shares.items() if v > 0 and s not in MOOD_STYLE_IDS]
-    named = [f"{_e(style_name(s).lower())} ({_pct(v)})" for s, v in fmt.runners_up(subjects, 2)]
+    named = [
+        f"{escaped(style_name(s).lower())} ({fmt.percent(v)})"
+        for s, v in fmt.runners_up(subjects, 2)
+    ]
     if not named:
-        return f"{_sentence(span)}"
+        return f"{sentence(span)}"
     return f"Posts mostly {fmt.listing(named)} photos: {span}."
 
 
@@ -203,8 +147,8 @@ def _surprise(a: ProfileAnalysis) -> str:
     habits = a.habits
     if habits is not None and habits.habits:
         strongest = max(habits.habits, key=lambda h: h.strength)
-        evidence = f": {_e(strongest.evidence[0])}" if strongest.evidence else ""
-        return f"⭐ {_e(humanize(strongest.name))}{evidence}."
+        evidence = f": {escaped(strongest.evidence[0])}" if strongest.evidence else ""
+        return f"⭐ {escaped(humanize(strongest.name))}{evidence}."
     if habits is not None:
         return fmt.hours_sentence(habits.posting_hours)
     return ""
@@ -219,12 +163,15 @@ def _styles_text(shares: Mapping[str, float], hide_sensitive: bool, unavailable:
     lines = []
     if subjects:
         named = [
-            f"<i>{_e(style_name(s).lower())}</i> ({_pct(v)})" for s, v in fmt.runners_up(subjects)
+            f"<i>{escaped(style_name(s).lower())}</i> ({fmt.percent(v)})"
+            for s, v in fmt.runners_up(subjects)
         ]
         rest = f"Mostly {named[0]}" + (f", then {fmt.listing(named[1:])}" if named[1:] else "")
         lines.append(rest + ".")
     if moods:
-        listed = fmt.listing([f"{_e(style_name(s).lower())} in {_pct(v)}" for s, v in moods])
+        listed = fmt.listing(
+            [f"{escaped(style_name(s).lower())} in {fmt.percent(v)}" for s, v in moods]
+        )
         lines.append(f"Mood: {listed} of photos <i>({MOOD_NOTE})</i>.")
     return _section("Photo style", lines)
 
@@ -248,7 +195,7 @@ def _personality_text(result: PersonalityResult | None, unavailable: bool) -> st
         return "" if unavailable else "<b>Personality</b>: not analysed."
     if result.scores is None:
         reason = (result.reason or "not enough text to say").rstrip(".")
-        return f"<b>Personality</b>: {_e(reason)}."
+        return f"<b>Personality</b>: {escaped(reason)}."
     scores = result.scores
     basis = f"from {fmt.count(result.words, 'word')} of captions" if result.words else ""
     typical = result.typical or {}
@@ -271,8 +218,8 @@ def _habits_text(result: HabitsResult | None, unavailable: bool) -> str:
     lines = []
     for habit in sorted(result.habits, key=lambda h: -h.strength):
         strength = _band(habit.strength, ("weak", "moderate", "strong"))
-        evidence = f": {_e(habit.evidence[0])}" if habit.evidence else ""
-        lines.append(f"• {_e(humanize(habit.name))} ({strength}){evidence}")
+        evidence = f": {escaped(habit.evidence[0])}" if habit.evidence else ""
+        lines.append(f"• {escaped(humanize(habit.name))} ({strength}){evidence}")
     if hours := fmt.hours_sentence(result.posting_hours):
         lines.append(hours)
     return _section("Habits", lines or ["Nothing stands out yet."])
@@ -284,121 +231,8 @@ def _most_liked_text(posts: list[PostAnalysis]) -> str:
     best = max(posts, key=lambda p: p.likes)
     what = ["video" if best.is_video else "photo"]
     if best.style is not None:
-        what.append(f"<i>{_e(style_name(best.style.top).lower())}</i>")
+        what.append(f"<i>{escaped(style_name(best.style.top).lower())}</i>")
     return (
         f"<b>Most liked</b>: {_date(best.taken_at)}, {', '.join(what)} "
         f"({fmt.count(best.likes, 'like')})."
     )
-
-
-# --- one photo -------------------------------------------------------------------------------
-
-
-def photo_summary(p: PhotoAnalysis) -> str:
-    """The selfie report: faces and emotions, style, popularity with its reasons, and a line
-    for every analyzer that did not run."""
-    parts = [
-        "🤳 <b>Your photo</b>",
-        _faces_text(p.faces),
-        _photo_style_text(p.style),
-        _popularity_text(p.popularity),
-        _unavailable_lines(p.unavailable),
-    ]
-    return "\n\n".join(part for part in parts if part)
-
-
-def _faces_text(faces: FacesResult | None) -> str:
-    if faces is None:
-        return ""
-    main = faces.main_face
-    if main is None:
-        return "<b>Faces</b>: no face found."
-    count = "One face" if len(faces.faces) == 1 else f"{len(faces.faces)} faces; the biggest"
-    if main.emotions:
-        ranked = sorted(main.emotions.items(), key=lambda item: -item[1])
-        text = f"{count} looks <b>{emotion_name(ranked[0][0]).lower()}</b> ({_pct(ranked[0][1])})"
-        if ranked[1:] and ranked[1][1] >= 0.1:
-            text += f", a bit {emotion_name(ranked[1][0]).lower()} ({_pct(ranked[1][1])})"
-        text += "."
-    else:
-        text = f"{count} found; emotions not available."
-    if faces.pose is not None:
-        text += _pose_text(faces.pose)
-    return f"<b>Faces</b>: {text}"
-
-
-def _pose_text(pose: Pose) -> str:
-    words = [w for w in (_POSTURES.get(pose.posture), _FRAMINGS.get(pose.framing)) if w]
-    if pose.arms_raised:
-        words.append("arms raised")
-    return f" Pose: {', '.join(words)}." if words else ""
-
-
-def _photo_style_text(style: StyleResult | None) -> str:
-    if style is None:
-        return ""
-    top = fmt.runners_up(style.scores.items())
-    named = [
-        f"{_e(style_name(s).lower())} ({_pct(v)}"
-        + (f", <i>{MOOD_NOTE}</i>)" if s in MOOD_STYLE_IDS else ")")
-        for s, v in top
-    ]
-    text = f"<b>Style</b>: {named[0]}" + (f", then {fmt.listing(named[1:])}" if named[1:] else "")
-    if style.evidence:
-        text += f". Why: {_e(', '.join(style.evidence))}"
-    return text + "."
-
-
-def _popularity_text(result: PopularityResult | None) -> str:
-    if result is None:
-        return ""
-    lines = [
-        f"<b>Popularity</b>: {fmt.popularity_words(result)}.",
-        f"<i>{_e(_sentence(result.reliability))}</i>",
-    ]
-    if result.reasons_for:
-        lines.append(f"👍 {_e('; '.join(result.reasons_for))}")
-    if result.reasons_against:
-        lines.append(f"👎 {_e('; '.join(result.reasons_against))}")
-    if result.suggestion:
-        lines.append(f"💡 {_e(result.suggestion)}")
-    return "\n".join(lines)
-
-
-# --- album -----------------------------------------------------------------------------------
-
-
-ALBUM_CLOSE_CALL = (
-    "A close call: no single photo shows how a post will do, so this order is a best guess."
-)
-
-
-def album_summary(a: AlbumAnalysis) -> str:
-    """The album ranking, best first, each with its short why; near-duplicates named."""
-    if not a.photos:
-        return "🖼 No photos to rank."
-    lines = [f"🖼 <b>{len(a.photos)} photos, best first</b>"]
-    scores = [p.popularity for p in a.photos if p.popularity is not None]
-    uncertain = bool(scores) and all(fmt.too_wide(p) for p in scores)
-    if uncertain:  # said once, not "(can't tell)" after every photo
-        lines.append(f"<i>{ALBUM_CLOSE_CALL}</i>")
-    for rank, index in enumerate(a.ranking, start=1):
-        photo = a.photos[index]
-        shown = photo.popularity is not None and not uncertain
-        score = f" ({fmt.popularity_short(photo.popularity)})" if shown and photo.popularity else ""
-        why = a.reasons.get(index)
-        lines.append(f"{rank}. <b>Photo {index + 1}</b>{score}" + (f": {_e(why)}" if why else ""))
-    parts = ["\n".join(lines)]
-    duplicates = [sorted(group) for group in a.groups if len(group) > 1]
-    if duplicates:
-        named = [fmt.listing([str(i + 1) for i in group]) for group in duplicates]
-        parts.append(
-            "Near-duplicates: photos "
-            + "; photos ".join(named)
-            + ". Only the best of each set is near the top."
-        )
-    unavailable: dict[str, str] = {}
-    for photo in a.photos:
-        unavailable.update(photo.unavailable)
-    parts.append(_unavailable_lines(unavailable))
-    return "\n\n".join(part for part in parts if part)

@@ -1,4 +1,5 @@
-"""The chat texts: valid Telegram HTML, hostile text escaped, every missing piece said plainly."""
+"""The profile texts: valid Telegram HTML, hostile text escaped, every missing piece said
+plainly, sensitive parts hidden on request."""
 
 from __future__ import annotations
 
@@ -6,30 +7,12 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from report_html_check import html_errors
+from report_html_check import HOSTILE, assert_valid
 
-from analyzers.types import (
-    EMOTION_IDS,
-    STYLE_OUTCOMES,
-    TRAIT_IDS,
-    AlbumAnalysis,
-    FacesResult,
-    Habit,
-    HabitsResult,
-    PersonalityResult,
-    PhotoAnalysis,
-    ProfileAnalysis,
-)
-from reports import text
-from reports.names import EMOTION_NAMES
-
-HOSTILE = '<script>alert("x")</script> Tom & Jerry'
-
-
-def assert_valid(message: str) -> None:
-    assert message.strip()
-    assert html_errors(message) == []
-    assert len(message) <= 4096
+from analyzers.types import Habit, HabitsResult, PersonalityResult, ProfileAnalysis
+from reports.names import PERSONALITY_CAVEAT, TRAIT_NAMES, trait_name
+from reports.profile_text import profile_details, profile_summary
+from reports.split import split_message
 
 
 def both(
@@ -37,16 +20,10 @@ def both(
 ) -> str:
     """The profile's two messages, summary then details."""
     return (
-        text.profile_summary(profile, own_profile=own_profile)
+        profile_summary(profile, own_profile=own_profile)
         + "\n\n"
-        + text.profile_details(profile, hide_sensitive=hide_sensitive)
+        + profile_details(profile, hide_sensitive=hide_sensitive)
     )
-
-
-def test_names_cover_every_id() -> None:
-    assert set(text.STYLE_NAMES) == set(STYLE_OUTCOMES)
-    assert set(text.TRAIT_NAMES) == set(TRAIT_IDS)
-    assert set(EMOTION_NAMES) == set(EMOTION_IDS)
 
 
 def test_profile_summary_says_everything(make_profile: Callable[..., ProfileAnalysis]) -> None:
@@ -58,14 +35,14 @@ def test_profile_summary_says_everything(make_profile: Callable[..., ProfileAnal
         "24 posts from",
         "<i>night view</i> (29%)",
         "lonely in 4% of photos <i>(photo mood, not a diagnosis)</i>",
-        text.PERSONALITY_CAVEAT,
+        PERSONALITY_CAVEAT,
         "17 of 24 posts between 20:00 and 02:00",
         "266 likes",
         "(4.9% of followers)",
         "Faces and emotions: not available (the emotion model &lt;fer&gt; failed to load)",
     ):
         assert expected in message
-    for trait in text.TRAIT_NAMES.values():
+    for trait in TRAIT_NAMES.values():
         assert f"<b>{trait}</b>" in message
     assert "confidence" not in message
 
@@ -73,7 +50,7 @@ def test_profile_summary_says_everything(make_profile: Callable[..., ProfileAnal
 def test_profile_summary_is_three_or_four_lines(
     make_profile: Callable[..., ProfileAnalysis],
 ) -> None:
-    summary = text.profile_summary(make_profile())
+    summary = profile_summary(make_profile())
     assert_valid(summary)
     assert 3 <= len(summary.splitlines()) <= 4
     assert "Personality" not in summary and "<code>" not in summary
@@ -138,56 +115,6 @@ def test_profile_with_nothing_to_show(make_profile: Callable[..., ProfileAnalysi
         assert expected in message
 
 
-def test_photo_summary(make_selfie: Callable[..., PhotoAnalysis]) -> None:
-    message = text.photo_summary(make_selfie(unavailable={"vision": "model <x> missing"}))
-    assert_valid(message)
-    for expected in (
-        "2 faces; the biggest looks <b>happy</b> (83%)",
-        "Pose: standing, half body.",
-        "selfie (63%)",
-        "<i>photo mood, not a diagnosis</i>",
-        "likely to do better than about 6 in 10 of this account's posts",
-        "👍 a clear, well-lit face; warm colours",
-        "👎 busy background",
-        "💡 Try a plainer background.",
-        "Image recognition: not available (model &lt;x&gt; missing)",
-    ):
-        assert expected in message
-
-
-def test_photo_summary_missing_pieces_and_hostile_reasons(
-    make_selfie: Callable[..., PhotoAnalysis],
-) -> None:
-    photo = make_selfie()
-    assert photo.popularity is not None
-    hostile = replace(photo.popularity, reasons_for=[HOSTILE], suggestion=HOSTILE)
-    message = text.photo_summary(make_selfie(popularity=hostile))
-    assert_valid(message)
-    assert "<script>" not in message
-    bare = text.photo_summary(
-        make_selfie(
-            faces=FacesResult(faces=[], pose=None),
-            style=None,
-            popularity=None,
-            unavailable={"style": "no model", "popularity": "not trained"},
-        )
-    )
-    assert_valid(bare)
-    assert "no face found" in bare
-    assert "Photo style: not available (no model)" in bare
-    assert "Popularity: not available (not trained)" in bare
-
-
-def test_album_summary(sample_album: AlbumAnalysis) -> None:
-    message = text.album_summary(sample_album)
-    assert_valid(message)
-    lines = message.splitlines()
-    assert lines[1] == "1. <b>Photo 2</b> (beats ~7 in 10): a clear face &amp; bright colours"
-    assert lines[2].startswith("2. <b>Photo 1</b>") and "&lt;cute&gt;" in lines[2]
-    assert "Near-duplicates: photos 1 and 4." in message
-    assert text.album_summary(AlbumAnalysis(photos=[], ranking=[], groups=[], reasons={}))
-
-
 @pytest.mark.parametrize("own", [False, True])
 def test_long_profile_summary_splits_cleanly(
     make_profile: Callable[..., ProfileAnalysis], own: bool
@@ -196,7 +123,7 @@ def test_long_profile_summary_splits_cleanly(
     profile = make_profile(habits=HabitsResult(habits=many, posting_hours=[1] * 24))
     message = both(profile, own_profile=own)
     assert len(message) > 4096
-    chunks = text.split_message(message)
+    chunks = split_message(message)
     assert len(chunks) >= 2
     for chunk in chunks:
         assert_valid(chunk)
@@ -227,15 +154,4 @@ def test_a_typical_writer_is_shown_beside_each_score(
     shown = replace(profile.personality, typical=typical)
     message = both(replace(profile, personality=shown))
     assert_valid(message)
-    assert f"<b>{text.trait_name('openness')}</b> 78 (typical 70):" in message
-
-
-def test_an_album_of_uncertain_scores_says_so_once(sample_album: AlbumAnalysis) -> None:
-    wide = [
-        replace(p, popularity=replace(p.popularity, band=(0.1, 0.9))) if p.popularity else p
-        for p in sample_album.photos
-    ]
-    message = text.album_summary(replace(sample_album, photos=wide))
-    assert_valid(message)
-    assert message.count(text.ALBUM_CLOSE_CALL) == 1
-    assert "can't tell" not in message and "beats" not in message
+    assert f"<b>{trait_name('openness')}</b> 78 (typical 70):" in message

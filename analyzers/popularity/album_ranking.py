@@ -1,6 +1,6 @@
 """Album curation: rank 2–10 photos best first, near-duplicates grouped so the top picks differ.
 
-Each photo is scored by the general prior (popularity_prior.score_photo). Two photos are
+Each photo is scored by the general prior (prior.score_photo). Two photos are
 near-duplicates when the cosine similarity of their vision embeddings is at least
 EMBEDDING_THRESHOLD or, when either lacks an embedding, when their 64-bit difference hashes
 differ in at most HASH_THRESHOLD bits; groups are the connected components of that relation.
@@ -15,7 +15,8 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
-from analyzers.popularity_prior import LinearPrior, score_photo
+from analyzers.popularity.prior import LinearPrior, score_photo
+from analyzers.results import photo_analysis, result_of
 from analyzers.types import (
     AlbumAnalysis,
     FacesResult,
@@ -104,25 +105,14 @@ _KINDS: dict[str, type] = {"vision": VisionOutput, "style": StyleResult, "faces"
 
 
 def _analysis(photo: PhotoContext, result: PopularityResult) -> PhotoAnalysis:
-    vision, style, faces = (photo.results.get(n) for n in _KINDS)
-    return PhotoAnalysis(
-        image=photo.image,
-        vision=vision if isinstance(vision, VisionOutput) else None,
-        style=style if isinstance(style, StyleResult) else None,
-        faces=faces if isinstance(faces, FacesResult) else None,
-        popularity=result,
-        unavailable={
-            n: "no result" for n, t in _KINDS.items() if not isinstance(photo.results.get(n), t)
-        },
-    )
+    missing = {n: "no result" for n, t in _KINDS.items() if result_of(photo.results, n, t) is None}
+    return replace(photo_analysis(photo, missing), popularity=result)
 
 
 def _score(photo: PhotoContext, prior: LinearPrior | None) -> PopularityResult:
     """The prior's score, reused when PhotoPopularityAnalyzer already ran on the photo."""
-    done = photo.results.get("popularity")
-    return (
-        done if isinstance(done, PopularityResult) and prior is None else score_photo(photo, prior)
-    )
+    done = result_of(photo.results, "popularity", PopularityResult)
+    return done if done is not None and prior is None else score_photo(photo, prior)
 
 
 def rank_album(

@@ -1,0 +1,48 @@
+"""The three rounds of hand labels (GUIDELINE.md) and which outfit tags each row answers."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzers.content import OUTFIT_CLASSES
+
+HERE = Path(__file__).parent
+LABELS = HERE / "labels.csv"
+"""Round one: every tag of GUIDELINE.md."""
+LABELS_OUTFIT = HERE / "labels_outfit.csv"
+"""Round two: every outfit tag, on a random draw of photos with people."""
+LABELS_CENSUS = HERE / "labels_census.csv"
+"""Round three: the CENSUS_FLOORS tags only, on every pool photo reaching a floor."""
+CENSUS_FLOORS: dict[str, float] = {"suit": 0.05, "hat": 0.05, "dress": 0.3, "swimwear": 0.3}
+"""Tag -> the lowest `persons` score labelled in round three (census.py); thresholds under it
+are not tried for that reader (calibrate.py). Set from how many pool photos each floor brings
+(suit 11, hat 7, dress 30, swimwear 51 of 507), before any round-three label."""
+
+
+@dataclass(frozen=True)
+class Labelled:
+    file: str
+    outfit: frozenset[str]
+    """The yes outfit tags ('suit', 'tie', ...)."""
+    answered: frozenset[str]
+    """The outfit tags this row was labelled for."""
+    census: bool
+
+
+def labelled_rows(
+    files: tuple[Path, ...] = (LABELS, LABELS_OUTFIT, LABELS_CENSUS),
+) -> list[Labelled]:
+    rows: list[Labelled] = []
+    for path in files:
+        census = path == LABELS_CENSUS
+        answered = frozenset(CENSUS_FLOORS if census else OUTFIT_CLASSES)
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                tags = row["tags"].split()
+                outfit = frozenset(
+                    t.removeprefix("outfit:") for t in tags if t.startswith("outfit:")
+                )
+                rows.append(Labelled(row["file"], outfit, answered, census))
+    return rows
