@@ -44,11 +44,12 @@ def _configure_logging(settings: Settings) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     install_redaction(settings.telegram.secrets())
     # SQL statements carry their values (captions, ids): logged only when asked for, never as
-    # a side effect of DEBUG. aiosqlite (every statement again) and aiogram's chat action
-    # sender (raw chat ids) write such lines at DEBUG: never wanted.
+    # a side effect of DEBUG. aiosqlite (every statement again), aiogram's chat action
+    # sender (raw chat ids) and python-telegram-bot (every request's parameters: chat ids,
+    # texts) write such lines at DEBUG, httpx every request at INFO: never wanted.
     sql = logging.INFO if settings.storage.echo_sql else logging.WARNING
     logging.getLogger("sqlalchemy.engine").setLevel(sql)
-    for private in ("aiosqlite", "aiogram.utils.chat_action"):
+    for private in ("aiosqlite", "aiogram.utils.chat_action", "httpx", "telegram"):
         logging.getLogger(private).setLevel(logging.WARNING)
 
 
@@ -96,7 +97,7 @@ def _plain(text: str) -> str:
 
 async def _serve(settings: Settings) -> None:
     from bot.container import Container
-    from bot.runtime import BotRuntime, make_bot
+    from bot.runtimes import make_runtime
     from bot.webhook import run_webhook
 
     stop = _stop_on_signals()
@@ -110,7 +111,7 @@ async def _serve(settings: Settings) -> None:
         await playground.start()
         token, api_base = playground.token, playground.base_url
     container = Container(settings, role="ingress" if settings.queue.url else "embedded")
-    runtime = BotRuntime(container, make_bot(token, api_base, container.pacer()))
+    runtime = make_runtime(settings.telegram.runtime, container, token, api_base)
     await runtime.start_service()
     webhook = None
     if settings.telegram.mode == "webhook" and playground is None:

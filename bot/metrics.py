@@ -15,11 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from aiogram.client.session.base import BaseSession
-
 from bot.container import Container
-from bot.pacing import PacingMiddleware
-from bot.session import RetryMiddleware
+from bot.pacing import Pacer
+from bot.retries import RetryPolicy
 from service.subscriptions.outbox import OUTCOMES
 from service.subscriptions.scheduler import RUN_OUTCOMES
 
@@ -76,10 +74,11 @@ class Metrics:
             log.info("metrics %s", self.line())
 
 
-def runtime_metrics(container: Container, session: BaseSession) -> Metrics:
+def runtime_metrics(
+    container: Container, retry: RetryPolicy | None, pacer: Pacer | None
+) -> Metrics:
     """Metrics that also read the analyses admitted/refused/in flight, the outbox's deliveries,
-    the report runs, and the session's retries and pacing (when `configure_session` set the
-    session up)."""
+    the report runs, and the send path's retries and pacing (either runtime's)."""
     metrics = Metrics(counts=UPDATE_COUNTS)
     admission = container.admission
     for prefix, outcomes, names in (
@@ -91,12 +90,10 @@ def runtime_metrics(container: Container, session: BaseSession) -> Metrics:
     metrics.watch("analyses", lambda: admission.started)
     metrics.watch("busy", lambda: admission.refused)
     metrics.watch("queue_depth", lambda: admission.in_flight)
-    retry = next((m for m in session.middleware if isinstance(m, RetryMiddleware)), None)
     if retry is not None:
         metrics.watch("retries", lambda: retry.retries)
         for cause in ("429", "5xx", "network"):
             metrics.watch(f"retries_{cause}", partial(retry.retried.__getitem__, cause))
-    pacing = next((m for m in session.middleware if isinstance(m, PacingMiddleware)), None)
-    if pacing is not None:
-        metrics.watch("paced", lambda: pacing.pacer.paced)
+    if pacer is not None:
+        metrics.watch("paced", lambda: pacer.paced)
     return metrics

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import logging
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -13,17 +12,17 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 
+from bot.aiogram_routes import build_router
 from bot.container import Container
+from bot.pacing import Pacer
 from bot.metrics import runtime_metrics
 from bot.middlewares import UpdateMiddleware
-from bot.pacing import Pacer
-from bot.session import configure_session
+from bot.session import configure_session, send_path_of
 from bot.telegram_sender import telegram_sender
-from handlers import build_router
 from handlers.keyboards import change_report_keyboard
-
-log = logging.getLogger(__name__)
 
 COMMANDS = [
     BotCommand(command="start", description="What I do"),
@@ -64,7 +63,7 @@ class BotRuntime:
         self.service = container.service
         self.bot = bot
         self.dispatcher = Dispatcher()
-        self.metrics = runtime_metrics(container, bot.session)
+        self.metrics = runtime_metrics(container, *send_path_of(bot.session))
         self.updates = UpdateMiddleware(self.service, self.metrics)
         self.updates.install(self.dispatcher)
         self.dispatcher.include_router(build_router(album_latency))
@@ -108,6 +107,21 @@ class BotRuntime:
         await self.start_service()
         await self.start_polling()
 
+    def mount_webhook(self, app: web.Application, path: str, secret: str) -> None:
+        """Updates posted to `path` (with the secret header) go to the dispatcher."""
+        SimpleRequestHandler(
+            dispatcher=self.dispatcher, bot=self.bot, secret_token=secret, service=self.service
+        ).register(app, path=path)
+        setup_application(app, self.dispatcher, bot=self.bot, service=self.service)
+
+    async def announce_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_my_commands(COMMANDS)
+        await self.bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=self.dispatcher.resolve_used_update_types(),
+        )
+
     async def stop(self, grace: float | None = None) -> None:
         """Stop taking updates, let running ones finish within `grace` seconds, close all."""
         grace = self.container.settings.telegram.shutdown_grace_seconds if grace is None else grace
@@ -115,15 +129,7 @@ class BotRuntime:
             if not self._polling.done():
                 await self.dispatcher.stop_polling()
             await self._polling
-        pending = set(self.updates.in_flight)
-        if pending:
-            log.info("waiting up to %.0fs for %d running updates", grace, len(pending))
-            _, late = await asyncio.wait(pending, timeout=grace)
-            for task in late:
-                task.cancel()
-            if late:
-                log.warning("cancelled %d updates still running after %.0fs", len(late), grace)
-                await asyncio.wait(late)
+        await self.updates.guard.drain(grace)
         if self._warm_up is not None:
             await asyncio.gather(self._warm_up, return_exceptions=True)
         await self.metrics.stop_logging()

@@ -8,21 +8,15 @@
   a chat action ("typing…") that fails is dropped: it is only an indicator, and its sender
   (aiogram's ChatActionSender) runs in a task nobody awaits, where an error is only logged as
   "Task exception was never retrieved" (e.g. the 403 of a person who blocked the bot).
-- `RetryMiddleware`: a 429 waits its `retry_after` and holds back every other request meanwhile
-  (Telegram's flood control is per bot); 5xx answers and dropped connections are retried with
-  exponential backoff and jitter. Everything else (400, 403, …) is the caller's to handle.
+- `RetryMiddleware`: `bot.retries.RetryPolicy` (429 waits `retry_after` holding everyone back;
+  5xx and dropped connections back off with jitter) over aiogram's errors.
 - `bot.pacing.PacingMiddleware`: every attempt, retries included, waits for its turn under
   Telegram's rate limits.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
-import re
-from collections import Counter
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.base import BaseSession
@@ -50,6 +44,7 @@ from aiogram.methods import (
 )
 
 from bot.pacing import Pacer, PacingMiddleware
+from bot.retries import Retryable, RetryPolicy
 from reports.split import CAPTION_LIMIT, MESSAGE_LIMIT, split_caption, split_message, utf16_len
 
 if TYPE_CHECKING:
@@ -61,12 +56,6 @@ log = logging.getLogger(__name__)
 
 _CAPTIONED = (SendPhoto, SendDocument, SendVideo, SendAnimation, SendAudio, SendVoice)
 _EDITS = (EditMessageText, EditMessageCaption, EditMessageReplyMarkup)
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
-
-
-def _cause(error: TelegramServerError | TelegramNetworkError) -> str:
-    """What went wrong, for a log line: never the request URL (it carries the bot token)."""
-    return _URL.sub("<url>", error.message)
 
 
 class LimitsMiddleware(BaseRequestMiddleware):
@@ -143,41 +132,18 @@ class LimitsMiddleware(BaseRequestMiddleware):
         return result
 
 
-class RetryMiddleware(BaseRequestMiddleware):
-    def __init__(
-        self,
-        attempts: int = 8,
-        base_delay: float = 0.25,
-        max_delay: float = 30.0,
-        rng: random.Random | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-    ) -> None:
-        self.attempts = attempts
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self.retries = 0
-        """How many requests were retried since start (an operator counter)."""
-        self.retried: Counter[str] = Counter()
-        """Retries by cause: '429', '5xx', 'network'."""
-        self._rng = rng or random.Random()
-        self._sleep = sleep
-        self._open = asyncio.Event()
-        self._open.set()
+def _classify(error: BaseException) -> Retryable | None:
+    if isinstance(error, TelegramRetryAfter):
+        return Retryable("429", retry_after=error.retry_after)
+    if isinstance(error, TelegramServerError):
+        return Retryable("5xx", message=error.message)
+    if isinstance(error, TelegramNetworkError):
+        return Retryable("network", message=error.message)
+    return None
 
-    def _count(self, cause: str) -> None:
-        self.retries += 1
-        self.retried[cause] += 1
 
-    def _backoff(self, attempt: int) -> float:
-        ceiling = min(self.max_delay, self.base_delay * 2**attempt)
-        return self._rng.uniform(ceiling / 2, ceiling)
-
-    async def _hold_everyone(self, seconds: float) -> None:
-        self._open.clear()
-        try:
-            await self._sleep(seconds)
-        finally:
-            self._open.set()
+class RetryMiddleware(RetryPolicy, BaseRequestMiddleware):
+    """bot.retries.RetryPolicy over aiogram's errors."""
 
     async def __call__(
         self,
@@ -187,27 +153,7 @@ class RetryMiddleware(BaseRequestMiddleware):
     ) -> Response[Any]:
         if isinstance(method, GetUpdates):  # the dispatcher has its own backoff for polling
             return await make_request(bot, method)
-        for attempt in range(self.attempts):
-            await self._open.wait()
-            try:
-                return await make_request(bot, method)
-            except TelegramRetryAfter as error:
-                if attempt == self.attempts - 1:
-                    raise
-                log.warning("%s: 429, waiting %ss", type(method).__name__, error.retry_after)
-                self._count("429")
-                if self._open.is_set():
-                    await self._hold_everyone(error.retry_after)
-            except (TelegramServerError, TelegramNetworkError) as error:
-                if attempt == self.attempts - 1:
-                    raise
-                delay = self._backoff(attempt)
-                log.warning(
-                    "%s: %s, retrying in %.2fs", type(method).__name__, _cause(error), delay
-                )
-                self._count("5xx" if isinstance(error, TelegramServerError) else "network")
-                await self._sleep(delay)
-        raise AssertionError("unreachable")
+        return await self.run(lambda: make_request(bot, method), type(method).__name__, _classify)
 
 
 def configure_session(
@@ -220,3 +166,10 @@ def configure_session(
     session.middleware(retry)
     session.middleware(PacingMiddleware(pacer))
     return retry, pacer
+
+
+def send_path_of(session: BaseSession) -> tuple[RetryMiddleware | None, Pacer | None]:
+    """The retry policy and the pacer `configure_session` installed on `session`, if any."""
+    retry = next((m for m in session.middleware if isinstance(m, RetryMiddleware)), None)
+    pacing = next((m for m in session.middleware if isinstance(m, PacingMiddleware)), None)
+    return retry, pacing.pacer if pacing is not None else None

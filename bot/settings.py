@@ -39,6 +39,8 @@ class _Section(BaseModel):
 
 class TelegramSettings(_Section):
     token: SecretStr | None = None
+    runtime: Literal["aiogram", "ptb"] = "aiogram"
+    """The framework that talks to Telegram: aiogram 3 or python-telegram-bot 22."""
     mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
@@ -128,6 +130,7 @@ def _environment_overrides(env: dict[str, str]) -> dict[str, Any]:
         "DIGBOT_DATA": ("data", "path"),
         "DIGBOT_DATABASE": ("storage", "database"),
         "DIGBOT_QUEUE": ("queue", "url"),
+        "DIGBOT_RUNTIME": ("telegram", "runtime"),
     }
     for name, (section, key) in pairs.items():
         if env.get(name):

@@ -1,18 +1,22 @@
-"""Webhook mode: Telegram pushes updates to our HTTPS endpoint, checked by a secret token."""
+"""Webhook mode: Telegram pushes updates to our HTTPS endpoint, checked by a secret token;
+each runtime mounts its own receiver (aiogram's request handler, or PTB's update queue)."""
 
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.runtime import COMMANDS, BotRuntime
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from bot.ptb_runtime import PtbRuntime
+    from bot.runtime import BotRuntime
 
-async def run_webhook(runtime: BotRuntime, settings: Settings) -> web.AppRunner:
+
+async def run_webhook(runtime: BotRuntime | PtbRuntime, settings: Settings) -> web.AppRunner:
     """Serve the webhook (and /health) and tell Telegram where it is; returns the runner."""
     secret = (
         settings.telegram.webhook_secret.get_secret_value()
@@ -21,10 +25,7 @@ async def run_webhook(runtime: BotRuntime, settings: Settings) -> web.AppRunner:
     )
     app = web.Application()
     path = urlparse(settings.telegram.webhook_url).path or "/"
-    SimpleRequestHandler(
-        dispatcher=runtime.dispatcher, bot=runtime.bot, secret_token=secret, service=runtime.service
-    ).register(app, path=path)
-    setup_application(app, runtime.dispatcher, bot=runtime.bot, service=runtime.service)
+    runtime.mount_webhook(app, path, secret)
 
     async def health(_: web.Request) -> web.Response:
         return web.json_response(
@@ -41,10 +42,5 @@ async def run_webhook(runtime: BotRuntime, settings: Settings) -> web.AppRunner:
     await web.TCPSite(
         runner, settings.telegram.webhook_host, settings.telegram.webhook_port
     ).start()
-    await runtime.bot.set_my_commands(COMMANDS)
-    await runtime.bot.set_webhook(
-        settings.telegram.webhook_url,
-        secret_token=secret,
-        allowed_updates=runtime.dispatcher.resolve_used_update_types(),
-    )
+    await runtime.announce_webhook(settings.telegram.webhook_url, secret)
     return runner

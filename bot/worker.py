@@ -13,15 +13,15 @@ import logging
 from typing import Any, cast
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramForbiddenError
-from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from arq import Worker
 from arq.typing import WorkerCoroutine
 from arq.worker import func
 
+from bot.aiogram_chat import AiogramChat
 from bot.container import Container
 from bot.taskqueue import QUEUE_NAME, TASK_FUNCTION, RepliesSent
 from handlers import texts
+from handlers.chat import ChatBlocked, Keyboard, Picture
 from handlers.keyboards import profile_keyboard
 from handlers.photos import why_keyboard
 from handlers.replies import StatusMessage, send_report
@@ -51,7 +51,7 @@ class AnalysisWorker:
         chat_id = task.reply_to.chat_id
         try:
             await self._reply(task)
-        except TelegramForbiddenError:
+        except ChatBlocked:
             if chat_id == task.user_id:
                 await self.service.set_blocked(task.user_id, blocked=True)
             log.info("task %s: the person blocked the bot meanwhile; reply dropped", task.key)
@@ -67,10 +67,11 @@ class AnalysisWorker:
 
     async def _reply(self, task: AnalysisTask) -> None:
         """What the handler would have done after its use-case call, on the ingress's status."""
-        bot, service, user_id, target = self.bot, self.service, task.user_id, task.reply_to
-        status = StatusMessage(bot, target.chat_id)
+        service, user_id, target = self.service, task.user_id, task.reply_to
+        chat = AiogramChat(self.bot, target.chat_id, user_id)
+        status = StatusMessage(chat)
         status.message_id, status.lines = target.status_message_id, list(target.status_lines)
-        keyboard: InlineKeyboardMarkup | None
+        keyboard: Keyboard | None
         if task.kind == "profile":
             assert task.username is not None
             report = await service.profile_report(
@@ -81,9 +82,7 @@ class AnalysisWorker:
             assert task.kept is not None
             jpeg = await service.explain_photo(user_id, task.kept)
             caption = texts.WHY_CAPTION.format(style=style_words(task.kept.style))
-            await bot.send_photo(
-                target.chat_id, BufferedInputFile(jpeg, "why.jpg"), caption=caption
-            )
+            await chat.send_photo(Picture("why", jpeg, "jpg"), caption=caption)
             return
         elif task.kind == "photo":
             report = await service.photo_report(task.photos[0], user_id=user_id)
@@ -91,7 +90,7 @@ class AnalysisWorker:
         else:
             report = await service.album_report(list(task.photos), user_id=user_id)
             keyboard = why_keyboard(report)
-        await send_report(bot, target.chat_id, report, keyboard, status)
+        await send_report(chat, report, keyboard, status)
 
 
 def arq_worker(worker: AnalysisWorker, concurrency: int) -> Worker:

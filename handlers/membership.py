@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram import Router
-from aiogram.types import ChatMemberUpdated
-
 from service.app import DigService
 
-
-async def member_changed(event: ChatMemberUpdated, service: DigService) -> None:
-    status = event.new_chat_member.status
-    blocked = status in ("kicked", "left")
-    await service.set_blocked(event.from_user.id, blocked=blocked)
+GONE = frozenset({"kicked", "left"})
+"""The bot's new status in a chat where it can no longer send."""
 
 
-def make_router() -> Router:
-    router = Router(name="membership")
-    router.my_chat_member.register(member_changed)
-    return router
+async def member_changed(user_id: int, new_status: str, service: DigService) -> None:
+    await service.set_blocked(user_id, blocked=new_status in GONE)

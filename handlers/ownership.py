@@ -1,35 +1,21 @@
 """A button acts only for the person it was shown to.
 
 In a group anyone can press any button, and a modified client can forge a press; a button that
-acts for a person carries their user id (`owner`, see `handlers.keyboards`). This inner
-middleware on every callback query compares it with the presser: anyone else gets a short
-answer and nothing happens. Buttons without an owner (none act for a person) pass.
+acts for a person carries their user id (`owner`, see `handlers.keyboards`). Every runtime asks
+`refuse_others` before the press's conversation runs: anyone else gets a short answer and
+nothing happens. Buttons without an owner (none act for a person) pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, TelegramObject
-
 from handlers import texts
-
-OWN_ANSWER = {"callback_answer": {"disabled": True}}
-"""Handler flags: this handler answers its press itself, with a text (the automatic answer,
-CallbackAnswerMiddleware, stays off for it)."""
+from handlers.chat import Press
 
 
-class OwnButtonsOnly(BaseMiddleware):
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        owner = getattr(data.get("callback_data"), "owner", None)
-        if isinstance(event, CallbackQuery) and owner is not None and owner != event.from_user.id:
-            await event.answer(texts.NOT_YOUR_BUTTON, show_alert=True)
-            return None
-        return await handler(event, data)
+async def refuse_others(data: object, presser: int, press: Press) -> bool:
+    """True (and the press answered) when `data` names an owner other than `presser`."""
+    owner = getattr(data, "owner", None)
+    if owner is None or owner == presser:
+        return False
+    await press.answer(texts.NOT_YOUR_BUTTON, alert=True)
+    return True

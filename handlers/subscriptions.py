@@ -2,47 +2,40 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
-from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
-
 from handlers import texts
+from handlers.chat import Chat, Press
 from handlers.keyboards import (
+    Period,
     SubscribeCB,
     UnsubscribeCB,
     WhatChangedCB,
     subscription_keyboard,
 )
-from handlers.ownership import OWN_ANSWER
 from service.app import DigService
 from service.subscriptions import what_changed
 from service.subscriptions.what_changed import ChangeCheck
 
 
-async def subscribe(
-    bot: Bot, chat_id: int, user_id: int, raw_username: str, period: str, service: DigService
-) -> None:
+async def subscribe(chat: Chat, raw_username: str, period: Period, service: DigService) -> None:
     username = await service.canonical_username(raw_username)
-    changed = await service.subscribe(user_id, username, period)
+    changed = await service.subscribe(chat.user_id, username, period)
     template = texts.SUBSCRIBED if changed else texts.ALREADY_SUBSCRIBED
-    await bot.send_message(chat_id, template.format(period=period, username=username))
+    await chat.send_text(template.format(period=period, username=username))
 
 
-async def unsubscribe(
-    bot: Bot, chat_id: int, user_id: int, raw_username: str, service: DigService
-) -> None:
+async def unsubscribe(chat: Chat, raw_username: str, service: DigService) -> None:
     username = await service.canonical_username(raw_username)
-    stopped = await service.unsubscribe(user_id, username)
+    stopped = await service.unsubscribe(chat.user_id, username)
     template = texts.UNSUBSCRIBED if stopped else texts.NOT_SUBSCRIBED
-    await bot.send_message(chat_id, template.format(username=username))
+    await chat.send_text(template.format(username=username))
 
 
-async def send_subscriptions(bot: Bot, chat_id: int, user_id: int, service: DigService) -> None:
+async def send_subscriptions(chat: Chat, service: DigService) -> None:
     """One message per followed profile, with its buttons; the header is the first one's top
     line, not a bubble of its own."""
-    views = await service.followed(user_id)
+    views = await service.followed(chat.user_id)
     if not views:
-        await bot.send_message(chat_id, texts.NO_SUBSCRIPTIONS)
+        await chat.send_text(texts.NO_SUBSCRIPTIONS)
         return
     for number, view in enumerate(views):
         next_run = service.next_report_time(view.username, view.period)
@@ -51,10 +44,9 @@ async def send_subscriptions(bot: Bot, chat_id: int, user_id: int, service: DigS
             period=view.period,
             next_check=texts.NEXT_CHECK.format(when=next_run) if next_run else "",
         )
-        await bot.send_message(
-            chat_id,
+        await chat.send_text(
             f"{texts.SUBSCRIPTIONS_HEADER}\n{line}" if number == 0 else line,
-            reply_markup=subscription_keyboard(view.username, view.period, user_id),
+            subscription_keyboard(view.username, Period(view.period), chat.user_id),
         )
 
 
@@ -72,77 +64,40 @@ def check_text(check: ChangeCheck) -> str | None:
     return texts.NOT_SUBSCRIBED.format(username=name)
 
 
-async def subscribe_command(
-    message: Message, command: CommandObject, bot: Bot, service: DigService, user_id: int
-) -> None:
-    args = (command.args or "").split()
-    if not 1 <= len(args) <= 2 or (len(args) == 2 and args[1].lower() not in ("daily", "weekly")):
-        await message.answer(texts.SUBSCRIBE_USAGE)
+async def subscribe_command(chat: Chat, args: str | None, service: DigService) -> None:
+    """/subscribe <username> [daily|weekly]"""
+    words = (args or "").split()
+    periods = {p.value: p for p in Period}
+    if not 1 <= len(words) <= 2 or (len(words) == 2 and words[1].lower() not in periods):
+        await chat.send_text(texts.SUBSCRIBE_USAGE)
         return
-    period = args[1].lower() if len(args) == 2 else "daily"
-    await subscribe(bot, message.chat.id, user_id, args[0], period, service)
+    period = periods[words[1].lower()] if len(words) == 2 else Period.DAILY
+    await subscribe(chat, words[0], period, service)
 
 
-async def unsubscribe_command(
-    message: Message, command: CommandObject, bot: Bot, service: DigService, user_id: int
-) -> None:
-    args = (command.args or "").split()
-    if len(args) != 1:
-        await message.answer(texts.UNSUBSCRIBE_USAGE)
+async def unsubscribe_command(chat: Chat, args: str | None, service: DigService) -> None:
+    """/unsubscribe <username>"""
+    words = (args or "").split()
+    if len(words) != 1:
+        await chat.send_text(texts.UNSUBSCRIBE_USAGE)
         return
-    await unsubscribe(bot, message.chat.id, user_id, args[0], service)
+    await unsubscribe(chat, words[0], service)
 
 
-async def subscriptions_command(
-    message: Message, bot: Bot, service: DigService, user_id: int
-) -> None:
-    await send_subscriptions(bot, message.chat.id, user_id, service)
+async def subscribe_button(chat: Chat, data: SubscribeCB, service: DigService) -> None:
+    await subscribe(chat, data.username, data.period, service)
 
 
-async def subscribe_button(
-    query: CallbackQuery, callback_data: SubscribeCB, bot: Bot, service: DigService, user_id: int
-) -> None:
-    if query.message is not None:
-        await subscribe(
-            bot,
-            query.message.chat.id,
-            user_id,
-            callback_data.username,
-            callback_data.period,
-            service,
-        )
-
-
-async def unsubscribe_button(
-    query: CallbackQuery, callback_data: UnsubscribeCB, bot: Bot, service: DigService, user_id: int
-) -> None:
-    if query.message is not None:
-        await unsubscribe(bot, query.message.chat.id, user_id, callback_data.username, service)
+async def unsubscribe_button(chat: Chat, data: UnsubscribeCB, service: DigService) -> None:
+    await unsubscribe(chat, data.username, service)
 
 
 async def what_changed_button(
-    query: CallbackQuery,
-    callback_data: WhatChangedCB,
-    bot: Bot,
-    service: DigService,
-    user_id: int,
+    chat: Chat, press: Press, data: WhatChangedCB, service: DigService
 ) -> None:
     """The change report of this subscription now, through the outbox (see
     service.subscriptions.what_changed)."""
-    await query.answer(texts.CHECKING_NOW)
-    if query.message is None:
-        return
-    check = await what_changed.check_now(service, user_id, callback_data.username)
+    await press.answer(texts.CHECKING_NOW)
+    check = await what_changed.check_now(service, chat.user_id, data.username)
     if (reply := check_text(check)) is not None:
-        await bot.send_message(query.message.chat.id, reply)
-
-
-def make_router() -> Router:
-    router = Router(name="subscriptions")
-    router.message.register(subscribe_command, Command("subscribe"))
-    router.message.register(unsubscribe_command, Command("unsubscribe"))
-    router.message.register(subscriptions_command, Command("subscriptions"))
-    router.callback_query.register(subscribe_button, SubscribeCB.filter())
-    router.callback_query.register(unsubscribe_button, UnsubscribeCB.filter())
-    router.callback_query.register(what_changed_button, WhatChangedCB.filter(), flags=OWN_ANSWER)
-    return router
+        await chat.send_text(reply)

@@ -19,7 +19,9 @@ from pydantic import SecretStr
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container
-from bot.runtime import BotRuntime, make_bot
+from bot.ptb_runtime import PtbRuntime
+from bot.runtime import BotRuntime
+from bot.runtimes import RUNTIMES, make_runtime
 from bot.settings import Settings
 from bot.webhook import run_webhook
 from playground import Playground
@@ -41,7 +43,7 @@ def _free_port() -> int:
 class Webhook:
     base: str
     token: str
-    runtime: BotRuntime
+    runtime: BotRuntime | PtbRuntime
     runner: web.AppRunner
     http: aiohttp.ClientSession
     telegram: PlaygroundClient
@@ -66,8 +68,9 @@ class Webhook:
             return response.status
 
 
-@pytest.fixture
-async def webhook(settings: Settings) -> AsyncIterator[Webhook]:
+@pytest.fixture(params=RUNTIMES)
+async def webhook(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[Webhook]:
+    """The webhook of each runtime in turn."""
     playground = Playground(port=0)
     await playground.start()
     playground.state.person_chat(CHAT)  # somebody wrote to the bot: it may answer there
@@ -85,7 +88,7 @@ async def webhook(settings: Settings) -> AsyncIterator[Webhook]:
         }
     )
     service = Container(hooked, analyzers=LoadedAnalyzers())
-    runtime = BotRuntime(service, make_bot(playground.token, playground.base_url))
+    runtime = make_runtime(request.param, service, playground.token, playground.base_url)
     await runtime.start_service()
     runner = await run_webhook(runtime, hooked)
     http, telegram = aiohttp.ClientSession(), PlaygroundClient(playground.base_url)

@@ -1,4 +1,5 @@
-"""A running bot: the playground on a free port and the real aiogram runtime connected to it."""
+"""A running bot: the playground on a free port and a real runtime (aiogram, or
+python-telegram-bot: every test on `running` runs on both) connected to it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from redis import Redis
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container
-from bot.runtime import BotRuntime, make_bot
+from bot.ptb_runtime import PtbRuntime
+from bot.runtime import BotRuntime
+from bot.runtimes import RUNTIMES, RuntimeName, make_runtime
 from bot.settings import Settings
 from playground import Playground
 from playground.client import PlaygroundClient
@@ -26,17 +29,20 @@ from tests.servers import PostgresServer, free_port
 class Running:
     playground: Playground
     client: PlaygroundClient
-    runtime: BotRuntime
+    runtime: BotRuntime | PtbRuntime
     service: DigService
 
 
 @asynccontextmanager
-async def bot_running(container: Container, album_latency: float = 0.5) -> AsyncIterator[Running]:
+async def bot_running(
+    container: Container, album_latency: float = 0.5, runtime_name: RuntimeName = "aiogram"
+) -> AsyncIterator[Running]:
     """The playground on a free port and the bot around `container`, stopped afterwards."""
     playground = Playground(port=0)
     await playground.start()
-    bot = make_bot(playground.token, playground.base_url)
-    runtime = BotRuntime(container, bot, album_latency=album_latency)
+    runtime = make_runtime(
+        runtime_name, container, playground.token, playground.base_url, album_latency=album_latency
+    )
     await runtime.start()
     client = PlaygroundClient(playground.base_url)
     try:
@@ -47,14 +53,25 @@ async def bot_running(container: Container, album_latency: float = 0.5) -> Async
         await playground.stop()
 
 
+@pytest.fixture(params=RUNTIMES)
+def runtime_name(request: pytest.FixtureRequest) -> RuntimeName:
+    """Each runtime in turn."""
+    name: RuntimeName = request.param
+    return name
+
+
 @pytest.fixture
-async def running(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[Running]:
-    """The bot with every model loaded, or with none in a test marked `without_models`."""
+async def running(
+    request: pytest.FixtureRequest, settings: Settings, runtime_name: RuntimeName
+) -> AsyncIterator[Running]:
+    """The bot on each runtime, with every model loaded, or with none in a test marked
+    `without_models`."""
     if request.node.get_closest_marker("without_models"):
         analyzers = LoadedAnalyzers()
     else:
         analyzers = request.getfixturevalue("analyzers")
-    async with bot_running(Container(settings, analyzers=analyzers)) as running:
+    container = Container(settings, analyzers=analyzers)
+    async with bot_running(container, runtime_name=runtime_name) as running:
         yield running
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container, make_source
+from bot.runtimes import RuntimeName
 from bot.settings import Settings
 from handlers import texts
 from instagram.models import FetchedProfile
@@ -43,13 +44,13 @@ class GatedSource:
 
 @pytest.fixture
 async def gated(
-    settings: Settings, profiles_root: Path
+    settings: Settings, profiles_root: Path, runtime_name: RuntimeName
 ) -> AsyncIterator[tuple[Running, GatedSource]]:
     post = FixturePost(taken_at=datetime(2026, 9, 1, tzinfo=UTC), images=[sample_jpeg(1)])
     write_profile(profiles_root, "natgeo", [post])
     source = GatedSource(settings)
     service = Container(settings, analyzers=LoadedAnalyzers(), source=source)
-    async with bot_running(service) as running:
+    async with bot_running(service, runtime_name=runtime_name) as running:
         yield running, source
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container
+from bot.runtimes import RuntimeName
 from bot.settings import Settings
 from handlers import texts
 from tests.e2e.conftest import Running, bot_running
@@ -28,10 +29,13 @@ ALICE, BOB = 5301, 5302
 
 
 @pytest.fixture
-async def running(settings: Settings, profiles_root: Path) -> AsyncIterator[Running]:
+async def running(
+    settings: Settings, profiles_root: Path, runtime_name: RuntimeName
+) -> AsyncIterator[Running]:
     post = FixturePost(taken_at=datetime(2026, 9, 1, tzinfo=UTC), images=[sample_jpeg(1)])
     write_profile(profiles_root, "natgeo", [post])
-    async with bot_running(Container(settings, analyzers=LoadedAnalyzers())) as running:
+    container = Container(settings, analyzers=LoadedAnalyzers())
+    async with bot_running(container, runtime_name=runtime_name) as running:
         yield running
 
 

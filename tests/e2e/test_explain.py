@@ -13,6 +13,7 @@ from PIL import Image
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container
+from bot.runtimes import RuntimeName
 from bot.settings import Settings
 from handlers import texts
 from reports import heatmap
@@ -44,9 +45,10 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def running(
-    settings: Settings, analyzers: LoadedAnalyzers, clock: Clock
+    settings: Settings, analyzers: LoadedAnalyzers, clock: Clock, runtime_name: RuntimeName
 ) -> AsyncIterator[Running]:
-    async with bot_running(Container(settings, analyzers=analyzers, clock=clock)) as running:
+    container = Container(settings, analyzers=analyzers, clock=clock)
+    async with bot_running(container, runtime_name=runtime_name) as running:
         yield running
 
 

@@ -24,6 +24,7 @@ import sqlalchemy.exc
 from analyzers.pipeline import LoadedAnalyzers
 from analyzers.types import PhotoContext
 from bot.container import Container
+from bot.ptb_runtime import PtbRuntime
 from bot.runtime import BotRuntime
 from bot.settings import Settings
 from handlers import texts
@@ -111,7 +112,7 @@ def check_chat(chat: int, messages: list[View], done: list[Done]) -> None:
         )
 
 
-async def quiet(runtime: BotRuntime, playground: Playground) -> None:
+async def quiet(runtime: BotRuntime | PtbRuntime, playground: Playground) -> None:
     """Until no update is pending or being handled (a late duplicate would come before)."""
     deadline = time.monotonic() + 30
     while runtime.updates.in_flight or playground.state.updates:

@@ -12,6 +12,7 @@ import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container
+from bot.runtimes import RuntimeName
 from bot.settings import Settings
 from handlers import texts
 from service.pseudonyms import pseudonym
@@ -25,14 +26,17 @@ pytestmark = pytest.mark.slow
 CHAT = 918273645
 
 
-async def test_no_log_line_names_the_chat(settings: Settings, profiles_root: Path) -> None:
+async def test_no_log_line_names_the_chat(
+    settings: Settings, profiles_root: Path, runtime_name: RuntimeName
+) -> None:
     post = FixturePost(taken_at=datetime(2026, 9, 1, tzinfo=UTC), images=[sample_jpeg(1)])
     write_profile(profiles_root, "natgeo", [post])
     debug = settings.model_copy(
         update={"logging": settings.logging.model_copy(update={"level": "DEBUG"})}
     )
     with logging_as_digbot(debug) as records:
-        async with bot_running(Container(settings, analyzers=LoadedAnalyzers())) as running:
+        container = Container(settings, analyzers=LoadedAnalyzers())
+        async with bot_running(container, runtime_name=runtime_name) as running:
             await _forget_everything(running)
     lines = [r.getMessage() for r in records if not r.name.startswith("playground")]
     assert any(f"chat={pseudonym(CHAT)}" in line for line in lines)  # the chat's lines exist

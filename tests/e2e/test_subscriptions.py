@@ -16,7 +16,7 @@ import pytest
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container
-from bot.runtime import BotRuntime, make_bot
+from bot.runtimes import RUNTIMES, make_runtime
 from bot.settings import Settings
 from instagram.directory import DirectorySource
 from playground import Playground
@@ -71,16 +71,20 @@ class World:
         await eventually(marked)
 
 
-@pytest.fixture
+@pytest.fixture(params=RUNTIMES)
 async def world(
-    settings: Settings, analyzers: LoadedAnalyzers, profiles_root: Path
+    request: pytest.FixtureRequest,
+    settings: Settings,
+    analyzers: LoadedAnalyzers,
+    profiles_root: Path,
 ) -> AsyncIterator[World]:
+    """The bot on each runtime in turn (the outbox sends through each one's send path)."""
     playground = Playground(port=0)
     await playground.start()
     source = CountingSource(DirectorySource(profiles_root))
     clock = Clock()
     service = Container(settings, source=source, now=clock, analyzers=analyzers)
-    runtime = BotRuntime(service, make_bot(playground.token, playground.base_url))
+    runtime = make_runtime(request.param, service, playground.token, playground.base_url)
     await runtime.start()
     service.scheduler.scheduler.pause()  # runs happen when the test calls the job function
     client = PlaygroundClient(playground.base_url)

@@ -10,9 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.runtimes import RuntimeName
 from tests.e2e.conftest import Running
 from tests.e2e.replies import View
 from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
+
+
+@pytest.fixture
+def runtime_name() -> RuntimeName:
+    """aiogram only: what these tests check (damaged posts named, an unreadable profile
+    refused) is service and report code; the runtimes share the /analyze route's conversation,
+    which test_conversations runs on both."""
+    return "aiogram"
+
 
 pytestmark = [pytest.mark.slow, pytest.mark.without_models]
 
