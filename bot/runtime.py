@@ -17,9 +17,9 @@ from aiohttp import web
 
 from bot.aiogram_routes import build_router
 from bot.container import Container
-from bot.pacing import Pacer
 from bot.metrics import runtime_metrics
 from bot.middlewares import UpdateMiddleware
+from bot.pacing import Pacer
 from bot.session import configure_session, send_path_of
 from bot.telegram_sender import telegram_sender
 from handlers.keyboards import change_report_keyboard

@@ -26,7 +26,6 @@ def make_runtime(
     the chosen framework's modules are imported."""
     if name == "ptb":
         from bot.ptb_runtime import PtbRuntime, make_application
-
         from bot.ptb_send import PacedSending
 
         application = make_application(token, api_base, PacedSending(pacer=container.pacer()))

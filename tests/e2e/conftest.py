@@ -60,11 +60,11 @@ def runtime_name(request: pytest.FixtureRequest) -> RuntimeName:
     return name
 
 
-@pytest.fixture
-async def running(
+@asynccontextmanager
+async def _bot_on(
     request: pytest.FixtureRequest, settings: Settings, runtime_name: RuntimeName
 ) -> AsyncIterator[Running]:
-    """The bot on each runtime, with every model loaded, or with none in a test marked
+    """The bot on `runtime_name`, with every model loaded, or with none in a test marked
     `without_models`."""
     if request.node.get_closest_marker("without_models"):
         analyzers = LoadedAnalyzers()
@@ -72,6 +72,15 @@ async def running(
         analyzers = request.getfixturevalue("analyzers")
     container = Container(settings, analyzers=analyzers)
     async with bot_running(container, runtime_name=runtime_name) as running:
+        yield running
+
+
+@pytest.fixture
+async def running(
+    request: pytest.FixtureRequest, settings: Settings, runtime_name: RuntimeName
+) -> AsyncIterator[Running]:
+    """The bot on each runtime (`_bot_on`)."""
+    async with _bot_on(request, settings, runtime_name) as running:
         yield running
 
 
@@ -134,15 +143,15 @@ DISTRIBUTED = pytest.param(
 """The distributed mode's tests may take the processes' start on top of pytest's timeout."""
 
 
-@pytest.fixture(params=["embedded", DISTRIBUTED])
-def conversation(
+@pytest.fixture(params=[*RUNTIMES, DISTRIBUTED])
+async def conversation(
     request: pytest.FixtureRequest, settings: Settings, profiles_root: Path
-) -> Iterator[Conversation]:
-    """The bot in each mode: embedded (`running`), and PostgreSQL + Redis + an ingress + two
-    workers as processes (`distributed_bot`, shared by the module's tests)."""
-    if request.param == "embedded":
-        running: Running = request.getfixturevalue("running")
-        yield Conversation(running.client, profiles_root, settings.database_url, EMBEDDED_CHAT)
+) -> AsyncIterator[Conversation]:
+    """The bot in each mode: embedded on each runtime, and PostgreSQL + Redis + an ingress and
+    two workers as processes (`distributed_bot`, shared by the module's tests)."""
+    if request.param != "distributed":
+        async with _bot_on(request, settings, request.param) as running:
+            yield Conversation(running.client, profiles_root, settings.database_url, EMBEDDED_CHAT)
         return
     bot: Distributed = request.getfixturevalue("distributed_bot")
     chat = next(_shared_bot_chats)  # a late message of the previous test lands elsewhere
