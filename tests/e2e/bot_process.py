@@ -4,9 +4,10 @@ and the distributed mode's pieces (`Cluster`: an ingress and workers, each its o
 `digbot run` for the restart test, in a process the test can kill with SIGKILL.
 
 The same settings (DIGBOT_CONFIG, BOT_TOKEN, `[telegram] api_base` pointing at the test's
-playground) and the same BotRuntime, service, scheduler and outbox as `digbot run`; only the
-analyzer models are not loaded (that takes about a minute on a busy machine, and the restart
-test is about scheduling and delivery, not analysis). Prints "ready" once it polls.
+playground) and the same runtime (`[telegram] runtime`, DIGBOT_RUNTIME), service, scheduler and
+outbox as `digbot run`; only the analyzer models are not loaded (that takes about a minute on a
+busy machine, and the restart test is about scheduling and delivery, not analysis). Prints
+"ready" once it polls.
 
 With DIGBOT_TEST_HOLD=<file>, every fetch after the first (the one /subscribe checks the
 profile with) creates <file> and never returns: the test knows a run is under way and kills.
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container, make_source
-from bot.runtime import BotRuntime, make_bot
+from bot.runtimes import make_runtime
 from bot.settings import PROJECT_ROOT, load_settings
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource
@@ -175,10 +176,15 @@ async def main() -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     if settings.telegram.token is None:
         raise SystemExit("BOT_TOKEN is not set")
-    bot = make_bot(settings.telegram.token.get_secret_value(), settings.telegram.api_base)
     hold = os.environ.get("DIGBOT_TEST_HOLD")
     source = HeldSource(make_source(settings), Path(hold)) if hold else None
-    runtime = BotRuntime(Container(settings, analyzers=LoadedAnalyzers(), source=source), bot)
+    container = Container(settings, analyzers=LoadedAnalyzers(), source=source)
+    runtime = make_runtime(
+        settings.telegram.runtime,
+        container,
+        settings.telegram.token.get_secret_value(),
+        settings.telegram.api_base,
+    )
     await runtime.start()
     print("ready", flush=True)
     await asyncio.Event().wait()  # until killed

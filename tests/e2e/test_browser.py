@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 
 from analyzers.imagenet import imagenet_names, plain_words
-from bot.runtimes import RuntimeName
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import Running
 from tests.fixtures.instagram_fixture import (
@@ -32,15 +31,6 @@ from tests.fixtures.instagram_fixture import (
     sample_jpeg,
     write_profile,
 )
-
-
-@pytest.fixture
-def runtime_name() -> RuntimeName:
-    """aiogram only: the page walk is the slowest e2e test, and every conversation it drives runs
-    on both runtimes in test_conversations and test_explain; what it adds (the page) is the
-    playground's, not the runtime's."""
-    return "aiogram"
-
 
 pytestmark = pytest.mark.slow
 

@@ -26,7 +26,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from analyzers.pipeline import LoadedAnalyzers
 from bot.container import Container
-from bot.runtime import BotRuntime, make_bot
+from bot.runtimes import RuntimeName, make_runtime
 from bot.settings import PROJECT_ROOT, load_settings
 from playground import Playground
 from playground.client import PlaygroundClient
@@ -50,8 +50,15 @@ JOB = job_id(USERNAME, "daily")
 class BotProcess:
     """Start the bot as a subprocess and kill it without warning."""
 
-    def __init__(self, config: Path, token: str, log: Path) -> None:
-        self.env = {**os.environ, "DIGBOT_CONFIG": str(config), "BOT_TOKEN": token}
+    def __init__(
+        self, config: Path, token: str, log: Path, runtime: RuntimeName = "aiogram"
+    ) -> None:
+        self.env = {
+            **os.environ,
+            "DIGBOT_CONFIG": str(config),
+            "BOT_TOKEN": token,
+            "DIGBOT_RUNTIME": runtime,
+        }
         self.log = log
         self.process: asyncio.subprocess.Process | None = None
 
@@ -123,11 +130,13 @@ async def playground() -> AsyncIterator[Playground]:
         await server.stop()
 
 
-async def test_pending_report_survives_a_hard_kill(tmp_path: Path, playground: Playground) -> None:
+async def test_pending_report_survives_a_hard_kill(
+    tmp_path: Path, playground: Playground, runtime_name: RuntimeName
+) -> None:
     database = tmp_path / "digbot.sqlite"
     write_posts(tmp_path / "profiles", 3)
     config = _config(tmp_path, playground.base_url)
-    bot = BotProcess(config, playground.token, tmp_path / "bot.log")
+    bot = BotProcess(config, playground.token, tmp_path / "bot.log", runtime_name)
     client = PlaygroundClient(playground.base_url)
 
     async def snapshot_taken() -> bool:
@@ -144,7 +153,7 @@ async def test_pending_report_survives_a_hard_kill(tmp_path: Path, playground: P
 
     try:
         service = Container(load_settings(config, env={}), analyzers=LoadedAnalyzers())
-        runtime = BotRuntime(service, make_bot(playground.token, playground.base_url))
+        runtime = make_runtime(runtime_name, service, playground.token, playground.base_url)
         await runtime.start()  # A
         sent = await client.send_text(CHAT, f"/subscribe {USERNAME} daily")
         await client.wait_for(CHAT, lambda m: len(m) >= 1, after=sent["message_id"])
@@ -178,14 +187,15 @@ async def test_pending_report_survives_a_hard_kill(tmp_path: Path, playground: P
 
 
 async def test_a_first_run_killed_midway_runs_again_at_start(
-    tmp_path: Path, playground: Playground
+    tmp_path: Path, playground: Playground, runtime_name: RuntimeName
 ) -> None:
     """SIGKILL while a new subscription's first run is fetching: the job is already moved to
     tomorrow and no baseline exists. At the next start the first run happens again, once, and
     sends nothing (a baseline has nothing to compare with)."""
     database = tmp_path / "digbot.sqlite"
     write_posts(tmp_path / "profiles", 3)
-    bot = BotProcess(_config(tmp_path, playground.base_url), playground.token, tmp_path / "bot.log")
+    config = _config(tmp_path, playground.base_url)
+    bot = BotProcess(config, playground.token, tmp_path / "bot.log", runtime_name)
     client = PlaygroundClient(playground.base_url)
     held = tmp_path / "first-run-under-way"
 
