@@ -249,7 +249,12 @@ class Container:
         self._photo_sweep = asyncio.create_task(self._sweep_photos())
 
     async def _analyze_fetched(self, fetched: FetchedProfile) -> ProfileAnalysis:
-        """A scheduled run's analysis (looked up at the run: the models load after the build)."""
+        """A scheduled run's analysis (looked up at the run: the models load after the build);
+        the ingress, which loads no model, has a worker do it."""
+        if self.queue is not None:
+            queue = self.settings.queue
+            async with asyncio.timeout(queue.task_timeout_seconds * queue.max_tries):
+                return await self.queue.analyse_fetched(fetched)
         return await self.service.analysis.analyze_fetched(fetched)
 
     async def _engagement_chart(

@@ -9,6 +9,10 @@ again. So delivery is at least once; the reply is sent once because the worker r
 A job's id is its task's key (the update's id): arq refuses a second job with the id of one
 still queued or running, and `submit` refuses a key whose reply is recorded. No job result
 is kept (it would hold the photos).
+
+A subscription's scheduled run (on the ingress, the active scheduler) needs the models too: its
+fetched profile goes to a worker as a `RUN_FUNCTION` job whose result (the analysis) the run
+awaits; the run itself (compare, store, outbox) stays on the ingress, under its lock.
 """
 
 from __future__ import annotations
@@ -16,10 +20,15 @@ from __future__ import annotations
 from arq import ArqRedis
 from redis.asyncio import ConnectionPool
 
+from analyzers.types import ProfileAnalysis
+from instagram.models import FetchedProfile
 from service.queue import AnalysisTask
 
 QUEUE_NAME = "digbot:analyses"
 TASK_FUNCTION = "analyse"
+RUN_FUNCTION = "analyse_run"
+RUN_RESULT_SECONDS = 600
+"""How long a run's analysis waits in Redis for the ingress to read it."""
 REPLIED_PREFIX = "digbot:replied:"
 REPLIED_TTL_SECONDS = 7 * 24 * 3600
 """How long a sent reply's key is remembered: longer than any redelivery (arq gives a job up
@@ -63,3 +72,11 @@ class RedisTaskQueue:
 
     async def depth(self) -> int:
         return int(await self.redis.zcard(QUEUE_NAME))
+
+    async def analyse_fetched(self, fetched: FetchedProfile) -> ProfileAnalysis:
+        """A scheduled run's analysis, done by a worker (the caller bounds the wait)."""
+        job = await self.redis.enqueue_job(RUN_FUNCTION, fetched)
+        if job is None:  # pragma: no cover - only a job with a fixed id can be refused
+            raise RuntimeError("the run's analysis was not queued")
+        analysis: ProfileAnalysis = await job.result(poll_delay=0.2)
+        return analysis

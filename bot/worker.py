@@ -17,14 +17,22 @@ from arq import Worker
 from arq.typing import WorkerCoroutine
 from arq.worker import func
 
+from analyzers.types import ProfileAnalysis
 from bot.aiogram_chat import AiogramChat
 from bot.container import Container
-from bot.taskqueue import QUEUE_NAME, TASK_FUNCTION, RepliesSent
+from bot.taskqueue import (
+    QUEUE_NAME,
+    RUN_FUNCTION,
+    RUN_RESULT_SECONDS,
+    TASK_FUNCTION,
+    RepliesSent,
+)
 from handlers import texts
 from handlers.chat import ChatBlocked, Keyboard, Picture
 from handlers.keyboards import profile_keyboard
 from handlers.photos import why_keyboard
 from handlers.replies import StatusMessage, send_report
+from instagram.models import FetchedProfile
 from reports.names import style_words
 from service.pseudonyms import pseudonym
 from service.queue import AnalysisTask
@@ -100,9 +108,19 @@ def arq_worker(worker: AnalysisWorker, concurrency: int) -> Worker:
     async def analyse(_: dict[str, Any], task: AnalysisTask) -> None:
         await worker.handle(task)
 
+    async def analyse_run(_: dict[str, Any], fetched: FetchedProfile) -> ProfileAnalysis:
+        return await worker.service.analysis.analyze_fetched(fetched)
+
     assert worker.container.redis is not None
     return Worker(
-        [func(cast(WorkerCoroutine, analyse), name=TASK_FUNCTION)],
+        [
+            func(cast(WorkerCoroutine, analyse), name=TASK_FUNCTION),
+            func(
+                cast(WorkerCoroutine, analyse_run),
+                name=RUN_FUNCTION,
+                keep_result=RUN_RESULT_SECONDS,
+            ),
+        ],
         queue_name=QUEUE_NAME,
         redis_pool=worker.container.redis,
         max_jobs=concurrency,

@@ -19,6 +19,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from analyzers.types import ProfileAnalysis
+from instagram.models import FetchedProfile
 from service.photo_memory import KeptPhoto
 
 TaskKind = Literal["profile", "photo", "album", "explain"]
@@ -100,4 +102,9 @@ class TaskQueue(Protocol):
 
     async def depth(self) -> int:
         """Tasks waiting or running over all workers."""
+        ...
+
+    async def analyse_fetched(self, fetched: FetchedProfile) -> ProfileAnalysis:
+        """A subscription run's analysis of `fetched`, done by a worker (the ingress loads no
+        model)."""
         ...

@@ -3,6 +3,7 @@ in both modes: embedded, and distributed (an ingress and two workers as processe
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 
 from tests.e2e.conftest import Conversation
 from tests.e2e.replies import REPORT, matching
-from tests.e2e.subscribing import rows_about
+from tests.e2e.subscribing import eventually, query, rows_about
 from tests.fixtures.instagram_fixture import (
     FixturePost,
     astronaut_jpeg,
@@ -148,6 +149,23 @@ async def test_subscribe_then_list(conversation: Conversation) -> None:
         chat, lambda m: len(m) >= 1, after=sent["message_id"]
     )
     assert "weekly report on @fixture.user" in replies[0]["text"]
+
+    async def baseline_styled() -> bool:
+        """The first run's snapshot holds every post's style: it was analysed with the models
+        (in the distributed mode by a worker: the ingress that runs the scheduler has none)."""
+        rows = query(
+            conversation.database_url,
+            "SELECT s.data FROM snapshots s JOIN profiles p ON p.id = s.profile_id"
+            " WHERE p.username = ? AND s.period = ?",
+            "fixture.user",
+            "weekly",
+        )
+        if not rows:
+            return False
+        data = rows[0][0] if isinstance(rows[0][0], dict) else json.loads(rows[0][0])
+        return bool(data["posts"]) and all(p["style"] is not None for p in data["posts"])
+
+    await eventually(baseline_styled, timeout=120)
     sent = await conversation.client.send_text(chat, "/subscriptions")
     replies = await conversation.client.wait_for(
         chat, lambda m: len(m) >= 1, after=sent["message_id"]
