@@ -36,6 +36,7 @@ from reports.profile_charts import profile_chart_jobs
 from reports.selfie import selfie_card
 from service.analysis import AnalysisService, thumbnail
 from service.app import KEPT_SIDE
+from service.cache import LocalProfileCache
 from service.render import profile_chart
 from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg
 
@@ -60,8 +61,7 @@ def chart_jobs(pipeline: Pipeline) -> dict[str, Callable[[], bytes]]:
             DirectorySource(folder.parent),
             max_posts=24,
             max_image_pixels=40_000_000,
-            cache_ttl_seconds=0,
-            clock=time.monotonic,
+            profiles=LocalProfileCache(0, time.monotonic),
         )
 
         async def analyse() -> tuple[Any, Any, Any, Any, Any]:

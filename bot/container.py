@@ -31,6 +31,7 @@ from reports.selfie import selfie_card
 from service.admission import Admission
 from service.analysis import warm_up
 from service.app import DigService
+from service.cache import LocalProfileCache, ProfileCache
 from service.photo_memory import PhotoMemory, PhotoStore
 from service.render import ChartRenderer
 from service.subscriptions.following import Subscriptions
@@ -122,6 +123,7 @@ class Container:
             self.repositories.outbox, poll_seconds=settings.subscriptions.outbox_poll_seconds
         )
         self.photos = self._photo_store(clock)
+        self.profiles = self._profile_cache(clock)
         self.scheduler = ReportScheduler(job_store(settings.database_url), settings.subscriptions)
         subscriptions = Subscriptions(
             self.repositories.subscriptions,
@@ -138,8 +140,8 @@ class Container:
             admission=self.admission,
             outbox=self.outbox,
             photos=self.photos,
+            profiles=self.profiles,
             scheduler=self.scheduler,
-            clock=clock,
             now=now,
             queue=self.queue,
         )
@@ -160,6 +162,15 @@ class Container:
 
         assert self.redis is not None
         return RedisTaskQueue(self.redis)
+
+    def _profile_cache(self, clock: Callable[[], float]) -> ProfileCache:
+        """Fetched profiles in Redis when processes share them (the distributed mode)."""
+        ttl = self.settings.instagram.cache_ttl_minutes * 60
+        if self.redis is None:
+            return LocalProfileCache(ttl, clock)
+        from service.profile_cache_redis import RedisProfileCache
+
+        return RedisProfileCache(self.redis, ttl)
 
     def _photo_store(self, clock: Callable[[], float]) -> PhotoStore:
         """Kept photos in Redis when processes share them (the distributed mode)."""

@@ -42,7 +42,7 @@ from analyzers.types import (
 )
 from instagram.models import FetchedPost, FetchedProfile
 from instagram.source import ProfileSource
-from service.cache import TTLCache
+from service.cache import ProfileCache
 from service.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -121,15 +121,14 @@ class AnalysisService:
         *,
         max_posts: int,
         max_image_pixels: int,
-        cache_ttl_seconds: float,
-        clock: Callable[[], float],
+        profiles: ProfileCache,
     ) -> None:
         self.pipeline = pipeline
         self.executor = executor
         self.source = source
         self.max_posts = max_posts
         self.max_image_pixels = max_image_pixels
-        self._profiles: TTLCache[FetchedProfile] = TTLCache(cache_ttl_seconds, clock)
+        self._profiles = profiles
         self.backbone = backbone_of(pipeline.analyzers.image)
         """The vision model the heat maps reuse; None when it is not available."""
 
@@ -156,11 +155,11 @@ class AnalysisService:
     # --- the three analyses ------------------------------------------------------------------
 
     async def fetch(self, username: str) -> FetchedProfile:
-        cached = self._profiles.get(username)
+        cached = await self._profiles.get(username)
         if cached is not None:
             return cached
         profile = await self.source.fetch(username, self.max_posts)
-        self._profiles.put(username, profile)
+        await self._profiles.put(username, profile)
         return profile
 
     async def analyze_fetched(

@@ -30,6 +30,7 @@ from service.analysis import (
     thumbnail,
     unreadable_notes,
 )
+from service.cache import ProfileCache
 from service.photo_memory import KeptPhoto, PhotoStore
 from service.queue import AnalysisTask, Enqueued, TaskKind, TaskQueue, reply_to
 from service.records import profile_rows
@@ -88,8 +89,8 @@ class DigService:
         admission: Counted,
         outbox: Outbox,
         photos: PhotoStore,
+        profiles: ProfileCache,
         scheduler: ReportScheduler,
-        clock: Callable[[], float],
         now: Callable[[], datetime],
         queue: TaskQueue | None = None,
     ) -> None:
@@ -103,10 +104,10 @@ class DigService:
         self.admission = admission
         self.outbox = outbox
         self.photos = photos
+        self.profiles = profiles
         self.scheduler = scheduler
         self.now = now
         self.queue = queue
-        self._clock = clock
         self._analysis: AnalysisService | None = None
         self.model_versions: dict[str, str] = {}
 
@@ -120,8 +121,7 @@ class DigService:
             self.source,
             max_posts=self.settings.instagram.max_posts,
             max_image_pixels=self.settings.analysis.max_image_pixels,
-            cache_ttl_seconds=self.settings.instagram.cache_ttl_minutes * 60,
-            clock=self._clock,
+            profiles=self.profiles,
         )
         return self._analysis
 

@@ -1,10 +1,13 @@
-"""A small in-memory cache with a time-to-live and a size bound."""
+"""A small in-memory cache with a time-to-live and a size bound, and the profile cache built on
+it (or on Redis, when processes share it)."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
+
+from instagram.models import FetchedProfile
 
 V = TypeVar("V")
 
@@ -35,3 +38,24 @@ class TTLCache(Generic[V]):
 
     def discard(self, key: str) -> None:
         self._items.pop(key, None)
+
+
+class ProfileCache(Protocol):
+    """Fetched profiles kept for a while, so asking again soon does not fetch again."""
+
+    async def get(self, username: str) -> FetchedProfile | None: ...
+
+    async def put(self, username: str, profile: FetchedProfile) -> None: ...
+
+
+class LocalProfileCache:
+    """This process's profiles (the embedded mode; service.profile_cache_redis shares them)."""
+
+    def __init__(self, ttl_seconds: float, clock: Callable[[], float]) -> None:
+        self._items: TTLCache[FetchedProfile] = TTLCache(ttl_seconds, clock)
+
+    async def get(self, username: str) -> FetchedProfile | None:
+        return self._items.get(username)
+
+    async def put(self, username: str, profile: FetchedProfile) -> None:
+        self._items.put(username, profile)

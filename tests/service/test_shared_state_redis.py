@@ -1,18 +1,23 @@
 """The distributed mode's shared state on a real Redis: kept photos (one person's token useless
-to another, /forget, the per-person bound, an expiry on every key) and admission (the queue's
-depth over all workers, a person's hourly allowance counted across processes)."""
+to another, /forget, the per-person bound, an expiry on every key), fetched profiles (one
+process's fetch reused by another, expiring) and admission (the queue's depth over all workers,
+a person's hourly allowance counted across processes)."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
 from redis.asyncio import Redis
 
 from analyzers.types import DecodedImage
+from instagram.models import FetchedPost, FetchedProfile
 from service.admission_redis import RedisAdmission
 from service.errors import Busy
 from service.photo_memory import KeptPhoto
 from service.photo_memory_redis import PHOTO_PREFIX, RedisPhotoMemory
+from service.profile_cache_redis import PROFILE_PREFIX, RedisProfileCache
 
 ALICE, BOB = 1, 2
 TTL = 15 * 60
@@ -67,3 +72,23 @@ async def test_admission_counts_over_every_process(redis: Redis) -> None:
         async with first.slot(BOB):
             pass
     assert (first.started, first.refused, second.started, second.refused) == (1, 2, 2, 0)
+
+
+def _profile(username: str) -> FetchedProfile:
+    when = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    post = FetchedPost("C1", when, 12, 1, "a caption", ("tag",), (), False, [b"\xff\xd8jpeg"])
+    return FetchedProfile(
+        username, None, None, 100, 10, 1, False, posts=[post], fetched_at=when, source="directory"
+    )
+
+
+async def test_one_process_fetch_is_reused_by_another_and_expires(redis: Redis) -> None:
+    ingress, worker = RedisProfileCache(redis, TTL), RedisProfileCache(redis, TTL)
+    assert await worker.get("natgeo") is None
+    await ingress.put("natgeo", _profile("natgeo"))
+    cached = await worker.get("natgeo")
+    assert cached is not None and cached.posts[0].images == [b"\xff\xd8jpeg"]
+    assert 0 < await redis.ttl(PROFILE_PREFIX + "natgeo") <= TTL
+    off = RedisProfileCache(redis, 0)  # cache_ttl_minutes = 0: never cached
+    await off.put("nasa", _profile("nasa"))
+    assert await off.get("natgeo") is None and not await redis.exists(PROFILE_PREFIX + "nasa")
