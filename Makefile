@@ -30,5 +30,8 @@ lint: setup-all
 typecheck: setup-all
 	$(RUN) mypy
 
+# Two pytest workers (the machines here have 2 cores): a test file stays on one worker, so a
+# module's shared bot or cluster starts once; the end-to-end tests spend much of their time
+# waiting on processes and HTTP, which the other worker fills.
 test: lint typecheck
-	$(RUN) pytest
+	$(RUN) pytest -n 2 --dist loadfile
