@@ -401,19 +401,10 @@ def drivers_of(posts: list[_Post]) -> tuple[list[Driver], str]:
         rows = [(p.likes, bool(v)) for p, v in known if v is not None]
         with_likes = [likes for likes, v in rows if v]
         without = [likes for likes, v in rows if not v]
+        counts = (feature, DRIVER_WORDS[feature], len(with_likes), len(without))
         if len(with_likes) < DRIVER_MIN_GROUP or len(without) < DRIVER_MIN_GROUP:
             if with_likes:
-                drivers.append(
-                    Driver(
-                        feature,
-                        DRIVER_WORDS[feature],
-                        len(with_likes),
-                        len(without),
-                        None,
-                        None,
-                        "can't tell yet",
-                    )
-                )
+                drivers.append(Driver(*counts, None, None, "can't tell yet"))
             continue
         log_likes = np.log1p(np.array([likes for likes, _ in rows], dtype=np.float64))
         has = np.array([v for _, v in rows])
@@ -426,17 +417,7 @@ def drivers_of(posts: list[_Post]) -> tuple[list[Driver], str]:
             if p_value >= DRIVER_MAX_P
             else ("more" if observed > 0 else "fewer")
         )
-        drivers.append(
-            Driver(
-                feature,
-                DRIVER_WORDS[feature],
-                len(with_likes),
-                len(without),
-                ratio,
-                p_value,
-                verdict,
-            )
-        )
+        drivers.append(Driver(*counts, ratio, p_value, verdict))
     return drivers, ""
 
 
