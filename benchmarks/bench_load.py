@@ -3,22 +3,33 @@
 50 simulated people (by default) each send `--photos` photos one after another, every person
 waiting for the answer before the next photo, all people at once, through the playground (real
 HTTP, the real aiogram runtime, the real analyzers, default settings except those named below).
+
+What runs where (three processes, so that what is measured is the bot's alone):
+
+- **this process is the bot**: the aiogram runtime, the analyses' worker threads, and the
+  probes below; its chart processes are its children, as in `digbot run`;
+- **the playground** (`python -m playground`): the Telegram Bot API server; it decodes every
+  photo it stores, as Telegram's servers would;
+- **the people** (`python -m benchmarks.load_people`): the simulated people, who send and
+  long-poll over HTTP, each waiting for an answer before the next photo.
+
 Prints:
 
 - answers per second (complete photo reports, and "busy" refusals counted apart) and the bot's
   messages per second over the whole flood;
 - latency from sending a photo to the last message of its answer: median and p95;
-- peak memory (the bot process's max RSS: models, bot, simulated people);
+- memory: the bot process's peak RSS, and after the flood the PSS of the bot and of its chart
+  processes (not the playground's, not the people's);
 - the bot's event loop's worst stall: a probe task asks to wake every 10 ms and records how late
   it wakes. Model work runs in the worker pool, so a stall here means something held the loop
-  (or the GIL, or the CPU: the machine's other load counts too). The playground runs in its own
-  process (it decodes every photo it stores, as Telegram's servers would); the simulated people
-  share the bot's loop but only send and poll HTTP. A baseline is measured with the bot idle.
+  (or the GIL, or the CPU: the machine's other load counts too). A baseline is measured with
+  the bot idle.
 
-    uv run python -m benchmarks.bench_load [--people 50] [--photos 2] [--queue-size 32] [--debug]
+    uv run python -m benchmarks.bench_load [--people 50] [--photos 2] [--queue-size N] [--debug]
 
 With --debug, asyncio's debug mode names every callback of the bot's process that ran longer
 than 50 ms: that tells a loop blocked by our code apart from a loop starved of the GIL or CPU.
+Without --queue-size, the bot runs with config.toml's `queue_size`.
 """
 
 from __future__ import annotations
@@ -26,7 +37,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import logging
+import os
 import re
 import resource
 import socket
@@ -35,22 +48,19 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 
 from analyzers.pipeline import load_analyzers
+from benchmarks.load_people import finished as finished  # bench_targets, bench_pipeline, …
 from benchmarks.memory import tree_pss_mb
 from bot.container import Container
 from bot.native_stderr import capture_native_stderr
 from bot.runtime import BotRuntime, make_bot
 from bot.settings import load_settings
-from handlers import texts
-from playground.client import PlaygroundClient
 from playground.server import DEFAULT_TOKEN
-from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg, sample_jpeg
 
 PROBE_SECONDS = 0.01
 SLOW_MS = 50
@@ -151,43 +161,6 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def finished(working: str) -> Callable[[list[dict[str, Any]]], bool]:
-    """The answer is complete: a chart arrived and the status line is gone or became the text
-    (or, in the flow that keeps the status line, a text followed the charts)."""
-    prefix = working.split("{")[0]
-
-    def done(messages: list[dict[str, Any]]) -> bool:
-        if not any(m["photos"] for m in messages):
-            return False
-        status_left = any((m["text"] or "").startswith(prefix) for m in messages)
-        return not status_left or not messages[-1]["photos"]
-
-    return done
-
-
-def _answered(messages: list[dict[str, Any]]) -> bool:
-    """A photo report or a refusal ("busy", the hourly limit)."""
-    said = " ".join(m["text"] or "" for m in messages)
-    return finished(texts.WORKING_PHOTO)(messages) or "try again" in said or "come back" in said
-
-
-@dataclass
-class Outcome:
-    latency: float
-    refused: bool
-
-
-async def person(client: PlaygroundClient, chat: int, photos: list[bytes]) -> list[Outcome]:
-    outcomes = []
-    for data in photos:
-        started = time.perf_counter()
-        sent = await client.send_photos(chat, [data])
-        answer = await client.wait_for(chat, _answered, after=sent[-1]["message_id"], timeout=600)
-        refused = not any(m["photos"] for m in answer)
-        outcomes.append(Outcome(time.perf_counter() - started, refused))
-    return outcomes
-
-
 async def start_playground() -> tuple[asyncio.subprocess.Process, str]:
     """`python -m playground` on a free port, once it answers /health."""
     with socket.socket() as probe:
@@ -210,21 +183,51 @@ async def start_playground() -> tuple[asyncio.subprocess.Process, str]:
 
 
 def _max_rss_mb() -> float:
-    """Peak RSS of this process (the bot and the simulated people; not the playground)."""
+    """Peak RSS of this process: the bot (not the playground, not the simulated people)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> None:
+@dataclass
+class Flood:
+    """What the people's process reported (benchmarks.load_people)."""
+
+    elapsed: float
+    latencies: list[float]
+    refusals: list[float]
+    messages: int
+
+
+async def people_process(base_url: str, people: int, photos_each: int, first_chat: int) -> Flood:
+    """Run the simulated people in their own process until each has had every answer."""
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "benchmarks.load_people", base_url),
+        *("--people", str(people), "--photos", str(photos_each), "--first-chat", str(first_chat)),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await process.communicate()
+    if process.returncode:
+        raise RuntimeError(f"the simulated people failed (exit {process.returncode})")
+    report = json.loads(out)
+    outcomes = report["outcomes"]
+    return Flood(
+        report["elapsed"],
+        [o["latency"] for o in outcomes if not o["refused"]],
+        [o["latency"] for o in outcomes if o["refused"]],
+        report["messages"],
+    )
+
+
+async def main(people: int, photos_each: int, queue_size: int | None, debug: bool) -> None:
     capture_native_stderr()
-    images = [coffee_jpeg(), chelsea_jpeg(), astronaut_jpeg()] + [
-        sample_jpeg(i, (1080, 1080)) for i in range(5)
-    ]
     with tempfile.TemporaryDirectory() as tmp:
+        analysis: dict[str, Any] = {"per_person_per_hour": 10_000}
+        if queue_size is not None:
+            analysis["queue_size"] = queue_size
         settings = load_settings(
             env={},
             storage={"database": f"{tmp}/bench.sqlite"},
             instagram={"source": "directory", "directory": tmp},
-            analysis={"queue_size": queue_size, "per_person_per_hour": 10_000},
+            analysis=analysis,
         )
         analyzers = load_analyzers()
         playground, base_url = await start_playground()
@@ -233,11 +236,10 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
         )
         await runtime.start()
         await runtime.warmed_up()
-        client = PlaygroundClient(base_url)
         probe = LoopProbe()
         slow = SlowCallbacks()
         try:
-            await person(client, 1, images[:1])  # warm the pipeline once
+            await people_process(base_url, 1, 1, first_chat=1)  # warm the pipeline once
             probe.start()
             await asyncio.sleep(2)
             await probe.stop()
@@ -254,42 +256,26 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
             pauses = GcPauses()
             gc.callbacks.append(pauses)
             probe.start()
-            started = time.perf_counter()
-            results = await asyncio.gather(
-                *(
-                    person(
-                        client,
-                        100 + p,
-                        [images[(p + k) % len(images)] for k in range(photos_each)],
-                    )
-                    for p in range(people)
-                )
-            )
-            elapsed = time.perf_counter() - started
+            flood = await people_process(base_url, people, photos_each, first_chat=100)
             await probe.stop()
             gc.callbacks.remove(pauses)
             logging.getLogger().removeHandler(errors)
             asyncio.get_running_loop().set_debug(False)
             bot_pss, children = tree_pss_mb(exclude=(playground.pid,))
-            messages = 0
-            for chat in range(100, 100 + people):
-                messages += sum(m["sender"] == "bot" for m in await client.messages(chat))
         finally:
-            await client.close()
             await runtime.stop(grace=30)
             playground.terminate()
             await playground.wait()
-    outcomes = [o for result in results for o in result]
-    done = [o.latency for o in outcomes if not o.refused]
-    refused = [o.latency for o in outcomes if o.refused]
+    done, refused, elapsed = flood.latencies, flood.refusals, flood.elapsed
     metrics = runtime.metrics.snapshot()
     print(
-        f"people {people} × {photos_each} photos, queue_size {queue_size}, workers "
-        f"{settings.analysis.worker_count}, {elapsed:.1f} s wall"
+        f"people {people} × {photos_each} photos, queue_size {settings.analysis.queue_size}, "
+        f"workers {settings.analysis.worker_count}, {elapsed:.1f} s wall"
     )
     print(f"reports     {len(done)} ({len(done) / elapsed:.2f}/s); refused busy {len(refused)}")
     print(
-        f"messages    {messages} bot messages ({messages / elapsed:.1f}/s); "
+        f"messages    {flood.messages} bot messages ({flood.messages / elapsed:.1f}/s, "
+        f"{flood.messages / max(1, len(done) + len(refused)):.2f} per answer); "
         f"paced sends {metrics['paced']:g}, retries {metrics['retries']:g}"
     )
     if done:
@@ -300,7 +286,7 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
     if refused:
         print(f"latency     refusal median {statistics.median(refused):.2f} s")
     print(
-        f"memory      peak RSS {_max_rss_mb():.0f} MB (after warm-up {memory_before:.0f} MB); "
+        f"memory      bot's peak RSS {_max_rss_mb():.0f} MB (warm {memory_before:.0f} MB); "
         f"after the flood PSS {bot_pss:.0f} MB + chart processes {children:.0f} MB"
     )
     print(f"loop stall  during the flood: {probe.summary()}; idle: {idle}")
@@ -308,13 +294,16 @@ async def main(people: int, photos_each: int, queue_size: int, debug: bool) -> N
     print(f"errors      {errors.summary()}")
     if debug:
         print(f"slow        {slow.summary()} (asyncio debug mode, bot process)")
+    print(f"machine     load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=50)
     parser.add_argument("--photos", type=int, default=2, help="photos per person")
-    parser.add_argument("--queue-size", type=int, default=32, help="analyses in flight at most")
+    parser.add_argument(
+        "--queue-size", type=int, help="analyses in flight at most (default: config.toml's)"
+    )
     parser.add_argument(
         "--debug",
         action="store_true",

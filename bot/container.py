@@ -193,7 +193,7 @@ class Container:
                 self.redis, analysis.queue_size, analysis.per_person_per_hour, self.queue.depth
             )
         if self.role == "worker":
-            return Admission(analysis.worker_count, sys.maxsize, clock)
+            return Admission(analysis.worker_count, sys.maxsize, clock, in_turn=False)
         return Admission(analysis.queue_size, analysis.per_person_per_hour, clock)
 
     async def start(self) -> None:
