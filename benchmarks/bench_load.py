@@ -27,8 +27,10 @@ Prints:
 
     uv run python -m benchmarks.bench_load [--people 50] [--photos 2] [--queue-size N] [--debug]
 
-With --debug, asyncio's debug mode names every callback of the bot's process that ran longer
-than 50 ms: that tells a loop blocked by our code apart from a loop starved of the GIL or CPU.
+Where the loop stalls: a sampler takes the loop thread's stack whenever the loop is 50 ms late
+and prints the commonest (the code the loop was in). With --debug, asyncio's debug mode also
+names every callback of the bot's process that ran longer than 50 ms (it slows the loop
+itself). Both tell a loop blocked by our code apart from a loop starved of the GIL or CPU.
 Without --queue-size, the bot runs with config.toml's `queue_size`.
 """
 
@@ -46,9 +48,12 @@ import socket
 import statistics
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -63,6 +68,7 @@ from bot.settings import load_settings
 from playground.server import DEFAULT_TOKEN
 
 PROBE_SECONDS = 0.01
+ROOT = str(Path(__file__).resolve().parents[1])
 SLOW_MS = 50
 
 
@@ -93,6 +99,69 @@ class LoopProbe:
         ordered = sorted(self.stalls)
         p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
         return f"worst {1000 * ordered[-1]:.0f} ms, p99 {1000 * p99:.0f} ms ({len(ordered)} wakes)"
+
+
+class StallSampler:
+    """Where the loop's thread is while the loop is late: a thread looks every 5 ms and, when
+    the loop has not beaten for SLOW_MS, takes the loop thread's stack. Each stack's share of
+    the samples is its share of the stalled time: the code that held the loop (or that was
+    running when the process lost the GIL or its core)."""
+
+    def __init__(self) -> None:
+        self.stacks: Counter[tuple[str, ...]] = Counter()
+        self._beat = time.monotonic()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def _heartbeat(self) -> None:
+        while True:
+            self._beat = time.monotonic()
+            await asyncio.sleep(PROBE_SECONDS / 2)
+
+    def _sample(self, loop_thread: int) -> None:
+        while not self._stop.wait(0.005):
+            if time.monotonic() - self._beat < SLOW_MS / 1000:
+                continue
+            frame = sys._current_frames().get(loop_thread)
+            if frame is not None:
+                self.stacks[_where(traceback.extract_stack(frame))] += 1
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._heartbeat())
+        loop_thread = threading.get_ident()
+        self._thread = threading.Thread(target=self._sample, args=(loop_thread,), daemon=True)
+        self._thread.start()
+
+    async def stop(self) -> None:
+        assert self._task is not None and self._thread is not None
+        self._stop.set()
+        self._thread.join()
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+    def summary(self) -> str:
+        total = sum(self.stacks.values())
+        most = "".join(
+            f"\n            {100 * n / total:4.1f} % {' ← '.join(stack)}"
+            for stack, n in self.stacks.most_common(12)
+        )
+        return f"{total} samples of the loop's thread while it was {SLOW_MS} ms late{most}"
+
+
+def _where(stack: traceback.StackSummary) -> tuple[str, ...]:
+    """The innermost two frames, and the innermost frame of this project's code."""
+
+    def name(frame: traceback.FrameSummary) -> str:
+        path = frame.filename
+        short = path.split("site-packages/")[-1] if "site-packages" in path else path
+        return f"{Path(short).stem}.{frame.name}:{frame.lineno}"
+
+    ours = [f for f in stack if ROOT in f.filename and "site-packages" not in f.filename]
+    inner = [name(f) for f in stack[-2:][::-1]]
+    if ours and ours[-1] not in stack[-2:]:
+        inner.append(name(ours[-1]))
+    return tuple(inner)
 
 
 class SlowCallbacks(logging.Handler):
@@ -238,6 +307,7 @@ async def main(people: int, photos_each: int, queue_size: int | None, debug: boo
         await runtime.warmed_up()
         probe = LoopProbe()
         slow = SlowCallbacks()
+        sampler = StallSampler()
         try:
             await people_process(base_url, 1, 1, first_chat=1)  # warm the pipeline once
             probe.start()
@@ -256,8 +326,10 @@ async def main(people: int, photos_each: int, queue_size: int | None, debug: boo
             pauses = GcPauses()
             gc.callbacks.append(pauses)
             probe.start()
+            sampler.start()
             flood = await people_process(base_url, people, photos_each, first_chat=100)
             await probe.stop()
+            await sampler.stop()
             gc.callbacks.remove(pauses)
             logging.getLogger().removeHandler(errors)
             asyncio.get_running_loop().set_debug(False)
@@ -294,6 +366,7 @@ async def main(people: int, photos_each: int, queue_size: int | None, debug: boo
     print(f"errors      {errors.summary()}")
     if debug:
         print(f"slow        {slow.summary()} (asyncio debug mode, bot process)")
+    print(f"stalled     {sampler.summary()}")
     print(f"machine     load average {os.getloadavg()[0]:.2f} at the end")
 
 

@@ -16,9 +16,9 @@ from instagram.models import FetchedPost, FetchedProfile
 from service.admission_redis import RedisAdmission
 from service.errors import Busy
 from service.photo_memory import KeptPhoto
-from service.settings import AnalysisSettings
 from service.photo_memory_redis import PHOTO_PREFIX, RedisPhotoMemory
 from service.profile_cache_redis import PROFILE_PREFIX, RedisProfileCache
+from service.settings import AnalysisSettings
 
 ALICE, BOB = 1, 2
 TTL = 15 * 60
