@@ -57,6 +57,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods import GetUpdates, Response, TelegramMethod
 
 from analyzers.pipeline import load_analyzers
 from benchmarks.load_people import finished as finished  # bench_targets, bench_pipeline, …
@@ -188,6 +191,25 @@ class SlowCallbacks(logging.Handler):
         return f"{len(self.seconds)} callbacks held the loop over {SLOW_MS} ms{worst}{most}"
 
 
+class TelegramCalls(BaseRequestMiddleware):
+    """Counts the bot's Bot API requests by method (a session middleware; getUpdates aside)."""
+
+    def __init__(self) -> None:
+        self.by_method: Counter[str] = Counter()
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
+        if not isinstance(method, GetUpdates):
+            self.by_method[type(method).__name__] += 1
+        return await make_request(bot, method)
+
+    def summary(self, answers: int) -> str:
+        total = sum(self.by_method.values())
+        each = ", ".join(f"{name} {n / answers:.2f}" for name, n in self.by_method.most_common())
+        return f"{total / answers:.2f} Bot API requests per answer ({each})"
+
+
 class Errors(logging.Handler):
     """Error records of the bot's process (a failed update is logged with its traceback)."""
 
@@ -305,6 +327,8 @@ async def main(people: int, photos_each: int, queue_size: int | None, debug: boo
         )
         await runtime.start()
         await runtime.warmed_up()
+        calls = TelegramCalls()
+        runtime.bot.session.middleware(calls)
         probe = LoopProbe()
         slow = SlowCallbacks()
         sampler = StallSampler()
@@ -325,6 +349,7 @@ async def main(people: int, photos_each: int, queue_size: int | None, debug: boo
             logging.getLogger().addHandler(errors)
             pauses = GcPauses()
             gc.callbacks.append(pauses)
+            calls.by_method.clear()
             probe.start()
             sampler.start()
             flood = await people_process(base_url, people, photos_each, first_chat=100)
@@ -350,6 +375,7 @@ async def main(people: int, photos_each: int, queue_size: int | None, debug: boo
         f"{flood.messages / max(1, len(done) + len(refused)):.2f} per answer); "
         f"paced sends {metrics['paced']:g}, retries {metrics['retries']:g}"
     )
+    print(f"requests    {calls.summary(max(1, len(done) + len(refused)))}")
     if done:
         print(
             f"latency     report median {statistics.median(done):.2f} s, "
