@@ -180,7 +180,7 @@ class ResponseTypesMiddleware(BaseRequestMiddleware):
     ) -> Response[Any]:
         returning = method.__returning__
         if returning not in self.types:
-            self.types[returning] = Response[returning]  # type: ignore[name-defined]
+            self.types[returning] = Response[returning]  # type: ignore[valid-type]
         return await make_request(bot, method)
 
 
