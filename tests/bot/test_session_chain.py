@@ -177,9 +177,6 @@ async def test_an_answer_type_is_built_once_and_kept() -> None:
         return session.check_response(bot, method, 200, answer).result
 
     chain = session.middleware.wrap_middlewares(network)
-    built = weakref.ref(Response[File])
-    gc.collect()
-    assert built() is None  # nothing else holds it: the next answer would build it again
     assert (await chain(bot=bot, method=method)).file_id == "f"
     built = weakref.ref(Response[File])
     gc.collect()
