@@ -288,14 +288,26 @@ class Flood:
     messages: int
 
 
-async def people_process(base_url: str, people: int, photos_each: int, first_chat: int) -> Flood:
-    """Run the simulated people in their own process until each has had every answer."""
+async def spawn_people(
+    base_url: str, people: int, photos_each: int, first_chat: int
+) -> asyncio.subprocess.Process:
+    """Start the simulated people's process; returns once it is ready to send (its start-up
+    and the photos' encoding stay out of what is measured)."""
     process = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "benchmarks.load_people", base_url),
         *("--people", str(people), "--photos", str(photos_each), "--first-chat", str(first_chat)),
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
-    out, _ = await process.communicate()
+    assert process.stdout is not None
+    if await process.stdout.readline() != b"ready\n":
+        raise RuntimeError("the simulated people did not start")
+    return process
+
+
+async def flood_of(process: asyncio.subprocess.Process) -> Flood:
+    """Let the people go, and wait until each has had every answer."""
+    out, _ = await process.communicate(b"go\n")
     if process.returncode:
         raise RuntimeError(f"the simulated people failed (exit {process.returncode})")
     report = json.loads(out)
@@ -333,7 +345,7 @@ async def main(people: int, photos_each: int, queue_size: int | None, debug: boo
         slow = SlowCallbacks()
         sampler = StallSampler()
         try:
-            await people_process(base_url, 1, 1, first_chat=1)  # warm the pipeline once
+            await flood_of(await spawn_people(base_url, 1, 1, first_chat=1))  # warm the pipeline
             probe.start()
             await asyncio.sleep(2)
             await probe.stop()
@@ -349,10 +361,11 @@ async def main(people: int, photos_each: int, queue_size: int | None, debug: boo
             logging.getLogger().addHandler(errors)
             pauses = GcPauses()
             gc.callbacks.append(pauses)
+            people_ready = await spawn_people(base_url, people, photos_each, first_chat=100)
             calls.by_method.clear()
             probe.start()
             sampler.start()
-            flood = await people_process(base_url, people, photos_each, first_chat=100)
+            flood = await flood_of(people_ready)
             await probe.stop()
             await sampler.stop()
             gc.callbacks.remove(pauses)

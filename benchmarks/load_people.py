@@ -5,7 +5,8 @@ the whole answer (or a refusal) before the next; all people at once. Run by `ben
 
     python -m benchmarks.load_people URL --people 50 --photos 2 [--first-chat 100]
 
-it prints one JSON object: the flood's wall time, each photo's outcome (latency, refused) and
+it prints "ready" once its photos are encoded, starts when it reads a line, then prints one
+JSON object: the flood's wall time, each photo's outcome (latency, refused) and
 the number of messages the bot put into the people's chats. Nothing here imports the bot, so
 the bot's process, its event loop and its memory are the bot's alone.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -76,8 +78,9 @@ def photos() -> list[bytes]:
     ]
 
 
-async def flood(base_url: str, people: int, photos_each: int, first_chat: int) -> dict[str, Any]:
-    images = photos()
+async def flood(
+    base_url: str, people: int, photos_each: int, first_chat: int, images: list[bytes]
+) -> dict[str, Any]:
     client = PlaygroundClient(base_url)
     try:
         started = time.perf_counter()
@@ -111,4 +114,8 @@ if __name__ == "__main__":
     parser.add_argument("--photos", type=int, default=2, help="photos per person")
     parser.add_argument("--first-chat", type=int, default=100)
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(flood(args.base_url, args.people, args.photos, args.first_chat))))
+    images = photos()
+    print("ready", flush=True)
+    sys.stdin.readline()  # "go"
+    outcome = asyncio.run(flood(args.base_url, args.people, args.photos, args.first_chat, images))
+    print(json.dumps(outcome))
