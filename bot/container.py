@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from analyzers.pipeline import LoadedAnalyzers, load_analyzers
 from analyzers.types import PostAnalysis, ProfileAnalysis
+from bot.malloc import give_back_freed_memory
 from bot.settings import Settings
 from instagram.directory import DirectorySource
 from instagram.models import FetchedProfile
@@ -201,6 +202,7 @@ class Container:
 
         A `digbot worker` does not migrate: the ingress does, before it takes an update, so
         every task a worker gets comes after it (and workers starting together would race)."""
+        give_back_freed_memory()
         started = time.perf_counter()
         if self.role != "worker":
             await self.db.migrate()
