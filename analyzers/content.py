@@ -45,8 +45,12 @@ OUTFIT_CLASSES: Final[dict[str, tuple[str, ...]]] = {
     "bag": ("backpack", "purse", "messenger bag"),
     "dress": ("gown", "miniskirt", "overskirt", "hoop skirt", "kimono", "abaya", "sarong"),
     "uniform": ("military uniform", "lab coat", "academic gown"),
+    "formal": ("suit", "Windsor tie", "bow tie"),
 }
-"""Outfit tag -> the ImageNet apparel and accessory classes that say it."""
+"""Outfit tag -> the ImageNet apparel and accessory classes that say it. `formal` (a suit or a
+tie) joins `suit` and `tie`'s classes: ImageNet's "Windsor tie" photos are men in suits and
+ties, so on a man in a suit and tie the two classes split one picture (GUIDELINE.md, round
+four)."""
 OUTFIT_SHIPPED: Final[dict[str, tuple[str, float]]] = {"jersey": ("torsos", 0.05)}
 """The outfit tags that reached 0.7 cross-validated precision on the hand-labelled photos
 (training/portrait/calibrate.py, PORTRAIT.md): tag -> (reader of OUTFIT_READERS, threshold on
@@ -197,6 +201,10 @@ from just above the face to five face heights below it, three face widths wide."
 TORSO_BOX: Final = (-1.0, 0.9, 2.0, 5.0)
 """Below a face, where clothes are: from the chin down, the face itself left out so it does not
 outweigh the clothes."""
+BUST_BOX: Final = (-1.75, -0.5, 2.75, 4.0)
+"""Around a face, square for a square face box: from half a face above it to four face heights
+below its top, 4.5 face widths wide: head to mid-body, as ImageNet's suit and tie photos are
+framed, with the photo's own pixels at the sides rather than the backbone's grey padding."""
 
 
 def person_crops(
@@ -224,6 +232,7 @@ def person_crops(
 OUTFIT_READERS: Final[dict[str, tuple[tuple[float, float, float, float], int]]] = {
     "persons": (PERSON_BOX, MAX_PEOPLE),
     "torsos": (TORSO_BOX, MAX_PEOPLE),
+    "busts": (BUST_BOX, MAX_PEOPLE),
 }
 """Reader -> (crop box around each subject face, how many subjects): one backbone pass per crop,
 a tag's score is its highest over the crops (a suit worn by the second person counts)."""
