@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from typing import ClassVar, Final
+from typing import ClassVar, Final, NamedTuple
 
 import numpy as np
 
@@ -212,9 +212,11 @@ def person_crops(
     faces: FacesResult | None,
     box: tuple[float, float, float, float] = TORSO_BOX,
     limit: int = 1,
+    min_side: int = MIN_CROP,
 ) -> list[np.ndarray]:
-    """The pixels in `box` around each of the `limit` largest subject faces (too small crops
-    left out); the whole photo when only a pose was found; [] when nobody is in the frame."""
+    """The pixels in `box` around each of the `limit` largest subject faces (crops with a side
+    under `min_side` left out); the whole photo when only a pose was found; [] when nobody is in
+    the frame."""
     if faces is None or (not faces.faces and faces.pose is None):
         return []
     if not faces.faces:
@@ -224,18 +226,32 @@ def person_crops(
         x, y, w, h = face.box
         left, right = max(0, int(x + box[0] * w)), min(image.width, int(x + box[2] * w))
         top, bottom = max(0, int(y + box[1] * h)), min(image.height, int(y + box[3] * h))
-        if right - left >= MIN_CROP and bottom - top >= MIN_CROP:
+        if right - left >= min_side and bottom - top >= min_side:
             crops.append(image.pixels[top:bottom, left:right])
     return crops
 
 
-OUTFIT_READERS: Final[dict[str, tuple[tuple[float, float, float, float], int]]] = {
-    "persons": (PERSON_BOX, MAX_PEOPLE),
-    "torsos": (TORSO_BOX, MAX_PEOPLE),
-    "busts": (BUST_BOX, MAX_PEOPLE),
+class CropReader(NamedTuple):
+    """Where an outfit reader looks: one backbone pass per crop, a tag's score is its highest
+    over the crops (a suit worn by the second person counts)."""
+
+    box: tuple[float, float, float, float]
+    """Around each subject face, in face widths/heights (PERSON_BOX, TORSO_BOX, BUST_BOX)."""
+    limit: int
+    """How many subjects, largest first."""
+    min_side: int = MIN_CROP
+    """A crop with a shorter side is not read."""
+
+
+LARGE_CROP: Final = 112
+"""Half the backbone's input: a crop this large is enlarged at most 2x (GUIDELINE.md, round
+four: the photos are small, and a 50 px crop blown up 4-5x is not what ImageNet showed)."""
+OUTFIT_READERS: Final[dict[str, CropReader]] = {
+    "persons": CropReader(PERSON_BOX, MAX_PEOPLE),
+    "torsos": CropReader(TORSO_BOX, MAX_PEOPLE),
+    "busts": CropReader(BUST_BOX, MAX_PEOPLE),
+    "large_busts": CropReader(BUST_BOX, MAX_PEOPLE, LARGE_CROP),
 }
-"""Reader -> (crop box around each subject face, how many subjects): one backbone pass per crop,
-a tag's score is its highest over the crops (a suit worn by the second person counts)."""
 
 
 def outfit_scores(imagenet: np.ndarray) -> np.ndarray:
@@ -350,12 +366,10 @@ class ContentAnalyzer:
         self,
         image: DecodedImage,
         faces: FacesResult | None,
-        box: tuple[float, float, float, float],
-        limit: int,
+        reader: CropReader,
     ) -> np.ndarray | None:
-        """One score per OUTFIT_CLASSES tag from the crops in `box` around the `limit` largest
-        subject faces; None when nobody is read."""
-        crops = person_crops(image, faces, box, limit)
+        """One score per OUTFIT_CLASSES tag from the reader's crops; None when nobody is read."""
+        crops = person_crops(image, faces, *reader)
         if not crops or self.model is None:
             return None
         # One crop per call: a batch whose size changes from photo to photo makes the
@@ -372,7 +386,7 @@ class ContentAnalyzer:
         tags = list(OUTFIT_CLASSES)
         worn: list[str] = []
         for reader in dict.fromkeys(r for r, _ in self.shipped.values()):
-            scores = self.outfit_scores(image, faces, *OUTFIT_READERS[reader])
+            scores = self.outfit_scores(image, faces, OUTFIT_READERS[reader])
             worn += [
                 tag
                 for tag, (by, threshold) in self.shipped.items()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from analyzers.content import (
-    DROPPED_TAGS,
     BUST_BOX,
+    DROPPED_TAGS,
     MAX_PEOPLE,
     OUTFIT_CLASSES,
     OUTFIT_SHIPPED,

@@ -40,6 +40,7 @@ from analyzers.content import (
     PERSON_BOX,
     TORSO_BOX,
     ContentAnalyzer,
+    CropReader,
     count_people,
     outfit_scores,
 )
@@ -59,8 +60,12 @@ from training.portrait.labels import (
 )
 from training.portrait.sample import IMAGES
 
-READERS = ("whole", "person", "torso", "persons", "torsos", "busts")
-CROP_READERS = {"person": (PERSON_BOX, 1), "torso": (TORSO_BOX, 1), **OUTFIT_READERS}
+READERS = ("whole", "person", "torso", *OUTFIT_READERS)
+CROP_READERS = {
+    "person": CropReader(PERSON_BOX, 1),
+    "torso": CropReader(TORSO_BOX, 1),
+    **OUTFIT_READERS,
+}
 CENSUS_READER = "persons"
 FOLDS = 5
 SEED = 23
@@ -91,7 +96,7 @@ def read_scores(files: list[str], readers: tuple[str, ...] = READERS) -> dict[st
                 top[0, index[label]] += p
             scores["whole"][row] = outfit_scores(top)
         for crop_reader in (r for r in readers if r != "whole"):
-            read = reader.outfit_scores(context.image, faces, *CROP_READERS[crop_reader])
+            read = reader.outfit_scores(context.image, faces, CROP_READERS[crop_reader])
             if read is not None:
                 scores[crop_reader][row] = read
     return scores
@@ -231,9 +236,10 @@ def formal_census(cache: Path | None) -> dict[str, tuple[str, float]]:
         m = cross_validate(read, truth, FORMAL_FLOOR, FORMAL_THRESHOLDS)
         precision = f" ({m.precision:.2f})" if m.precision is not None else ""
         at_floor = read >= FORMAL_FLOOR
+        floor_right, floor_said = int(truth[at_floor].sum()), int(at_floor.sum())
         print(
             f"- {reader}: {m.right} of {m.said} held-out{precision}; at the floor "
-            f"{int(truth[at_floor].sum())} of {int(at_floor.sum())}; threshold on all: {m.threshold}"
+            f"{floor_right} of {floor_said}; threshold on all: {m.threshold}"
         )
         if m.kept and m.threshold is not None and (best is None or m.right > best[0]):
             best = (m.right, reader, m.threshold)

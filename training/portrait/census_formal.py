@@ -2,7 +2,7 @@
 
     uv run --frozen --no-sync python -m training.portrait.census_formal /tmp/formal [--cache F]
 
-Every photo of FORMAL_POOL never labelled in rounds one to three on which a FORMAL_READERS
+Every photo of FORMAL_POOL never labelled in rounds one to three on which a FORMAL_SCREEN
 reader scores `formal` (analyzers/content.py: suit + Windsor tie + bow tie) at least
 FORMAL_FLOOR is labelled for `formal` only (GUIDELINE.md, round four). `--floors` prints how
 many photos each floor would bring, which is how FORMAL_FLOOR was set before any label.
@@ -18,7 +18,7 @@ import numpy as np
 
 from analyzers.content import OUTFIT_CLASSES
 from training.portrait.calibrate import FORMAL_THRESHOLDS, cached_scores
-from training.portrait.labels import FORMAL, FORMAL_FLOOR, FORMAL_READERS, labelled_rows
+from training.portrait.labels import FORMAL, FORMAL_FLOOR, FORMAL_SCREEN, labelled_rows
 from training.portrait.sample import IMAGES, PHOTO_EXTENSIONS, write_sheets
 
 FORMAL_POOL = (
@@ -42,10 +42,10 @@ def pool_files() -> list[str]:
 
 
 def best_formal(files: list[str], cache: Path | None) -> np.ndarray:
-    """Per file, the highest `formal` score of the FORMAL_READERS."""
-    scores = cached_scores(files, cache, FORMAL_READERS)
+    """Per file, the highest `formal` score of the FORMAL_SCREEN."""
+    scores = cached_scores(files, cache, FORMAL_SCREEN)
     column = list(OUTFIT_CLASSES).index(FORMAL)
-    return np.max([scores[reader][:, column] for reader in FORMAL_READERS], axis=0)
+    return np.max([scores[reader][:, column] for reader in FORMAL_SCREEN], axis=0)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ LABELS_OUTFIT = HERE / "labels_outfit.csv"
 LABELS_CENSUS = HERE / "labels_census.csv"
 """Round three: the CENSUS_FLOORS tags only, on every pool photo reaching a floor."""
 LABELS_FORMAL = HERE / "labels_formal.csv"
-"""Round four: `formal` only, on every fresh pool photo where FORMAL_READERS reach FORMAL_FLOOR."""
+"""Round four: `formal` only, on every fresh pool photo where FORMAL_SCREEN reaches FORMAL_FLOOR."""
 CENSUS_FLOORS: dict[str, float] = {"suit": 0.05, "hat": 0.05, "dress": 0.3, "swimwear": 0.3}
 """Tag -> the lowest `persons` score labelled in round three (census.py); thresholds under it
 are not tried for that reader (calibrate.py). Set from how many pool photos each floor brings
@@ -36,10 +36,12 @@ class Labelled:
 FORMAL = "formal"
 FORMAL_PARTS = frozenset({"suit", "tie"})
 """A round one or two row is `formal` when it is labelled with either (GUIDELINE.md, round four)."""
-FORMAL_READERS = ("persons", "busts")
-"""The candidate readers of round four, which screened its census."""
+FORMAL_SCREEN = ("persons", "busts")
+"""The readers whose positives at FORMAL_FLOOR round four labels."""
+FORMAL_READERS = (*FORMAL_SCREEN, "large_busts")
+"""The candidate readers of round four (`large_busts` positives are a subset of `busts`')."""
 FORMAL_FLOOR = 0.5
-"""The lowest FORMAL_READERS score labelled in round four (census_formal.py): set from how
+"""The lowest FORMAL_SCREEN score labelled in round four (census_formal.py): set from how
 many pool photos it brings (see PORTRAIT.md), before any round-four label."""
 
 
