@@ -40,9 +40,10 @@ FORMAL_SCREEN = ("persons", "busts")
 """The readers whose positives at FORMAL_FLOOR round four labels."""
 FORMAL_READERS = (*FORMAL_SCREEN, "large_busts")
 """The candidate readers of round four (`large_busts` positives are a subset of `busts`')."""
-FORMAL_FLOOR = 0.5
-"""The lowest FORMAL_SCREEN score labelled in round four (census_formal.py): set from how
-many pool photos it brings (see PORTRAIT.md), before any round-four label."""
+FORMAL_FLOOR = 0.15
+"""The lowest FORMAL_SCREEN score labelled in round four: the lowest grid value bringing at
+most about 150 of the 2,235 pool photos (`census_formal --floors`: 0.10 brings 216, 0.15 135,
+0.20 103), set before any round-four label."""
 
 
 def labelled_rows(
