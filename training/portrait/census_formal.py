@@ -18,8 +18,16 @@ import numpy as np
 
 from analyzers.content import OUTFIT_CLASSES
 from training.portrait.calibrate import FORMAL_THRESHOLDS, cached_scores
-from training.portrait.labels import FORMAL, FORMAL_FLOOR, FORMAL_SCREEN, labelled_rows
-from training.portrait.sample import IMAGES, PHOTO_EXTENSIONS, write_sheets
+from training.portrait.census import pool_files
+from training.portrait.labels import (
+    FORMAL,
+    FORMAL_FLOOR,
+    FORMAL_SCREEN,
+    LABELS,
+    LABELS_CENSUS,
+    LABELS_OUTFIT,
+)
+from training.portrait.sample import write_sheets
 
 FORMAL_POOL = (
     "other_instagram/family_group",
@@ -28,17 +36,6 @@ FORMAL_POOL = (
     "selfies_more/selfie",
     "sports6",
 )
-
-
-def pool_files() -> list[str]:
-    labelled = {row.file for row in labelled_rows()}
-    return sorted(
-        name
-        for folder in FORMAL_POOL
-        for p in (IMAGES / folder).rglob("*")
-        if p.suffix.lower() in PHOTO_EXTENSIONS
-        and (name := str(p.relative_to(IMAGES))) not in labelled
-    )
 
 
 def best_formal(files: list[str], cache: Path | None) -> np.ndarray:
@@ -54,7 +51,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="store/reuse the readers' scores here")
     parser.add_argument("--floors", action="store_true", help="only count photos per floor")
     args = parser.parse_args()
-    files = pool_files()
+    files = pool_files(FORMAL_POOL, (LABELS, LABELS_OUTFIT, LABELS_CENSUS))
     best = best_formal(files, args.cache)
     if args.floors:
         for floor in FORMAL_THRESHOLDS:
