@@ -72,6 +72,8 @@ SEED = 23
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.65, 0.05))
 FORMAL_THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 1.0, 0.05))
 """Round four's grid: `formal`'s false positives reach 0.8 (GUIDELINE.md)."""
+SWEEP = (0.3, 0.5, 0.7, 0.9)
+"""Thresholds at which round four's census precision is shown, whatever the rule picks."""
 
 
 def read_scores(files: list[str], readers: tuple[str, ...] = READERS) -> dict[str, np.ndarray]:
@@ -235,12 +237,11 @@ def formal_census(cache: Path | None) -> dict[str, tuple[str, float]]:
         read = scores[reader][:, column]
         m = cross_validate(read, truth, FORMAL_FLOOR, FORMAL_THRESHOLDS)
         precision = f" ({m.precision:.2f})" if m.precision is not None else ""
-        at_floor = read >= FORMAL_FLOOR
-        floor_right, floor_said = int(truth[at_floor].sum()), int(at_floor.sum())
-        print(
-            f"- {reader}: {m.right} of {m.said} held-out{precision}; at the floor "
-            f"{floor_right} of {floor_said}; threshold on all: {m.threshold}"
+        swept = ", ".join(
+            f"≥ {t}: {int(truth[read >= t].sum())} of {int((read >= t).sum())}"
+            for t in (FORMAL_FLOOR, *SWEEP)
         )
+        print(f"- {reader}: {m.right} of {m.said} held-out{precision}; right of said {swept}")
         if m.kept and m.threshold is not None and (best is None or m.right > best[0]):
             best = (m.right, reader, m.threshold)
     return {FORMAL: (best[1], best[2])} if best is not None else {}
