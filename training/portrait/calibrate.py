@@ -17,11 +17,11 @@ the lowest of THRESHOLDS whose training precision reaches KEEP_PRECISION over MI
 predictions (none: the tag says nothing in that fold); the held-out folds' predictions are
 pooled into the table. A tag ships when its cross-validated precision reaches KEEP_PRECISION
 over at least MIN_PREDICTED held-out predictions; its shipped threshold is the same rule on all
-the labels, with the reader that got the most held-out tags right (a choice among five readers:
-a mild optimism the card states). The last line is analyzers/content.py's OUTFIT_SHIPPED.
+the labels, with the reader that got the most held-out tags right (a choice among several
+readers: a mild optimism the card states). The last line is analyzers/content.py's OUTFIT_SHIPPED.
 Round three's census rows (labels.py) measure only the reader that screened them, `persons`,
 at or above its floor. `formal` (round four, GUIDELINE.md) is decided on its own census
-(labels_formal.csv), screened by FORMAL_READERS at FORMAL_FLOOR, with the threshold grid
+(labels_formal.csv), screened by FORMAL_SCREEN at FORMAL_FLOOR, with the threshold grid
 extended to FORMAL_THRESHOLDS; its row in the main table (rounds one and two) is reported, not
 shipped from.
 """
@@ -223,9 +223,9 @@ def main() -> None:
 
 
 def formal_census(cache: Path | None) -> dict[str, tuple[str, float]]:
-    """Round four: each FORMAL_READERS reader cross-validated on the census it screened (every
-    photo where it reaches FORMAL_FLOOR is labelled); {FORMAL: (reader, threshold)} when the
-    best one reaches the bar, else {}."""
+    """Round four: each FORMAL_READERS reader cross-validated on the census (every photo where
+    it reaches FORMAL_FLOOR is labelled); {FORMAL: (reader, threshold)} when the best one
+    reaches the bar, else {}."""
     rows = labelled_rows((LABELS_FORMAL,))
     files = [r.file for r in rows]
     scores = cached_scores(files, cache and cache.with_suffix(".formal.npz"), FORMAL_READERS)

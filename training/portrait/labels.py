@@ -52,9 +52,10 @@ def labelled_rows(
     rows: list[Labelled] = []
     for path in files:
         census = path in (LABELS_CENSUS, LABELS_FORMAL)
-        answered = frozenset(CENSUS_FLOORS if census else OUTFIT_CLASSES)
-        if path == LABELS_FORMAL:
-            answered = frozenset({FORMAL})
+        answered = {
+            LABELS_CENSUS: frozenset(CENSUS_FLOORS),
+            LABELS_FORMAL: frozenset({FORMAL}),
+        }.get(path, frozenset(OUTFIT_CLASSES))
         with path.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 tags = row["tags"].split()
