@@ -72,6 +72,14 @@ from playground.server import DEFAULT_TOKEN
 
 PROBE_SECONDS = 0.01
 ROOT = str(Path(__file__).resolve().parents[1])
+WAITING_FOR_WORK = (
+    "threading.wait:",  # an idle thread
+    "thread._worker:",  # an executor's thread waiting for a job
+    "unix_events._do_waitpid:",  # asyncio's child watcher (the people's process)
+    "core._connection_worker_thread:",  # aiosqlite's thread waiting for a query
+    "native_stderr._forward:",  # the native-stderr reader waiting for a line
+)
+"""Innermost frames of threads blocked waiting for something to do (the GIL released)."""
 SLOW_MS = 50
 
 
@@ -108,10 +116,13 @@ class StallSampler:
     """Where the loop's thread is while the loop is late: a thread looks every 5 ms and, when
     the loop has not beaten for SLOW_MS, takes the loop thread's stack. Each stack's share of
     the samples is its share of the stalled time: the code that held the loop (or that was
-    running when the process lost the GIL or its core)."""
+    running when the process lost the GIL or its core). The loop found waiting in `select`
+    while late was starved: the other threads' stacks, taken at the same moments, say what
+    they were running (a call that keeps the GIL shows there)."""
 
     def __init__(self) -> None:
         self.stacks: Counter[tuple[str, ...]] = Counter()
+        self.others: Counter[tuple[str, ...]] = Counter()
         self._beat = time.monotonic()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -126,9 +137,15 @@ class StallSampler:
         while not self._stop.wait(0.005):
             if time.monotonic() - self._beat < SLOW_MS / 1000:
                 continue
-            frame = sys._current_frames().get(loop_thread)
+            frames = sys._current_frames()
+            frame = frames.pop(loop_thread, None)
             if frame is not None:
                 self.stacks[_where(traceback.extract_stack(frame))] += 1
+            frames.pop(threading.get_ident(), None)
+            for other in frames.values():
+                where = _where(traceback.extract_stack(other))
+                if not where[0].startswith(WAITING_FOR_WORK):
+                    self.others[where] += 1
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._heartbeat())
@@ -149,7 +166,13 @@ class StallSampler:
             f"\n            {100 * n / total:4.1f} % {' ← '.join(stack)}"
             for stack, n in self.stacks.most_common(12)
         )
-        return f"{total} samples of the loop's thread while it was {SLOW_MS} ms late{most}"
+        busy = "".join(
+            f"\n            {n:4d} × {' ← '.join(stack)}" for stack, n in self.others.most_common(8)
+        )
+        return (
+            f"{total} samples of the loop's thread while it was {SLOW_MS} ms late{most}"
+            f"\n          other threads at those moments, not idle:{busy}"
+        )
 
 
 def _where(stack: traceback.StackSummary) -> tuple[str, ...]:
