@@ -39,6 +39,7 @@ from aiogram.methods import SendMediaGroup
 import analyzers.faces
 import analyzers.vision
 import reports.album
+import reports.album_text
 import reports.profile_charts
 import reports.profile_text
 import reports.selfie
@@ -154,7 +155,7 @@ def instrument(stages: Stages, loaded: LoadedAnalyzers) -> None:
     for module, summary in (
         (reports.selfie, "photo_summary"),
         (reports.profile_text, "profile_summary"),
-        (reports.album, "album_summary"),
+        (reports.album_text, "album_summary"),
     ):
         stages.patch(module, summary, f"text: {summary}")
     stages.patch(ProfilesRepository, "save_analysis", "database: save analysis")
