@@ -1,8 +1,11 @@
 """Each chart's drawing time, in this process, warm: the selfie card (of a 1080 px photo, as
 Instagram's), the album, the heat map and a 24-post profile's four charts; median of `--repeat`
 draws, wall and CPU time (CPU time moves less with the machine's load), with the image's size.
-`--profile NAME` prints cProfile's top functions for one chart instead; `--save` writes the
-images, `--compare` prints how each differs from one saved earlier (pixel by pixel).
+Then the selfie card drawn where the bot could draw it: in a thread of this process (as the bot
+does), and in a chart process (service/render.py: the analysis pickled there and the image
+back), wall time. `--profile NAME` prints cProfile's top functions for one chart instead;
+`--save` writes the images, `--compare` prints how each differs from one saved earlier (pixel
+by pixel).
 
     uv run python -m benchmarks.bench_charts [--repeat 5] [--profile selfie]
         [--save DIR] [--compare DIR]
@@ -28,6 +31,7 @@ import numpy as np
 from PIL import Image
 
 from analyzers.pipeline import Pipeline, load_analyzers
+from analyzers.types import PhotoAnalysis
 from benchmarks.bench_breakdown import profile_folder
 from instagram.directory import DirectorySource, load_profile_folder
 from reports.album import album_chart
@@ -37,7 +41,7 @@ from reports.selfie import selfie_card
 from service.analysis import AnalysisService, thumbnail
 from service.app import KEPT_SIDE
 from service.cache import LocalProfileCache
-from service.render import profile_chart
+from service.render import ChartJob, ChartRenderer, profile_chart
 from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg
 
 JPEG = b"\xff\xd8"
@@ -51,8 +55,9 @@ def _instagram_size() -> bytes:
     return out.getvalue()
 
 
-def chart_jobs(pipeline: Pipeline) -> dict[str, Callable[[], bytes]]:
-    """name -> a function drawing that chart from real analyses of the fixture photos."""
+def chart_jobs(pipeline: Pipeline) -> tuple[dict[str, Callable[[], bytes]], PhotoAnalysis]:
+    """name -> a function drawing that chart from real analyses of the fixture photos; and
+    the selfie's analysis."""
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(2) as executor:
         folder = profile_folder(Path(tmp) / "profiles")
         service = AnalysisService(
@@ -81,9 +86,31 @@ def chart_jobs(pipeline: Pipeline) -> dict[str, Callable[[], bytes]]:
         "heatmap": lambda: style_heatmap_chart(kept.pixels, "selfie", why),
     }
     names = [name for name, _ in profile_chart_jobs(profile, hide_sensitive=True)]
-    for index, name in enumerate(names):
-        jobs[name] = lambda i=index: profile_chart(profile, True, i)  # type: ignore[misc]
-    return jobs
+    for name in names:
+        jobs[name] = lambda n=name: profile_chart(profile, True, n)  # type: ignore[misc]
+    return jobs, selfie
+
+
+def where_the_card_draws(selfie: Any, repeat: int) -> None:
+    """The selfie card's wall time in a thread and in a chart process, as the bot would ask."""
+    job: ChartJob = ("selfie", "reports.selfie:selfie_card", (selfie,))
+    with ThreadPoolExecutor(2) as threads:
+        renderer = ChartRenderer(1, threads)
+        try:
+            for here, where in ((True, "a thread"), (False, "a chart process")):
+
+                async def draw(here: bool = here) -> float:
+                    await renderer.render([job], here=here)  # warm: fonts, the process
+                    times = []
+                    for _ in range(repeat):
+                        started = time.perf_counter()
+                        await renderer.render([job], here=here)
+                        times.append(time.perf_counter() - started)
+                    return statistics.median(times)
+
+                print(f"selfie card in {where}: {1000 * asyncio.run(draw()):.0f} ms wall")
+        finally:
+            renderer.close()
 
 
 def _difference(image: bytes, saved: Path) -> str:
@@ -105,7 +132,7 @@ def _difference(image: bytes, saved: Path) -> str:
 
 def main(repeat: int, profile: str | None, save: Path | None, compare: Path | None) -> None:
     pipeline = Pipeline(load_analyzers())
-    jobs = chart_jobs(pipeline)
+    jobs, selfie = chart_jobs(pipeline)
     for job in jobs.values():
         job()  # fonts, caches
     if profile:
@@ -132,6 +159,7 @@ def main(repeat: int, profile: str | None, save: Path | None, compare: Path | No
         )
         if compare is not None:
             print(f"{'':<12} {_difference(png, compare / name)}")
+    where_the_card_draws(selfie, repeat)
 
 
 if __name__ == "__main__":
