@@ -84,6 +84,12 @@ class Box:
     def bottom(self) -> float:
         return self.y + self.h
 
+    @property
+    def corners(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) as Pillow draws them: the last pixel inside, at least
+        one pixel."""
+        return self.x, self.y, max(self.x, self.right - 1), max(self.y, self.bottom - 1)
+
     def inset(self, dx: float, dy: float | None = None) -> Box:
         dy = dx if dy is None else dy
         return Box(self.x + dx, self.y + dy, max(self.w - 2 * dx, 1), max(self.h - 2 * dy, 1))
@@ -283,7 +289,7 @@ class Canvas:
         self.draw.line([(x, y0), (x, y1)], fill=colour, width=max(1, px(width_pt)))
 
     def rectangle(self, box: Box, *, fill: str | tuple[int, int, int]) -> None:
-        self.draw.rectangle([box.x, box.y, box.right - 1, box.bottom - 1], fill=fill)
+        self.draw.rectangle(box.corners, fill=fill)
 
     def hatch(self, box: Box, colour: str = "white") -> None:
         """Diagonal stripes over `box` (bars that differ in more than colour: mood styles)."""
@@ -396,11 +402,7 @@ class Canvas:
         return Placement(Box(left, top, size[0], size[1]), size[0] / width, size[1] / height)
 
     def outline(self, box: Box, colour: str, width_pt: float) -> None:
-        self.draw.rectangle(
-            [box.x, box.y, box.right - 1, box.bottom - 1],
-            outline=colour,
-            width=max(1, px(width_pt)),
-        )
+        self.draw.rectangle(box.corners, outline=colour, width=max(1, px(width_pt)))
 
     def tag(self, x: float, y: float, text: str, colour: str, within: Box) -> None:
         """A bold label on a `colour` ground, its bottom left at (x, y), moved inside `within`
