@@ -3,9 +3,10 @@ Instagram's), the album, the heat map and a 24-post profile's four charts; media
 draws, wall and CPU time (CPU time moves less with the machine's load), with the image's size.
 Then the selfie card drawn where the bot could draw it: in a thread of this process (as the bot
 does), and in a chart process (service/render.py: the analysis pickled there and the image
-back), wall time. `--profile NAME` prints cProfile's top functions for one chart instead;
-`--save` writes the images, `--compare` prints how each differs from one saved earlier (pixel
-by pixel).
+back), wall time; and a profile's charts in two chart processes, the first time (the processes
+start, as they do at a bot's first profile report) and after. `--profile NAME` prints
+cProfile's top functions for one chart instead; `--save` writes the images, `--compare` prints
+how each differs from one saved earlier (pixel by pixel).
 
     uv run python -m benchmarks.bench_charts [--repeat 5] [--profile selfie]
         [--save DIR] [--compare DIR]
@@ -31,7 +32,7 @@ import numpy as np
 from PIL import Image
 
 from analyzers.pipeline import Pipeline, load_analyzers
-from analyzers.types import PhotoAnalysis
+from analyzers.types import PhotoAnalysis, ProfileAnalysis
 from benchmarks.bench_breakdown import profile_folder
 from instagram.directory import DirectorySource, load_profile_folder
 from reports.album import album_chart
@@ -41,7 +42,7 @@ from reports.selfie import selfie_card
 from service.analysis import AnalysisService, thumbnail
 from service.app import KEPT_SIDE
 from service.cache import LocalProfileCache
-from service.render import ChartJob, ChartRenderer, profile_chart
+from service.render import ChartJob, ChartRenderer, profile_chart, profile_jobs
 from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg
 
 JPEG = b"\xff\xd8"
@@ -55,9 +56,11 @@ def _instagram_size() -> bytes:
     return out.getvalue()
 
 
-def chart_jobs(pipeline: Pipeline) -> tuple[dict[str, Callable[[], bytes]], PhotoAnalysis]:
+def chart_jobs(
+    pipeline: Pipeline,
+) -> tuple[dict[str, Callable[[], bytes]], PhotoAnalysis, ProfileAnalysis]:
     """name -> a function drawing that chart from real analyses of the fixture photos; and
-    the selfie's analysis."""
+    the selfie's and the profile's analyses."""
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(2) as executor:
         folder = profile_folder(Path(tmp) / "profiles")
         service = AnalysisService(
@@ -88,11 +91,31 @@ def chart_jobs(pipeline: Pipeline) -> tuple[dict[str, Callable[[], bytes]], Phot
     names = [name for name, _ in profile_chart_jobs(profile, hide_sensitive=True)]
     for name in names:
         jobs[name] = lambda n=name: profile_chart(profile, True, n)  # type: ignore[misc]
-    return jobs, selfie
+    return jobs, selfie, profile
 
 
-def where_the_card_draws(selfie: Any, repeat: int) -> None:
-    """The selfie card's wall time in a thread and in a chart process, as the bot would ask."""
+def where_the_card_draws(selfie: Any, profile: Any, repeat: int) -> None:
+    """The selfie card's wall time in a thread and in a chart process, as the bot would ask;
+    a profile's charts in two new chart processes, the first time and after."""
+    with ThreadPoolExecutor(2) as threads:
+        renderer = ChartRenderer(2, threads)
+        try:
+
+            async def profile_charts() -> list[float]:
+                times = []
+                for _ in range(repeat + 1):
+                    started = time.perf_counter()
+                    await renderer.render(profile_jobs(profile, True))
+                    times.append(time.perf_counter() - started)
+                return times
+
+            first, *after = asyncio.run(profile_charts())
+        finally:
+            renderer.close()
+    print(
+        f"profile charts in 2 chart processes: first {1000 * first:.0f} ms (they start), "
+        f"after {1000 * statistics.median(after):.0f} ms wall"
+    )
     job: ChartJob = ("selfie", "reports.selfie:selfie_card", (selfie,))
     with ThreadPoolExecutor(2) as threads:
         renderer = ChartRenderer(1, threads)
@@ -132,7 +155,7 @@ def _difference(image: bytes, saved: Path) -> str:
 
 def main(repeat: int, profile: str | None, save: Path | None, compare: Path | None) -> None:
     pipeline = Pipeline(load_analyzers())
-    jobs, selfie = chart_jobs(pipeline)
+    jobs, selfie, profile = chart_jobs(pipeline)
     for job in jobs.values():
         job()  # fonts, caches
     if profile:
@@ -159,7 +182,7 @@ def main(repeat: int, profile: str | None, save: Path | None, compare: Path | No
         )
         if compare is not None:
             print(f"{'':<12} {_difference(png, compare / name)}")
-    where_the_card_draws(selfie, repeat)
+    where_the_card_draws(selfie, profile, repeat)
 
 
 if __name__ == "__main__":
