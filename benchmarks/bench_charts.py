@@ -37,12 +37,12 @@ from benchmarks.bench_breakdown import profile_folder
 from instagram.directory import DirectorySource, load_profile_folder
 from reports.album import album_chart
 from reports.heatmap import style_heatmap_chart
-from reports.profile_charts import profile_chart_jobs
+from reports.profile_charts import profile_chart, profile_chart_jobs
 from reports.selfie import selfie_card
 from service.analysis import AnalysisService, thumbnail
 from service.app import KEPT_SIDE
 from service.cache import LocalProfileCache
-from service.render import ChartJob, ChartRenderer, profile_chart, profile_jobs
+from service.render import ChartJob, ChartRenderer, profile_jobs
 from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg
 
 JPEG = b"\xff\xd8"

@@ -53,21 +53,14 @@ def drawing(path: str) -> Callable[..., bytes]:
     return function
 
 
-def profile_chart(analysis: Any, hide_sensitive: bool, name: str) -> bytes:
-    """The profile chart `name` of `profile_chart_jobs` (whose jobs are closures: they do not
-    pickle), or b"" when it leaves that chart out (nothing to draw, or hidden)."""
-    from reports.profile_charts import profile_chart_jobs  # in a chart process: matplotlib
-
-    jobs = dict(profile_chart_jobs(analysis, hide_sensitive=hide_sensitive))
-    return jobs[name]() if name in jobs else b""
-
-
 def profile_jobs(analysis: Any, hide_sensitive: bool) -> list[ChartJob]:
     """A job per chart a profile can have; those it does not have come back empty and are
     left out (which ones depends on the analysis, and deciding it here would import the
     charts' module and matplotlib with it)."""
     args = (analysis, hide_sensitive)
-    return [(name, f"{__name__}:profile_chart", (*args, name)) for name in PROFILE_CHARTS]
+    return [
+        (name, "reports.profile_charts:profile_chart", (*args, name)) for name in PROFILE_CHARTS
+    ]
 
 
 def _write(stream: IO[bytes], value: Any) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from service.render import ChartJob, ChartRenderer, profile_jobs
+from reports.profile_charts import profile_chart_jobs
+from service.render import PROFILE_CHARTS, ChartJob, ChartRenderer, profile_jobs
 from tests.reports.conftest import album, profile, selfie
 
 
@@ -47,6 +48,11 @@ async def test_processes_draw_the_same_charts_as_threads() -> None:
     assert in_processes[0][1].startswith(b"\xff\xd8"), "the selfie card is a JPEG"
     assert all(png.startswith(b"\x89PNG") for _, png in in_processes[1:])
     assert in_processes == in_threads
+
+
+def test_a_profile_report_asks_for_every_chart_a_profile_can_have() -> None:
+    names = [name for name, _ in profile_chart_jobs(profile(), hide_sensitive=False)]
+    assert names == list(PROFILE_CHARTS)
 
 
 async def test_profile_charts_leave_out_sensitive_charts_when_asked() -> None:
