@@ -233,6 +233,8 @@ async def main(selfies: int, profiles: int) -> None:
                 ),
                 ("profile", profiles, lambda c: client.send_text(c, "bench.profile"), ""),
             ):
+                if count == 0:
+                    continue
                 working = working or texts.WORKING_PROFILE
                 # The first of a kind is not counted: it loads what that kind loads first (the
                 # chart processes, the personality model: service/render.py,
