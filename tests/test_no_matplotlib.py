@@ -4,16 +4,13 @@ the process, every other chart in a chart process that imports its drawing funct
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
 from tests.fixtures.instagram_fixture import astronaut_jpeg
+from tests.python_snippet import snippet_result
 
 SELFIE = """
 import asyncio, json, sys
@@ -46,18 +43,7 @@ def test_a_selfie_report_never_imports_matplotlib(tmp_path: Path) -> None:
     env = {**os.environ, "DIGBOT_DATABASE": str(tmp_path / "digbot.sqlite")}
     env.pop("BOT_TOKEN", None)
 
-    done = subprocess.run(
-        [sys.executable, "-c", SELFIE],
-        input=astronaut_jpeg(),
-        capture_output=True,
-        env=env,
-        cwd=PROJECT_ROOT,
-        timeout=600,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr.decode(errors="replace")[-3000:]
-    result = json.loads(done.stdout.decode().splitlines()[-1])
+    result = snippet_result(SELFIE, stdin=astronaut_jpeg(), env=env)
     assert result["card"] == "ffd8", "the card is there (a JPEG)"
     assert result["faces"] == 1
     assert result["chart_processes"] == 0, "no chart process started for a selfie"

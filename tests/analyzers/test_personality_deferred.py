@@ -3,9 +3,6 @@ the warm-up, and answers as the analyzer it defers to."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,8 +10,8 @@ import pytest
 from analyzers.personality import PersonalityAnalyzer
 from analyzers.personality_deferred import DeferredPersonality
 from analyzers.types import AnalyzerUnavailable
-from bot.settings import PROJECT_ROOT
 from tests.analyzers.test_personality import ENGLISH, profile
+from tests.python_snippet import snippet_result
 
 STARTED = """
 import json, sys
@@ -38,16 +35,7 @@ print(json.dumps({"unavailable": pipeline.unavailable, "started": started, "afte
 
 @pytest.mark.slow
 def test_start_and_warm_up_leave_it_unloaded_and_a_profile_loads_it() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", STARTED, *ENGLISH],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.splitlines()[-1])
+    result = snippet_result(STARTED, *ENGLISH)
     assert "personality" not in result["unavailable"]
     assert result["started"] == {"personality": False, "language_profiles": False}
     assert result["after"] == {"personality": True, "language_profiles": True}

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 
-from bot.settings import PROJECT_ROOT
 from reports import palette
 from reports.canvas import ELLIPSIS, Box, Canvas, fit, font
+from tests.python_snippet import snippet_result
 
 LONG = "Face analysis not available: " + "the model file could not be read, " * 4
 
@@ -51,8 +48,5 @@ def test_fonts_load_once_without_matplotlib() -> None:
 
 
 def test_the_card_and_its_kit_import_no_matplotlib() -> None:
-    code = "import sys, reports.selfie, reports.canvas; print('matplotlib' in sys.modules)"
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT
-    )
-    assert done.stdout.strip() == "False"
+    code = "import sys, reports.selfie, reports.canvas; print(int('matplotlib' in sys.modules))"
+    assert snippet_result(code) == 0
