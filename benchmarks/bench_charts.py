@@ -155,7 +155,7 @@ def _difference(image: bytes, saved: Path) -> str:
 
 def main(repeat: int, profile: str | None, save: Path | None, compare: Path | None) -> None:
     pipeline = Pipeline(load_analyzers())
-    jobs, selfie, profile = chart_jobs(pipeline)
+    jobs, selfie, profile_analysis = chart_jobs(pipeline)
     for job in jobs.values():
         job()  # fonts, caches
     if profile:
@@ -182,7 +182,7 @@ def main(repeat: int, profile: str | None, save: Path | None, compare: Path | No
         )
         if compare is not None:
             print(f"{'':<12} {_difference(png, compare / name)}")
-    where_the_card_draws(selfie, profile, repeat)
+    where_the_card_draws(selfie, profile_analysis, repeat)
 
 
 if __name__ == "__main__":
