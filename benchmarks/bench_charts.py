@@ -1,10 +1,11 @@
 """Each chart's drawing time, in this process, warm: the selfie card (of a 1080 px photo, as
 Instagram's), the album, the heat map and a 24-post profile's four charts; median of `--repeat`
 draws, wall and CPU time (CPU time moves less with the machine's load), with the image's size.
-Then the selfie card drawn where the bot could draw it: in a thread of this process (as the bot
-does), and in a chart process (service/render.py: the analysis pickled there and the image
-back), wall time; and a profile's charts in two chart processes, the first time (the processes
-start, as they do at a bot's first profile report) and after. `--profile NAME` prints
+Then the selfie card encoded as a JPEG and as a PNG; the card drawn where the bot could draw
+it: in a thread of this process (as the bot does), and in a chart process (service/render.py:
+the analysis pickled there and the image back), wall time; and a profile's charts in two chart
+processes, the first time (the processes start, as they do at a bot's first profile report)
+and after. `--profile NAME` prints
 cProfile's top functions for one chart instead; `--save` writes the images, `--compare` prints
 how each differs from one saved earlier (pixel by pixel).
 
@@ -36,9 +37,11 @@ from analyzers.types import PhotoAnalysis, ProfileAnalysis
 from benchmarks.bench_breakdown import profile_folder
 from instagram.directory import DirectorySource, load_profile_folder
 from reports.album import album_chart
+from reports.canvas import JPEG_QUALITY
 from reports.heatmap import style_heatmap_chart
 from reports.profile_charts import profile_chart, profile_chart_jobs
 from reports.selfie import selfie_card
+from reports.theme import PNG_COMPRESSION
 from service.analysis import AnalysisService, thumbnail
 from service.app import KEPT_SIDE
 from service.cache import LocalProfileCache
@@ -92,6 +95,24 @@ def chart_jobs(
     for name in names:
         jobs[name] = lambda n=name: profile_chart(profile, True, n)  # type: ignore[misc]
     return jobs, selfie, profile
+
+
+def card_formats(card: bytes, repeat: int) -> None:
+    """The selfie card's pixels encoded as the JPEG it is (canvas.JPEG_QUALITY) and as a PNG
+    at the charts' zlib level (theme.PNG_COMPRESSION): CPU time and size of each."""
+    with Image.open(io.BytesIO(card)) as image:
+        pixels = image.convert("RGB")
+    for name, options in (
+        (f"JPEG q{JPEG_QUALITY}", {"format": "JPEG", "quality": JPEG_QUALITY}),
+        (f"PNG level {PNG_COMPRESSION}", {"format": "PNG", "compress_level": PNG_COMPRESSION}),
+    ):
+        cpu = []
+        for _ in range(repeat):
+            out, started = io.BytesIO(), time.process_time()
+            pixels.save(out, **options)  # type: ignore[arg-type]
+            cpu.append(time.process_time() - started)
+        ms = 1000 * statistics.median(cpu)
+        print(f"selfie card as {name}: {ms:.0f} ms CPU, {len(out.getvalue()) / 1024:.0f} KB")
 
 
 def where_the_card_draws(selfie: Any, profile: Any, repeat: int) -> None:
@@ -182,6 +203,7 @@ def main(repeat: int, profile: str | None, save: Path | None, compare: Path | No
         )
         if compare is not None:
             print(f"{'':<12} {_difference(png, compare / name)}")
+    card_formats(jobs["selfie"](), repeat)
     where_the_card_draws(selfie, profile_analysis, repeat)
 
 
