@@ -5,9 +5,8 @@ Then the selfie card encoded as a JPEG and as a PNG; the card drawn where the bo
 it: in a thread of this process (as the bot does), and in a chart process (service/render.py:
 the analysis pickled there and the image back), wall time; and a profile's charts in two chart
 processes, the first time (the processes start, as they do at a bot's first profile report)
-and after. `--profile NAME` prints
-cProfile's top functions for one chart instead; `--save` writes the images, `--compare` prints
-how each differs from one saved earlier (pixel by pixel).
+and after. `--profile NAME` prints cProfile's top functions for one chart instead; `--save`
+writes the images, `--compare` prints how each differs from one saved earlier (pixel by pixel).
 
     uv run python -m benchmarks.bench_charts [--repeat 5] [--profile selfie]
         [--save DIR] [--compare DIR]
