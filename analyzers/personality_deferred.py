@@ -2,10 +2,11 @@
 at start.
 
 Everything it needs is needed by profiles only, and is the largest piece of a bot that answers
-photos: the model and its imports (scikit-learn's vectorisers, Empath, VADER; ~1.4 s) and
-langdetect's language profiles, which the first caption check loads (~62 MB, ~1.9 s). Held
-back, a bot's process is ~140 MB smaller after its first selfie report (benchmarks/README.md,
-round three); the first profile report pays the load instead. The warm-up
+photos: the model and its imports (scikit-learn's vectorisers, Empath, VADER) and langdetect's
+language profiles, which the first caption check loads (the largest part, measured by hand:
+~60 MB and ~2 s). Held back, the bot's process is ~110 MB smaller after its first selfie report
+(benchmarks/bench_targets.py: 674 -> 567 MB; benchmarks/README.md, round three); the first
+profile report pays the load instead (~3.5 s). The warm-up
 (service/analysis.py) leaves deferred analyzers alone, so it does not load them either.
 
 At start only the artifact's metadata is read, so a missing artifact still makes the analyzer

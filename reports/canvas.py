@@ -3,8 +3,8 @@ and wrapped to a box, panel titles, horizontal bars of shares, a low..high gauge
 boxes over it, the footer. Sizes are in the charts' points (palette.py), so a Pillow card and a
 matplotlib chart of the same width show text at the same size.
 
-Why not matplotlib: the selfie card took ~0.5 s of matplotlib CPU (layout, drawing, PNG) for
-what Pillow draws in a few tens of milliseconds (benchmarks/bench_charts.py), and this module
+Why not matplotlib: the selfie card took ~0.55 s of matplotlib CPU (layout, drawing, PNG) for
+what Pillow draws in ~25 ms (benchmarks/bench_charts.py), and this module
 imports no matplotlib, so the bot's process can draw it. The font is matplotlib's DejaVu Sans,
 found in its package data without importing it, so both kinds of chart use the same glyphs.
 """
@@ -31,8 +31,9 @@ VAlign = Literal["top", "middle", "bottom"]
 
 ELLIPSIS = "…"
 JPEG_QUALITY = 90
-"""The selfie card as a JPEG at q90: 6 ms and 177 KB, where a PNG at zlib level 1 took 82 ms
-for 716 KB (the card is mostly a photo; Telegram re-encodes photos anyway)."""
+"""The selfie card is a JPEG at q90: 6 ms of CPU and 151 KB, where a PNG at the charts' zlib
+level 1 took 87 ms for 616 KB (benchmarks/bench_charts.py); the card is mostly a photo, and
+Telegram re-encodes photos anyway."""
 
 
 def extension(image: bytes) -> str:
@@ -394,8 +395,8 @@ class Canvas:
         height, width = pixels.shape[:2]
         scale = min(box.w / width, box.h / height)
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        # Bilinear, not Lanczos: Pillow's filters are antialiased when shrinking, and for a
-        # 1080 px photo shrunk to its panel bilinear took 10 ms where Lanczos took 21.
+        # Bilinear, not Lanczos: Pillow's filters are antialiased when shrinking, and bilinear
+        # shrank a 1080 px photo to its panel in about half Lanczos's time (measured by hand).
         image = Image.fromarray(pixels).resize(size, Image.Resampling.BILINEAR).convert("RGB")
         left = round(box.x + (box.w - size[0]) / 2)
         top = round(box.y + (box.h - size[1]) / 2)

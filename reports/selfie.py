@@ -105,8 +105,8 @@ MARGIN = 24
 def selfie_card(photo: PhotoAnalysis, title: str = "Selfie report") -> bytes:
     """The photo with every face box (the main one highlighted and named by its emotion), the
     main face's emotion bars beside it, and below the top-3 styles and the popularity score
-    with its band: a JPEG 1080 px wide, drawn with Pillow (reports/canvas.py) in ~20 ms where
-    matplotlib took ~0.5 s (benchmarks/bench_charts.py)."""
+    with its band: a JPEG 1080 px wide, drawn with Pillow (reports/canvas.py) in ~25 ms of CPU
+    where matplotlib took ~0.55 s (benchmarks/bench_charts.py)."""
     card = Canvas(palette.WIDTH_PX, round(palette.WIDTH_PX * SELFIE_ASPECT))
     card.footer()
     content = card.title(title, MARGIN)
