@@ -20,9 +20,9 @@ It keeps matplotlib out too: `import mediapipe` imports `mediapipe.python.soluti
 the bot never calls (about a second and ~30 MB of the bot's process, measured by hand). For
 that one importer the guard hands out empty placeholder modules (any attribute read raises
 ImportError), and `import_mediapipe` takes them out of `sys.modules` again once mediapipe is
-imported, so code that imports matplotlib afterwards gets the real one. Until then (the ~1 s `import mediapipe`
-takes, once per process) another thread importing matplotlib would get the placeholder: the
-app loads its models before it draws anything in-process.
+imported, so code that imports matplotlib afterwards gets the real one. Until then (while
+`import mediapipe` runs, once per process) another thread importing matplotlib would get the
+placeholder: the app loads its models before it draws anything in-process.
 """
 
 from __future__ import annotations
