@@ -55,7 +55,9 @@ def _font_folder() -> Path:
 
 @functools.cache
 def font(size_pt: float, bold: bool = False) -> ImageFont.FreeTypeFont:
-    """DejaVu Sans at `size_pt` points, loaded once per size."""
+    """DejaVu Sans at `size_pt` points, loaded once per size and shared by the drawing threads:
+    Pillow calls FreeType with the GIL held, so one face is never used by two threads at once
+    (a free-threaded Python needs Pillow's own locks: python-pillow/Pillow#9497)."""
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     return ImageFont.truetype(str(_font_folder() / name), px(size_pt))
 
