@@ -7,7 +7,9 @@
 - `digbot analyze <24-post instaloader folder> --json`, a new process: at most 3× the reference;
 - memory of that bot after its first selfie report (PSS of the bot process plus its chart
   processes; the playground runs inside the bot's process in this mode): at most 600 MB;
-- the selfie reply (photo in -> the answer complete), warm, `--selfies` in a row: p50 ≤ 0.3 s.
+- the selfie reply (photo in -> the answer complete), warm, `--selfies` in a row: p50 ≤ 0.3 s;
+- then two 24-post profile reports (no target): the first pays what only profiles load (the
+  chart processes, the personality model), the second is warm.
 
 The machine is shared: the load average is printed beside every figure.
 
@@ -81,7 +83,7 @@ async def wait_started(client: PlaygroundClient, bot: subprocess.Popen[bytes]) -
 
 
 async def bot_figures(
-    bot: subprocess.Popen[bytes], started: float, port: int, selfies: int
+    bot: subprocess.Popen[bytes], started: float, port: int, selfies: int, username: str
 ) -> dict[str, str]:
     selfie = astronaut_jpeg()
     client = PlaygroundClient(f"http://127.0.0.1:{port}")
@@ -107,6 +109,14 @@ async def bot_figures(
         figures["selfie"] = (
             f"p50 {statistics.median(warm):.2f} s, first {latencies[0]:.2f} s ({load()})"
         )
+        profiles = []
+        for chat in (200, 201):  # the first loads what only profiles need; the second is warm
+            asked = time.perf_counter()
+            sent_text = await client.send_text(chat, username)
+            working = finished(texts.WORKING_PROFILE)
+            await client.wait_for(chat, working, after=sent_text["message_id"], timeout=600)
+            profiles.append(time.perf_counter() - asked)
+        figures["profile"] = f"first {profiles[0]:.1f} s, second {profiles[1]:.1f} s ({load()})"
     finally:
         await client.close()
     return figures
@@ -131,7 +141,7 @@ def main(repeat: int, selfies: int) -> None:
         started = time.perf_counter()
         bot = subprocess.Popen([str(BIN / "digbot"), "run"], env=env, stderr=subprocess.DEVNULL)
         try:
-            figures = asyncio.run(bot_figures(bot, started, port, selfies))
+            figures = asyncio.run(bot_figures(bot, started, port, selfies, folder.name))
         finally:
             bot.terminate()
             bot.wait(timeout=60)
@@ -165,6 +175,7 @@ def main(repeat: int, selfies: int) -> None:
     ]
     for name, target, measured, met in rows:
         print(f"{name:<32} {target:<22} {measured:<52} {'met' if met else 'MISSED'}")
+    print(f"{'then a 24-post profile report':<32} {'(no target)':<22} {figures['profile']}")
 
 
 if __name__ == "__main__":
