@@ -5,8 +5,9 @@
 - `digbot run` (a new process, playground mode, a fresh database) to its answer to /start:
   target at most 2× the reference;
 - `digbot analyze <24-post instaloader folder> --json`, a new process: at most 3× the reference;
-- memory of that bot after its first selfie report (PSS of the bot process plus its chart
-  processes; the playground runs inside the bot's process in this mode): at most 600 MB;
+- memory of that bot after its first selfie report, sent once its warm-up is over (PSS of the
+  bot process plus its chart processes; the playground runs inside the bot's process in this
+  mode): at most 600 MB;
 - the selfie reply (photo in -> the answer complete), warm, `--selfies` in a row: p50 ≤ 0.3 s;
 - then two 24-post profile reports (no target): the first pays what only profiles load (the
   chart processes, the personality model), the second is warm.
@@ -26,8 +27,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import IO
 
 from benchmarks.bench_breakdown import profile_folder
 from benchmarks.bench_load import finished
@@ -82,6 +85,19 @@ async def wait_started(client: PlaygroundClient, bot: subprocess.Popen[bytes]) -
     return sent
 
 
+def warm_up_watch(log: IO[bytes]) -> threading.Event:
+    """Set once the bot logs that its warm-up is over (the log is read to its end)."""
+    warmed = threading.Event()
+
+    def read() -> None:
+        for line in log:
+            if b"warmed up in" in line:
+                warmed.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    return warmed
+
+
 async def bot_figures(
     bot: subprocess.Popen[bytes], started: float, port: int, selfies: int, username: str
 ) -> dict[str, str]:
@@ -91,6 +107,10 @@ async def bot_figures(
     try:
         await wait_started(client, bot)
         figures["start"] = f"{time.perf_counter() - started:.1f} s ({load()})"
+        assert bot.stderr is not None
+        warmed = warm_up_watch(bot.stderr)
+        if not await asyncio.to_thread(warmed.wait, 600):  # the figures below are of a warm bot
+            raise RuntimeError("the bot did not log the end of its warm-up")
         latencies = []
         for chat in range(100, 101 + selfies):
             asked = time.perf_counter()
@@ -139,7 +159,7 @@ def main(repeat: int, selfies: int) -> None:
         )
         analyze_load = load()
         started = time.perf_counter()
-        bot = subprocess.Popen([str(BIN / "digbot"), "run"], env=env, stderr=subprocess.DEVNULL)
+        bot = subprocess.Popen([str(BIN / "digbot"), "run"], env=env, stderr=subprocess.PIPE)
         try:
             figures = asyncio.run(bot_figures(bot, started, port, selfies, folder.name))
         finally:
