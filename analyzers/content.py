@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from typing import ClassVar, Final
+from typing import ClassVar, Final, NamedTuple
 
 import numpy as np
 
@@ -45,8 +45,12 @@ OUTFIT_CLASSES: Final[dict[str, tuple[str, ...]]] = {
     "bag": ("backpack", "purse", "messenger bag"),
     "dress": ("gown", "miniskirt", "overskirt", "hoop skirt", "kimono", "abaya", "sarong"),
     "uniform": ("military uniform", "lab coat", "academic gown"),
+    "formal": ("suit", "Windsor tie", "bow tie"),
 }
-"""Outfit tag -> the ImageNet apparel and accessory classes that say it."""
+"""Outfit tag -> the ImageNet apparel and accessory classes that say it. `formal` (a suit or a
+tie) joins `suit` and `tie`'s classes: ImageNet's "Windsor tie" photos are men in suits and
+ties, so on a man in a suit and tie the two classes split one picture (GUIDELINE.md, round
+four)."""
 OUTFIT_SHIPPED: Final[dict[str, tuple[str, float]]] = {"jersey": ("torsos", 0.05)}
 """The outfit tags that reached 0.7 cross-validated precision on the hand-labelled photos
 (training/portrait/calibrate.py, PORTRAIT.md): tag -> (reader of OUTFIT_READERS, threshold on
@@ -197,6 +201,10 @@ from just above the face to five face heights below it, three face widths wide."
 TORSO_BOX: Final = (-1.0, 0.9, 2.0, 5.0)
 """Below a face, where clothes are: from the chin down, the face itself left out so it does not
 outweigh the clothes."""
+BUST_BOX: Final = (-1.75, -0.5, 2.75, 4.0)
+"""Around a face, square for a square face box: from half a face above it to four face heights
+below its top, 4.5 face widths wide: head to mid-body, as ImageNet's suit and tie photos are
+framed, with the photo's own pixels at the sides rather than the backbone's grey padding."""
 
 
 def person_crops(
@@ -204,9 +212,11 @@ def person_crops(
     faces: FacesResult | None,
     box: tuple[float, float, float, float] = TORSO_BOX,
     limit: int = 1,
+    min_side: int = MIN_CROP,
 ) -> list[np.ndarray]:
-    """The pixels in `box` around each of the `limit` largest subject faces (too small crops
-    left out); the whole photo when only a pose was found; [] when nobody is in the frame."""
+    """The pixels in `box` around each of the `limit` largest subject faces (crops with a side
+    under `min_side` left out); the whole photo when only a pose was found; [] when nobody is in
+    the frame."""
     if faces is None or (not faces.faces and faces.pose is None):
         return []
     if not faces.faces:
@@ -216,17 +226,32 @@ def person_crops(
         x, y, w, h = face.box
         left, right = max(0, int(x + box[0] * w)), min(image.width, int(x + box[2] * w))
         top, bottom = max(0, int(y + box[1] * h)), min(image.height, int(y + box[3] * h))
-        if right - left >= MIN_CROP and bottom - top >= MIN_CROP:
+        if right - left >= min_side and bottom - top >= min_side:
             crops.append(image.pixels[top:bottom, left:right])
     return crops
 
 
-OUTFIT_READERS: Final[dict[str, tuple[tuple[float, float, float, float], int]]] = {
-    "persons": (PERSON_BOX, MAX_PEOPLE),
-    "torsos": (TORSO_BOX, MAX_PEOPLE),
+class CropReader(NamedTuple):
+    """Where an outfit reader looks: one backbone pass per crop, a tag's score is its highest
+    over the crops (a suit worn by the second person counts)."""
+
+    box: tuple[float, float, float, float]
+    """Around each subject face, in face widths/heights (PERSON_BOX, TORSO_BOX, BUST_BOX)."""
+    limit: int
+    """How many subjects, largest first."""
+    min_side: int = MIN_CROP
+    """A crop with a shorter side is not read."""
+
+
+LARGE_CROP: Final = 112
+"""Half the backbone's input: a crop this large is enlarged at most 2x (GUIDELINE.md, round
+four: the photos are small, and a 50 px crop blown up 4-5x is not what ImageNet showed)."""
+OUTFIT_READERS: Final[dict[str, CropReader]] = {
+    "persons": CropReader(PERSON_BOX, MAX_PEOPLE),
+    "torsos": CropReader(TORSO_BOX, MAX_PEOPLE),
+    "busts": CropReader(BUST_BOX, MAX_PEOPLE),
+    "large_busts": CropReader(BUST_BOX, MAX_PEOPLE, LARGE_CROP),
 }
-"""Reader -> (crop box around each subject face, how many subjects): one backbone pass per crop,
-a tag's score is its highest over the crops (a suit worn by the second person counts)."""
 
 
 def outfit_scores(imagenet: np.ndarray) -> np.ndarray:
@@ -341,12 +366,10 @@ class ContentAnalyzer:
         self,
         image: DecodedImage,
         faces: FacesResult | None,
-        box: tuple[float, float, float, float],
-        limit: int,
+        reader: CropReader,
     ) -> np.ndarray | None:
-        """One score per OUTFIT_CLASSES tag from the crops in `box` around the `limit` largest
-        subject faces; None when nobody is read."""
-        crops = person_crops(image, faces, box, limit)
+        """One score per OUTFIT_CLASSES tag from the reader's crops; None when nobody is read."""
+        crops = person_crops(image, faces, *reader)
         if not crops or self.model is None:
             return None
         # One crop per call: a batch whose size changes from photo to photo makes the
@@ -363,7 +386,7 @@ class ContentAnalyzer:
         tags = list(OUTFIT_CLASSES)
         worn: list[str] = []
         for reader in dict.fromkeys(r for r, _ in self.shipped.values()):
-            scores = self.outfit_scores(image, faces, *OUTFIT_READERS[reader])
+            scores = self.outfit_scores(image, faces, OUTFIT_READERS[reader])
             worn += [
                 tag
                 for tag, (by, threshold) in self.shipped.items()

@@ -420,7 +420,7 @@ def imagenet_names() -> tuple[str, ...]:
 @cache
 def prior_group_matrix() -> np.ndarray:
     """(1000, len(PRIOR_GROUPS)) 0/1 matrix: ImageNet class i belongs to group j (at most one)."""
-    index = {name: i for i, name in enumerate(imagenet_names())}
+    names = imagenet_names()
     matrix = np.zeros((1000, len(PRIOR_GROUPS)), np.float32)
     for j, group in enumerate(PRIOR_GROUPS):
         for first, last in _GROUP_RANGES.get(group, ()):
@@ -428,7 +428,11 @@ def prior_group_matrix() -> np.ndarray:
     named = np.zeros_like(matrix)
     for j, group in enumerate(PRIOR_GROUPS):
         for name in _GROUP_NAMES.get(group, ()):
-            named[index[name], j] = 1.0  # a KeyError here is a typo in the lists above
+            # every class of that name: two names are repeated (missile, sunglasses)
+            rows = [i for i, n in enumerate(names) if n == name]
+            if not rows:
+                raise KeyError(f"{name!r} is not an ImageNet class name")
+            named[rows, j] = 1.0
     # a named class leaves the range group it sits in (a pet rabbit is not a wild animal)
     matrix[named.any(axis=1)] = named[named.any(axis=1)]
     return matrix

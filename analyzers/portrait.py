@@ -257,6 +257,7 @@ OUTFIT_WORDS: Final[dict[str, str]] = {
     "bag": "a bag",
     "dress": "a dress or skirt",
     "uniform": "a uniform",
+    "formal": "a suit or a tie",
 }
 """Outfit tag (analyzers/content.py OUTFIT_CLASSES) -> words."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from analyzers.content import (
+    BUST_BOX,
     DROPPED_TAGS,
     MAX_PEOPLE,
     OUTFIT_CLASSES,
@@ -79,6 +80,20 @@ def test_an_outfit_score_sums_its_classes_and_takes_the_best_person() -> None:
     assert len(sunglasses) == 2 and scores["sunglasses"] == np.float32(0.4)
 
 
+def test_a_suit_and_its_tie_add_up_to_formal_wear() -> None:
+    """family_img102 (the suit photo of test_portrait_profiles): a man in a suit and tie reads
+    Windsor tie 0.79, suit 0.08: neither alone says much, together they say formal wear."""
+    names = imagenet_names()
+    crop = np.zeros((1, 1000), np.float32)
+    crop[0, names.index("Windsor tie")] = 0.79
+    crop[0, names.index("suit")] = 0.08
+
+    scores = dict(zip(OUTFIT_CLASSES, outfit_scores(crop), strict=True))
+
+    assert scores["suit"] < 0.1 and scores["tie"] == np.float32(0.79)
+    assert scores["formal"] == np.float32(0.87)
+
+
 def test_clothes_are_read_below_each_subject_face() -> None:
     image = DecodedImage(np.zeros((400, 300, 3), np.uint8), (300, 400), "JPEG")
     faces = FacesResult([Face((100, 50, 40, 40), 0.9, {}), Face((10, 10, 8, 8), 0.9, {})], None)
@@ -88,6 +103,8 @@ def test_clothes_are_read_below_each_subject_face() -> None:
 
     assert torso.shape == (250 - 86, 120, 3)  # from the chin to 5 face heights, 3 faces wide
     assert around.shape[0] > torso.shape[0]
+    (bust,) = person_crops(image, faces, BUST_BOX, 1)
+    assert bust.shape == (180, 180, 3)  # square: head to mid-body, 4.5 faces wide
     assert person_crops(image, FacesResult([], Pose("standing", False, "full_body"))) == [
         image.pixels
     ]

@@ -13,7 +13,14 @@ from PIL import Image
 from skimage import data as skdata
 
 from analyzers.imagenet import plain_words
-from analyzers.style import MOOD, RULES_PATH, StyleAnalyzer, largest_face_share, text_styles
+from analyzers.style import (
+    MOOD,
+    RULES_PATH,
+    StyleAnalyzer,
+    largest_face_share,
+    text_styles,
+    two_tone_share,
+)
 from analyzers.types import (
     MOOD_STYLE_IDS,
     OTHER_STYLE,
@@ -134,6 +141,25 @@ def test_evidence_never_shows_imagenet_names(vision: VisionAnalyzer, style: Styl
         assert set(shown) <= set(plain_words().values())  # reviewed words, never a raw class
     cat = analyze(vision, style, photo_of(skdata.chelsea()))
     assert "looks like a cat" in cat.evidence
+
+
+def test_silhouette_and_moon_get_no_wrong_words(
+    vision: VisionAnalyzer, style: StyleAnalyzer
+) -> None:
+    # scikit-image's horse is a black silhouette on white: ImageNet reads a retriever at 0.88.
+    horse = np.stack([np.where(skdata.horse(), 255, 0).astype(np.uint8)] * 3, axis=-1)
+    # The moon: a flat ImageNet read (salt shaker 0.16, tennis ball 0.11).
+    moon = np.stack([skdata.moon()] * 3, axis=-1)
+    for pixels in (horse, moon):
+        result = analyze(vision, style, photo_of(pixels))
+        assert not [e for e in result.evidence if e.startswith("looks like")], result.evidence
+
+
+def test_two_tone_share() -> None:
+    silhouette = np.zeros((200, 300, 3), np.uint8)
+    silhouette[50:150, 100:200] = 255
+    assert two_tone_share(silhouette) == 1.0
+    assert two_tone_share(np.asarray(skdata.chelsea())) < 0.1
 
 
 def test_hashtags_move_the_scores(vision: VisionAnalyzer, style: StyleAnalyzer) -> None:

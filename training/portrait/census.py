@@ -31,11 +31,14 @@ CENSUS_POOL = (
 )
 
 
-def pool_files() -> list[str]:
-    labelled = {row.file for row in labelled_rows((LABELS, LABELS_OUTFIT))}
+def pool_files(
+    folders: tuple[str, ...] = CENSUS_POOL, labelled_in: tuple[Path, ...] = (LABELS, LABELS_OUTFIT)
+) -> list[str]:
+    """The photos of `folders` that no file of `labelled_in` holds."""
+    labelled = {row.file for row in labelled_rows(labelled_in)}
     return sorted(
         name
-        for folder in CENSUS_POOL
+        for folder in folders
         for p in (IMAGES / folder).rglob("*")
         if p.suffix.lower() in PHOTO_EXTENSIONS
         and (name := str(p.relative_to(IMAGES))) not in labelled

@@ -15,6 +15,8 @@ LABELS_OUTFIT = HERE / "labels_outfit.csv"
 """Round two: every outfit tag, on a random draw of photos with people."""
 LABELS_CENSUS = HERE / "labels_census.csv"
 """Round three: the CENSUS_FLOORS tags only, on every pool photo reaching a floor."""
+LABELS_FORMAL = HERE / "labels_formal.csv"
+"""Round four: `formal` only, on every fresh pool photo where FORMAL_SCREEN reaches FORMAL_FLOOR."""
 CENSUS_FLOORS: dict[str, float] = {"suit": 0.05, "hat": 0.05, "dress": 0.3, "swimwear": 0.3}
 """Tag -> the lowest `persons` score labelled in round three (census.py); thresholds under it
 are not tried for that reader (calibrate.py). Set from how many pool photos each floor brings
@@ -31,18 +33,36 @@ class Labelled:
     census: bool
 
 
+FORMAL = "formal"
+FORMAL_PARTS = frozenset({"suit", "tie"})
+"""A round one or two row is `formal` when it is labelled with either (GUIDELINE.md, round four)."""
+FORMAL_SCREEN = ("persons", "busts")
+"""The readers whose positives at FORMAL_FLOOR round four labels."""
+FORMAL_READERS = (*FORMAL_SCREEN, "large_busts")
+"""The candidate readers of round four (`large_busts` positives are a subset of `busts`')."""
+FORMAL_FLOOR = 0.15
+"""The lowest FORMAL_SCREEN score labelled in round four: the lowest grid value bringing at
+most about 150 of the 2,235 pool photos (`census_formal --floors`: 0.10 brings 216, 0.15 135,
+0.20 103), set before any round-four label."""
+
+
 def labelled_rows(
     files: tuple[Path, ...] = (LABELS, LABELS_OUTFIT, LABELS_CENSUS),
 ) -> list[Labelled]:
     rows: list[Labelled] = []
     for path in files:
-        census = path == LABELS_CENSUS
-        answered = frozenset(CENSUS_FLOORS if census else OUTFIT_CLASSES)
+        census = path in (LABELS_CENSUS, LABELS_FORMAL)
+        answered = {
+            LABELS_CENSUS: frozenset(CENSUS_FLOORS),
+            LABELS_FORMAL: frozenset({FORMAL}),
+        }.get(path, frozenset(OUTFIT_CLASSES))
         with path.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 tags = row["tags"].split()
                 outfit = frozenset(
                     t.removeprefix("outfit:") for t in tags if t.startswith("outfit:")
                 )
+                if not census and outfit & FORMAL_PARTS:
+                    outfit |= {FORMAL}
                 rows.append(Labelled(row["file"], outfit, answered, census))
     return rows

@@ -47,6 +47,9 @@ ROUND_THREE = ("A6", "A4")
 ROUND_THREE_MARGIN = 0.01
 """A4 ships only if its inner score beats A6's by more (third amendment: its early stopping saw
 the same inner validation part)."""
+ROUND_FOUR = ("A6", "A7", "A8")
+ROUND_FOUR_MARGIN = 0.005
+"""A7 or A8 replaces A6 only if its inner score beats A6's by more (fourth amendment)."""
 SINGLE_SOURCE = ("party", "studying")
 MULTI_SOURCE = tuple(s for s in SUBJECT_STYLES if s not in SINGLE_SOURCE)
 TIE = 0.005
@@ -107,9 +110,12 @@ def rule_counts(run: dict[str, np.ndarray]) -> str:
     """Which `other` rule (and tau) the folds chose, e.g. "max 0.25 x12, argmax x3"."""
     if "rules" not in run:
         return "max (fixed)" if OTHER_STYLE in run["classes"] else "-"
+    extra = run.get("weight_floor", np.zeros((len(run["rules"]), 2)))
     chosen = [
-        r if r == "argmax" else f"{r} {t:.2f}"
-        for r, t in zip(run["rules"], run["params"][:, 2], strict=True)
+        (r if r == "argmax" else f"{r} {t:.2f}")
+        + (f" s {floor:.2f}" if r == "open" else "")
+        + (f" w {w:g}" if w else "")
+        for r, t, (w, floor) in zip(run["rules"], run["params"][:, 2], extra, strict=True)
     ]
     values, counts = np.unique(chosen, return_counts=True)
     order = np.argsort(-counts, kind="stable")
@@ -141,19 +147,21 @@ def pick(table: dict[str, dict[str, float]]) -> str:
     return next(n for n in eligible if table[n]["val_f1_11"] >= best - TIE)
 
 
-def pick_round_three(table: dict[str, dict[str, float]], shipped: str) -> str:
-    """Third amendment, on `sources5`: A4 replaces the shipped A6 only by more than the margin
-    (the `other` precision floor first, as in `pick`)."""
-    old, new = (table.get(n) for n in ROUND_THREE)
-    if shipped != ROUND_THREE[0] or old is None or new is None:
+def pick_over(
+    table: dict[str, dict[str, float]], shipped: str, challengers: tuple[str, ...], margin: float
+) -> str:
+    """Third and fourth amendments: a challenger replaces the shipped candidate only if its
+    inner score beats it by more than the margin (the `other` precision floor first, as in
+    `pick`); within TIE of the best, the earlier (cheaper) wins."""
+    present = [n for n in (shipped, *challengers) if n in table]
+    if shipped not in table or len(present) < 2:
         return shipped
-    floor = [s["val_other_p"] >= OTHER_PRECISION_FLOOR for s in (old, new)]
-    if floor[1] and not floor[0]:
-        return ROUND_THREE[1]
-    if floor[0] and not floor[1]:
-        return shipped
-    better = new["val_f1_11"] > old["val_f1_11"] + ROUND_THREE_MARGIN
-    return ROUND_THREE[1] if better else shipped
+    eligible = [n for n in present if table[n]["val_other_p"] >= OTHER_PRECISION_FLOOR] or present
+    old = table[shipped]["val_f1_11"]
+    if shipped in eligible:
+        eligible = [n for n in eligible if n == shipped or table[n]["val_f1_11"] > old + margin]
+    best = max(table[n]["val_f1_11"] for n in eligible)
+    return next(n for n in eligible if table[n]["val_f1_11"] >= best - TIE)
 
 
 def print_false_other(run: dict[str, np.ndarray], labels: np.ndarray, sources: np.ndarray) -> None:
@@ -254,7 +262,8 @@ def print_threshold_sweep(run: dict[str, np.ndarray], labels: np.ndarray) -> Non
     tested = run["tested"]
     truth, probs, classes = labels[tested], run["probs"][tested], tuple(run["classes"])
     print("\n| rule | tau | `other` P | `other` R | macro-F1, 11 styles |\n|---|---|---|---|---|")
-    options = [("argmax", 0.0)] + [(r, t) for r in ("max", "other_p") for t in TAU_GRID[::2]]
+    rules = ("max", "other_p") if OTHER_STYLE in classes else ("max",)
+    options = [("argmax", 0.0)] + [(r, t) for r in rules for t in TAU_GRID[::2]]
     for rule, tau in options:
         predicted = decide(probs, classes, tau, rule)
         p, r = other_pr(truth, predicted)
@@ -298,7 +307,9 @@ def main() -> None:
         tables[protocol] = {n: scores(r, labels) for n, r in runs[protocol].items()}
     picked = pick(tables["loso"]) if len(tables["loso"]) > 1 else None
     if picked and tables["sources5"]:
-        picked = pick_round_three(tables["sources5"], picked)
+        picked = pick_over(tables["sources5"], picked, ROUND_THREE[1:], ROUND_THREE_MARGIN)
+    if picked:
+        picked = pick_over(tables["loso"], picked, ROUND_FOUR[1:], ROUND_FOUR_MARGIN)
     shipped = args.shipped or picked
     for protocol in PROTOCOLS:
         if len(runs[protocol]) < 2:
@@ -319,10 +330,12 @@ def main() -> None:
             continue
         run = runs[protocol][shipped]
         if protocol in TABLE_ONLY:
-            print(f"\n#### `{protocol}`: {shipped}'s `other` outcome by source")
-            print_false_other(run, labels, sources)
+            for name in dict.fromkeys((shipped, *ROUND_FOUR)):
+                if name in runs[protocol]:
+                    print(f"\n#### `{protocol}`: {name}'s `other` outcome by source")
+                    print_false_other(runs[protocol][name], labels, sources)
             continue
-        shown = (BASELINE, ROUND_ONE, *ROUND_THREE, shipped)
+        shown = (BASELINE, ROUND_ONE, *ROUND_THREE, *ROUND_FOUR, shipped)
         some = {n: runs[protocol][n] for n in dict.fromkeys(shown) if n in runs[protocol]}
         print(f"\n#### `{protocol}`: per class, baseline {BASELINE} beside shipped {shipped}")
         print_per_style(some, labels)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analyzers.imagenet import PRIOR_GROUPS
 from analyzers.style import HEAD_CLASSES
 from analyzers.types import OTHER_STYLE
 from training.vision.dataset import list_items
@@ -42,8 +43,9 @@ from training.vision.loso import (
     other_out_parts,
     source_folds,
 )
+from training.vision.openset import OFF, choose_open, decide_open, kth_similarity, style_bank
 from training.vision.paths import VAR_DIR
-from training.vision.prior import prior_of
+from training.vision.prior import DECISION_WEIGHTS, decision_prior_matrix, prior_of
 from training.vision.splits import random_test_mask
 from training.vision.tail import load_embeddings, load_paths
 
@@ -61,6 +63,10 @@ class Candidate:
     """The `other` rule chosen on inner validation (second amendment); else always `max`."""
     fine_tunes: bool = False
     """The 1x1 conv fine-tuned per fold before the head (A4, third amendment)."""
+    decision_prior: bool = False
+    """w * log(group mass) added to the styles a prior group names (A7, A8; fourth amendment)."""
+    open_set: bool = False
+    """No `other` class: `other` when unsure or far from the style bank (A8)."""
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -77,6 +83,12 @@ CANDIDATES = {
         Candidate("A6", "pad", ("pad",), True, uses_prior=True, chooses_rule=True),
         Candidate("A3", "pad", ("pad", "aug1", "aug2"), True, chooses_rule=True),
         Candidate("A4", "pad", ("pad",), True, uses_prior=True, chooses_rule=True, fine_tunes=True),
+        Candidate(
+            "A7", "pad", ("pad",), True, uses_prior=True, chooses_rule=True, decision_prior=True
+        ),
+        Candidate(
+            "A8", "pad", ("pad",), False, uses_prior=True, decision_prior=True, open_set=True
+        ),
     )
 }
 
@@ -117,6 +129,20 @@ class Fitted:
     temperature: float
     val_truth: np.ndarray
     val_predicted: np.ndarray
+    weight: float = 0.0
+    """A7 / A8's w (already in `head`)."""
+    floor: float = OFF
+    """A8's similarity floor."""
+    bank: np.ndarray | None = None
+    """A8's bank of style training photos (`openset.style_bank`)."""
+
+    def decide(self, cand: Candidate, data: Data, rows: np.ndarray) -> np.ndarray:
+        """The outcome of these rows of the candidate's test view."""
+        probs = softmax(self.head.logits(*data.inputs(cand, cand.test_view, rows)))
+        if self.bank is None:
+            return decide(probs, cand.classes, self.tau, self.rule)
+        similarity = kth_similarity(data.embeddings[cand.test_view][rows], self.bank)
+        return decide_open(probs, similarity, cand.classes, self.tau, self.floor)
 
 
 def training_rows(cand: Candidate, data: Data, rows: np.ndarray) -> np.ndarray:
@@ -126,10 +152,13 @@ def training_rows(cand: Candidate, data: Data, rows: np.ndarray) -> np.ndarray:
 
 
 def inner_split(cand: Candidate, data: Data, rows: np.ndarray, seed: int) -> tuple[np.ndarray, ...]:
-    """(inner-training rows, inner-validation rows) of one by-group split of `rows`."""
-    rows = training_rows(cand, data, rows)
+    """(inner-training rows, inner-validation rows) of one by-group split of `rows`; the
+    open-set candidate keeps its `other` photos in the validation part (to choose tau and the
+    floor), the baseline has none in either."""
+    if not cand.open_set:
+        rows = training_rows(cand, data, rows)
     val_mask = inner_validation(data.labels[rows], data.groups[rows], seed)
-    return rows[~val_mask], rows[val_mask]
+    return training_rows(cand, data, rows[~val_mask]), rows[val_mask]
 
 
 def tuned(cand: Candidate, data: Data, rows: np.ndarray, seed: int) -> Data:
@@ -145,28 +174,57 @@ def tuned(cand: Candidate, data: Data, rows: np.ndarray, seed: int) -> Data:
 
 
 def fit(cand: Candidate, data: Data, rows: np.ndarray, seed: int) -> Fitted:
-    """C, T and the `other` rule from one inner by-group split of `rows`, then the head on all
-    of `rows`."""
+    """C, T, w and the `other` rule from one inner by-group split of `rows`, then the head on
+    all of `rows`."""
     inner, val = inner_split(cand, data, rows, seed)
     rows = training_rows(cand, data, rows)
     x_val, y_val = data.inputs(cand, cand.test_view, val), data.labels[val]
+    styled = y_val != OTHER_STYLE if cand.open_set else np.ones(len(val), bool)
     heads = {c: _fit(cand, data, inner, c) for c in C_GRID}
     argmax = {c: np.asarray(cand.classes)[h.logits(*x_val).argmax(1)] for c, h in heads.items()}
-    scores = {c: subject_macro_f1(y_val, p, cand.learns_other) for c, p in argmax.items()}
+    scores = {
+        c: subject_macro_f1(y_val[styled], p[styled], cand.learns_other) for c, p in argmax.items()
+    }
     c = max(scores, key=scores.__getitem__)
     logits = heads[c].logits(*x_val)
-    rule = "max"
-    if cand.learns_other:
-        t = fit_temperature(logits, y_val, cand.classes)
-        probs = softmax(logits / t)
-        if cand.chooses_rule:
-            rule, tau = choose_rule(probs, y_val, cand.classes)
-        else:
-            tau = choose_tau(probs, y_val, cand.classes)
+    if not (cand.learns_other or cand.open_set):
+        val_pred = decide(softmax(logits), cand.classes, 0.0, "max")
+        return Fitted(_fit(cand, data, rows, c), 0.0, "max", c, 1.0, y_val, val_pred)
+    t = fit_temperature(logits[styled], y_val[styled], cand.classes)
+    z, offset, w = logits / t, np.zeros((len(PRIOR_GROUPS), len(cand.classes)), np.float32), 0.0
+    if cand.decision_prior:
+        matrix = decision_prior_matrix(cand.classes)
+        w = choose_weight(z, x_val[1] @ matrix, y_val, cand.classes)
+        offset = w * matrix
+        z = z + x_val[1] @ offset
+    probs = softmax(z)
+    head = _fit(cand, data, rows, c).scaled(t)
+    head = head.plus_prior(offset) if cand.decision_prior else head
+    if cand.open_set:
+        emb = data.embeddings[cand.test_view]
+        similarity = kth_similarity(emb[val], style_bank(emb[inner], data.labels[inner], seed))
+        tau, floor = choose_open(probs, similarity, y_val, cand.classes)
+        val_pred = decide_open(probs, similarity, cand.classes, tau, floor)
+        bank = style_bank(emb[rows], data.labels[rows], seed)
+        return Fitted(head, tau, "open", c, t, y_val, val_pred, w, floor, bank)
+    if cand.chooses_rule:
+        rule, tau = choose_rule(probs, y_val, cand.classes)
     else:
-        t, tau = 1.0, 0.0
-    val_pred = decide(softmax(logits / t), cand.classes, tau, rule)
-    return Fitted(_fit(cand, data, rows, c).scaled(t), tau, rule, c, t, y_val, val_pred)
+        rule, tau = "max", choose_tau(probs, y_val, cand.classes)
+    val_pred = decide(probs, cand.classes, tau, rule)
+    return Fitted(head, tau, rule, c, t, y_val, val_pred, w)
+
+
+def choose_weight(
+    logits: np.ndarray, fixed: np.ndarray, labels: np.ndarray, classes: tuple[str, ...]
+) -> float:
+    """A7's w: the best macro-F1 over the subject styles + `other` of the argmax of
+    logits + w * fixed over DECISION_WEIGHTS (the smaller wins ties)."""
+    f1 = [
+        subject_macro_f1(labels, np.asarray(classes)[(logits + w * fixed).argmax(1)], True)
+        for w in DECISION_WEIGHTS
+    ]
+    return DECISION_WEIGHTS[int(np.argmax(f1))]
 
 
 def _fit(cand: Candidate, data: Data, rows: np.ndarray, c: float) -> Head:
@@ -197,23 +255,24 @@ def run(cand: Candidate, data: Data, protocol: str) -> None:
     folds = outer_folds(data, protocol)
     predicted = np.full(n, "", dtype=object)
     probs = np.zeros((n, len(cand.classes)), np.float32)
-    val_truth, val_pred, params, rules = [], [], [], []
+    val_truth, val_pred, params, rules, extra = [], [], [], [], []
     start = time.perf_counter()
     for k, test in enumerate(folds):
         train = np.flatnonzero(~test)
         fold_data = tuned(cand, data, train, seed=k) if cand.fine_tunes else data
         fitted = fit(cand, fold_data, train, seed=k)
         x_test = fold_data.inputs(cand, cand.test_view, np.flatnonzero(test))
-        p = softmax(fitted.head.logits(*x_test))
-        probs[test] = p
-        predicted[test] = decide(p, cand.classes, fitted.tau, fitted.rule)
+        probs[test] = softmax(fitted.head.logits(*x_test))
+        predicted[test] = fitted.decide(cand, fold_data, np.flatnonzero(test))
         val_truth.append(fitted.val_truth)
         val_pred.append(fitted.val_predicted)
         params.append((fitted.c, fitted.temperature, fitted.tau))
         rules.append(fitted.rule)
+        extra.append((fitted.weight, fitted.floor))
         print(
             f"  {cand.name} {protocol} fold {k + 1}/{len(folds)}: C {fitted.c}, rule "
-            f"{fitted.rule} {fitted.tau} ({time.perf_counter() - start:.0f} s)",
+            f"{fitted.rule} {fitted.tau}, w {fitted.weight}, floor {fitted.floor} "
+            f"({time.perf_counter() - start:.0f} s)",
             flush=True,
         )
     tested = np.logical_or.reduce(folds)
@@ -227,6 +286,7 @@ def run(cand: Candidate, data: Data, protocol: str) -> None:
         val_predicted=np.concatenate(val_pred).astype(str),
         params=np.array(params),
         rules=np.array(rules),
+        weight_floor=np.array(extra),
     )
 
 

@@ -11,7 +11,9 @@ Candidate A6 adds a few inputs beside the embedding: the fixed ImageNet prior (`
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from scipy.optimize import minimize, minimize_scalar
@@ -30,6 +32,7 @@ RULES = ("max", "argmax", "other_p")
 best non-`other` class if it reaches tau, else `other`), `argmax` (no threshold), `other_p`
 (`other` if its own probability reaches tau, else the best non-`other` class)."""
 OTHER_PRECISION_FLOOR = 0.8
+Option = TypeVar("Option")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,12 @@ class Head:
                 raise ValueError("this head reads the ImageNet prior")
             z = z + prior @ self.prior_weights
         return np.asarray(z)
+
+    def plus_prior(self, matrix: np.ndarray) -> Head:
+        """The same head with `matrix` (G, K) added to its prior weights (A7's fixed term)."""
+        if self.prior_weights is None:
+            raise ValueError("this head reads no ImageNet prior")
+        return Head(self.weights, self.bias, self.classes, self.prior_weights + matrix)
 
     def scaled(self, temperature: float) -> Head:
         """The same head with its logits divided by the temperature."""
@@ -170,16 +179,23 @@ def choose_tau(probs: np.ndarray, labels: np.ndarray, classes: tuple[str, ...]) 
 def choose_rule(
     probs: np.ndarray, labels: np.ndarray, classes: tuple[str, ...]
 ) -> tuple[str, float]:
-    """(rule, tau) of the second amendment: among the options whose `other` precision reaches
-    OTHER_PRECISION_FLOOR, the best macro-F1 over the subject styles + `other`; if none
-    reaches it, the best macro-F1 of all (the first option wins ties)."""
+    """(rule, tau) of the second amendment, by `choose_under_floor`."""
     options = [("argmax", 0.0)] + [(r, t) for r in ("max", "other_p") for t in TAU_GRID]
-    best: dict[bool, tuple[float, tuple[str, float]]] = {}
-    for rule, tau in options:
-        predicted = decide(probs, classes, tau, rule)
+    return choose_under_floor(options, lambda o: decide(probs, classes, o[1], o[0]), labels)
+
+
+def choose_under_floor(
+    options: Sequence[Option], predict: Callable[[Option], np.ndarray], labels: np.ndarray
+) -> Option:
+    """Among the options whose `other` precision reaches OTHER_PRECISION_FLOOR, the one with
+    the best macro-F1 over the subject styles + `other`; if none reaches it, the best macro-F1
+    of all (the first option wins ties)."""
+    best: dict[bool, tuple[float, Option]] = {}
+    for option in options:
+        predicted = predict(option)
         f1 = subject_macro_f1(labels, predicted, with_other=True)
         hit = predicted == OTHER_STYLE
         precise = bool(hit.any()) and (labels[hit] == OTHER_STYLE).mean() >= OTHER_PRECISION_FLOOR
         if precise not in best or f1 > best[precise][0]:
-            best[precise] = (f1, (rule, tau))
+            best[precise] = (f1, option)
     return best[True][1] if True in best else best[False][1]

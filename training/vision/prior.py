@@ -11,7 +11,7 @@ from functools import cache
 
 import numpy as np
 
-from analyzers.imagenet import prior_features
+from analyzers.imagenet import PRIOR_GROUPS, prior_features
 from training.vision.backbone import WEIGHTS_FILE
 from training.vision.heads import softmax
 from training.vision.torch_legacy import load_state_dict
@@ -37,3 +37,26 @@ def prior_of(embeddings: np.ndarray, batch: int = 4096) -> np.ndarray:
             for i in range(0, len(embeddings), batch)
         ]
     )
+
+
+DECISION_PRIOR: dict[str, str] = {
+    "pets": "cute_animals",
+    "food": "food",
+    "landscape": "adventure",
+    "buildings": "architecture",
+    "sports": "sports",
+    "drawings_pages": "illustration",
+}
+"""A7 / A8 (fourth amendment): the prior groups that name a style without doubt. Their log
+group mass is added, times one global weight w, to that style's calibrated logit: prior
+knowledge that does not depend on which sources trained the head."""
+DECISION_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
+
+
+def decision_prior_matrix(classes: tuple[str, ...]) -> np.ndarray:
+    """(G, K) 0/1: prior group g adds to class k (DECISION_PRIOR); the head's prior weights
+    plus w times this matrix is A7's decision."""
+    matrix = np.zeros((len(PRIOR_GROUPS), len(classes)), np.float32)
+    for group, style in DECISION_PRIOR.items():
+        matrix[PRIOR_GROUPS.index(group), classes.index(style)] = 1.0
+    return matrix
