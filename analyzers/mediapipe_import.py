@@ -14,6 +14,15 @@ is exactly what mediapipe's try/excepts expect when TensorFlow is absent; for an
 importer, not by time (`sys.modules["tensorflow"] = None` around `import mediapipe`), because
 mediapipe imports some modules lazily, long after `import mediapipe`, and because a window in
 time would also refuse TensorFlow to unrelated code on other threads.
+
+It keeps matplotlib out too: `import mediapipe` imports `mediapipe.python.solutions`, whose
+`drawing_utils` runs `import matplotlib.pyplot as plt` for `plot_landmarks`, a plotting helper
+the bot never calls (about a second and ~30 MB of the bot's process, measured by hand). For
+that one importer the guard hands out empty placeholder modules (any attribute read raises
+ImportError), and `import_mediapipe` takes them out of `sys.modules` again once mediapipe is
+imported, so code that imports matplotlib afterwards gets the real one. Until then (while
+`import mediapipe` runs, once per process) another thread importing matplotlib would get the
+placeholder: the app loads its models before it draws anything in-process.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Sequence
+from importlib.abc import Loader
 from importlib.machinery import ModuleSpec
 from types import FrameType, ModuleType
 
@@ -34,12 +44,47 @@ class NoTensorFlowForMediapipe:
     def find_spec(
         cls, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
-        if name != "tensorflow" and not name.startswith("tensorflow."):
+        tensorflow = name == "tensorflow" or name.startswith("tensorflow.")
+        if not tensorflow and name not in _PLACEHOLDERS:
             return None
         importer = _importing_module(sys._getframe(1))
-        if importer == "mediapipe" or importer.startswith("mediapipe."):
+        if tensorflow and (importer == "mediapipe" or importer.startswith("mediapipe.")):
             raise ModuleNotFoundError(f"{name} is not imported for mediapipe", name=name)
+        if not tensorflow and importer == _PLOTTING_IMPORTER:
+            return ModuleSpec(name, _Placeholder(), is_package=name == "matplotlib")
         return None
+
+
+_PLOTTING_IMPORTER = "mediapipe.python.solutions.drawing_utils"
+_PLACEHOLDERS = ("matplotlib.pyplot", "matplotlib")
+"""Children first: the order they leave sys.modules in."""
+
+
+class _Placeholder(Loader):
+    """Loads an empty module whose every attribute read raises ImportError (but dunders)."""
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType:
+        module = ModuleType(spec.name)
+
+        def refuse(attribute: str) -> object:
+            if attribute.startswith("__"):  # the import system probes these with getattr
+                raise AttributeError(attribute)
+            raise ImportError(f"{spec.name} was not imported for mediapipe's plotting helpers")
+
+        module.__getattr__ = refuse  # type: ignore[method-assign]
+        return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        return None
+
+
+def _drop_placeholders() -> None:
+    for name in _PLACEHOLDERS:
+        module = sys.modules.get(name)
+        if module is not None and isinstance(
+            getattr(module.__spec__, "loader", None), _Placeholder
+        ):
+            del sys.modules[name]
 
 
 def _importing_module(frame: FrameType | None) -> str:
@@ -61,4 +106,5 @@ def import_mediapipe() -> ModuleType:
     install_guard()
     import mediapipe
 
+    _drop_placeholders()
     return mediapipe

@@ -17,7 +17,7 @@ IMAGE_ANALYZERS: tuple[str, ...] = (
 )
 
 PROFILE_ANALYZERS: tuple[str, ...] = (
-    "analyzers.personality:PersonalityAnalyzer",
+    "analyzers.personality_deferred:DeferredPersonality",
     "analyzers.habits:HabitsAnalyzer",
     "analyzers.popularity.personal:PopularityAnalyzer",
     "analyzers.portrait:PortraitAnalyzer",

@@ -1,8 +1,12 @@
 """Each chart's drawing time, in this process, warm: the selfie card (of a 1080 px photo, as
 Instagram's), the album, the heat map and a 24-post profile's four charts; median of `--repeat`
 draws, wall and CPU time (CPU time moves less with the machine's load), with the image's size.
-`--profile NAME` prints cProfile's top functions for one chart instead; `--save` writes the
-images, `--compare` prints how each differs from one saved earlier (pixel by pixel).
+Then the selfie card encoded as a JPEG and as a PNG; the card drawn where the bot could draw
+it: in a thread of this process (as the bot does), and in a chart process (service/render.py:
+the analysis pickled there and the image back), wall time; and a profile's charts in two chart
+processes, the first time (the processes start, as they do at a bot's first profile report)
+and after. `--profile NAME` prints cProfile's top functions for one chart instead; `--save`
+writes the images, `--compare` prints how each differs from one saved earlier (pixel by pixel).
 
     uv run python -m benchmarks.bench_charts [--repeat 5] [--profile selfie]
         [--save DIR] [--compare DIR]
@@ -28,16 +32,19 @@ import numpy as np
 from PIL import Image
 
 from analyzers.pipeline import Pipeline, load_analyzers
+from analyzers.types import PhotoAnalysis, ProfileAnalysis
 from benchmarks.bench_breakdown import profile_folder
 from instagram.directory import DirectorySource, load_profile_folder
 from reports.album import album_chart
+from reports.canvas import JPEG_QUALITY
 from reports.heatmap import style_heatmap_chart
-from reports.profile_charts import profile_chart_jobs
+from reports.profile_charts import profile_chart, profile_chart_jobs
 from reports.selfie import selfie_card
+from reports.theme import PNG_COMPRESSION
 from service.analysis import AnalysisService, thumbnail
 from service.app import KEPT_SIDE
 from service.cache import LocalProfileCache
-from service.render import profile_chart
+from service.render import ChartJob, ChartRenderer, profile_jobs
 from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg
 
 JPEG = b"\xff\xd8"
@@ -51,8 +58,11 @@ def _instagram_size() -> bytes:
     return out.getvalue()
 
 
-def chart_jobs(pipeline: Pipeline) -> dict[str, Callable[[], bytes]]:
-    """name -> a function drawing that chart from real analyses of the fixture photos."""
+def chart_jobs(
+    pipeline: Pipeline,
+) -> tuple[dict[str, Callable[[], bytes]], PhotoAnalysis, ProfileAnalysis]:
+    """name -> a function drawing that chart from real analyses of the fixture photos; and
+    the selfie's and the profile's analyses."""
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(2) as executor:
         folder = profile_folder(Path(tmp) / "profiles")
         service = AnalysisService(
@@ -81,9 +91,69 @@ def chart_jobs(pipeline: Pipeline) -> dict[str, Callable[[], bytes]]:
         "heatmap": lambda: style_heatmap_chart(kept.pixels, "selfie", why),
     }
     names = [name for name, _ in profile_chart_jobs(profile, hide_sensitive=True)]
-    for index, name in enumerate(names):
-        jobs[name] = lambda i=index: profile_chart(profile, True, i)  # type: ignore[misc]
-    return jobs
+    for name in names:
+        jobs[name] = lambda n=name: profile_chart(profile, True, n)  # type: ignore[misc]
+    return jobs, selfie, profile
+
+
+def card_formats(card: bytes, repeat: int) -> None:
+    """The selfie card's pixels encoded as the JPEG it is (canvas.JPEG_QUALITY) and as a PNG
+    at the charts' zlib level (theme.PNG_COMPRESSION): CPU time and size of each."""
+    with Image.open(io.BytesIO(card)) as image:
+        pixels = image.convert("RGB")
+    for name, options in (
+        (f"JPEG q{JPEG_QUALITY}", {"format": "JPEG", "quality": JPEG_QUALITY}),
+        (f"PNG level {PNG_COMPRESSION}", {"format": "PNG", "compress_level": PNG_COMPRESSION}),
+    ):
+        cpu = []
+        for _ in range(repeat):
+            out, started = io.BytesIO(), time.process_time()
+            pixels.save(out, **options)  # type: ignore[arg-type]
+            cpu.append(time.process_time() - started)
+        ms = 1000 * statistics.median(cpu)
+        print(f"selfie card as {name}: {ms:.0f} ms CPU, {len(out.getvalue()) / 1024:.0f} KB")
+
+
+def where_the_card_draws(selfie: Any, profile: Any, repeat: int) -> None:
+    """The selfie card's wall time in a thread and in a chart process, as the bot would ask;
+    a profile's charts in two new chart processes, the first time and after."""
+    with ThreadPoolExecutor(2) as threads:
+        renderer = ChartRenderer(2, threads)
+        try:
+
+            async def profile_charts() -> list[float]:
+                times = []
+                for _ in range(repeat + 1):
+                    started = time.perf_counter()
+                    await renderer.render(profile_jobs(profile, True))
+                    times.append(time.perf_counter() - started)
+                return times
+
+            first, *after = asyncio.run(profile_charts())
+        finally:
+            renderer.close()
+    print(
+        f"profile charts in 2 chart processes: first {1000 * first:.0f} ms (they start), "
+        f"after {1000 * statistics.median(after):.0f} ms wall"
+    )
+    job: ChartJob = ("selfie", "reports.selfie:selfie_card", (selfie,))
+    with ThreadPoolExecutor(2) as threads:
+        renderer = ChartRenderer(1, threads)
+        try:
+            for here, where in ((True, "a thread"), (False, "a chart process")):
+
+                async def draw(here: bool = here) -> float:
+                    await renderer.render([job], here=here)  # warm: fonts, the process
+                    times = []
+                    for _ in range(repeat):
+                        started = time.perf_counter()
+                        await renderer.render([job], here=here)
+                        times.append(time.perf_counter() - started)
+                    return statistics.median(times)
+
+                print(f"selfie card in {where}: {1000 * asyncio.run(draw()):.0f} ms wall")
+        finally:
+            renderer.close()
 
 
 def _difference(image: bytes, saved: Path) -> str:
@@ -105,7 +175,7 @@ def _difference(image: bytes, saved: Path) -> str:
 
 def main(repeat: int, profile: str | None, save: Path | None, compare: Path | None) -> None:
     pipeline = Pipeline(load_analyzers())
-    jobs = chart_jobs(pipeline)
+    jobs, selfie, profile_analysis = chart_jobs(pipeline)
     for job in jobs.values():
         job()  # fonts, caches
     if profile:
@@ -132,6 +202,8 @@ def main(repeat: int, profile: str | None, save: Path | None, compare: Path | No
         )
         if compare is not None:
             print(f"{'':<12} {_difference(png, compare / name)}")
+    card_formats(jobs["selfie"](), repeat)
+    where_the_card_draws(selfie, profile_analysis, repeat)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,12 @@
 - `digbot run` (a new process, playground mode, a fresh database) to its answer to /start:
   target at most 2× the reference;
 - `digbot analyze <24-post instaloader folder> --json`, a new process: at most 3× the reference;
-- memory of that bot after its first selfie report (PSS of the bot process plus its chart
-  processes; the playground runs inside the bot's process in this mode): at most 600 MB;
-- the selfie reply (photo in -> the answer complete), warm, `--selfies` in a row: p50 ≤ 0.3 s.
+- memory of that bot after its first selfie report, sent once its warm-up is over (PSS of the
+  bot process plus its chart processes; the playground runs inside the bot's process in this
+  mode): at most 600 MB;
+- the selfie reply (photo in -> the answer complete), warm, `--selfies` in a row: p50 ≤ 0.3 s;
+- then two 24-post profile reports (no target): the first pays what only profiles load (the
+  chart processes, the personality model), the second is warm.
 
 The machine is shared: the load average is printed beside every figure.
 
@@ -24,8 +27,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import IO
 
 from benchmarks.bench_breakdown import profile_folder
 from benchmarks.bench_load import finished
@@ -80,8 +85,21 @@ async def wait_started(client: PlaygroundClient, bot: subprocess.Popen[bytes]) -
     return sent
 
 
+def warm_up_watch(log: IO[bytes]) -> threading.Event:
+    """Set once the bot logs that its warm-up is over (the log is read to its end)."""
+    warmed = threading.Event()
+
+    def read() -> None:
+        for line in log:
+            if b"warmed up in" in line:
+                warmed.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    return warmed
+
+
 async def bot_figures(
-    bot: subprocess.Popen[bytes], started: float, port: int, selfies: int
+    bot: subprocess.Popen[bytes], started: float, port: int, selfies: int, username: str
 ) -> dict[str, str]:
     selfie = astronaut_jpeg()
     client = PlaygroundClient(f"http://127.0.0.1:{port}")
@@ -89,6 +107,10 @@ async def bot_figures(
     try:
         await wait_started(client, bot)
         figures["start"] = f"{time.perf_counter() - started:.1f} s ({load()})"
+        assert bot.stderr is not None
+        warmed = warm_up_watch(bot.stderr)
+        if not await asyncio.to_thread(warmed.wait, 600):  # the figures below are of a warm bot
+            raise RuntimeError("the bot did not log the end of its warm-up")
         latencies = []
         for chat in range(100, 101 + selfies):
             asked = time.perf_counter()
@@ -107,6 +129,14 @@ async def bot_figures(
         figures["selfie"] = (
             f"p50 {statistics.median(warm):.2f} s, first {latencies[0]:.2f} s ({load()})"
         )
+        profiles = []
+        for chat in (200, 201):  # the first loads what only profiles need; the second is warm
+            asked = time.perf_counter()
+            sent_text = await client.send_text(chat, username)
+            working = finished(texts.WORKING_PROFILE)
+            await client.wait_for(chat, working, after=sent_text["message_id"], timeout=600)
+            profiles.append(time.perf_counter() - asked)
+        figures["profile"] = f"first {profiles[0]:.1f} s, second {profiles[1]:.1f} s ({load()})"
     finally:
         await client.close()
     return figures
@@ -129,9 +159,9 @@ def main(repeat: int, selfies: int) -> None:
         )
         analyze_load = load()
         started = time.perf_counter()
-        bot = subprocess.Popen([str(BIN / "digbot"), "run"], env=env, stderr=subprocess.DEVNULL)
+        bot = subprocess.Popen([str(BIN / "digbot"), "run"], env=env, stderr=subprocess.PIPE)
         try:
-            figures = asyncio.run(bot_figures(bot, started, port, selfies))
+            figures = asyncio.run(bot_figures(bot, started, port, selfies, folder.name))
         finally:
             bot.terminate()
             bot.wait(timeout=60)
@@ -165,6 +195,7 @@ def main(repeat: int, selfies: int) -> None:
     ]
     for name, target, measured, met in rows:
         print(f"{name:<32} {target:<22} {measured:<52} {'met' if met else 'MISSED'}")
+    print(f"{'then a 24-post profile report':<32} {'(no target)':<22} {figures['profile']}")
 
 
 if __name__ == "__main__":

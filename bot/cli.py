@@ -136,12 +136,14 @@ async def _serve(settings: Settings) -> None:
 
 def _print_report(report: Report, as_json: bool, out: Path | None) -> None:
     """Print the summary (or the JSON report) and write the charts into `out`."""
+    from reports.canvas import extension  # loaded by now: the report has been drawn
+
     written: list[str] = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        for name, png in report.charts:
-            path = out / f"{name}.png"
-            path.write_bytes(png)
+        for name, image in report.charts:
+            path = out / f"{name}.{extension(image)}"
+            path.write_bytes(image)
             written.append(str(path))
     if as_json:
         print(json.dumps({**report.data, "charts": written}, ensure_ascii=False, indent=2))

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from analyzers.pipeline import LoadedAnalyzers, load_analyzers
 from analyzers.types import PostAnalysis, ProfileAnalysis
@@ -27,8 +27,6 @@ from bot.settings import Settings
 from instagram.directory import DirectorySource
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource
-from reports.profile_charts import engagement_chart
-from reports.selfie import selfie_card
 from service.admission import Admission
 from service.analysis import warm_up
 from service.app import DigService
@@ -228,21 +226,19 @@ class Container:
         )
 
     async def warm_up(self) -> None:
-        """Every analyzer once on a made-up post, and the chart processes started with a chart
-        each, before the first person's report (call after start()). The bot then calls
-        gc.freeze(): the ~100,000 objects loaded lazily (langdetect, matplotlib's fonts, …) stay
-        out of full collections, one of which took 0.8 s under load, stalling the event loop
-        (benchmarks/bench_load.py). The ingress has no model to warm."""
+        """Every analyzer once on a made-up post, and its selfie card drawn, before the first
+        person's report (call after start()). The bot then calls gc.freeze(): the ~100,000
+        objects loaded lazily (langdetect, the fonts, …) stay out of full collections, one of
+        which took 0.8 s under load, stalling the event loop (benchmarks/bench_load.py). The
+        chart processes (matplotlib: profiles, albums, heat maps) are not started here: they
+        start with the first chart that needs them. The ingress has no model to warm."""
         if self.role == "ingress":
             return
         started = time.perf_counter()
         photo = await asyncio.get_running_loop().run_in_executor(
             self.executor, warm_up, self.service.analysis.pipeline
         )
-        jobs: list[tuple[str, Any, tuple[Any, ...]]] = [("warm-up", selfie_card, (photo,))] * max(
-            1, self.charts.processes
-        )
-        await self.charts.render(jobs)
+        await self.charts.render([("warm-up", "reports.selfie:selfie_card", (photo,))], here=True)
         log.info("warmed up in %.2f s", time.perf_counter() - started)
 
     async def start_background(self, send: Sender) -> None:
@@ -273,10 +269,10 @@ class Container:
     async def _engagement_chart(
         self, posts: list[PostAnalysis], followers: int | None, title: str
     ) -> bytes:
-        """A change report's chart, drawn in a worker thread."""
-        return await asyncio.get_running_loop().run_in_executor(
-            self.executor, engagement_chart, posts, followers, title
-        )
+        """A change report's chart, drawn where the profile reports' charts are."""
+        path = "reports.profile_charts:engagement_chart"
+        [(_, png)] = await self.charts.render([("engagement", path, (posts, followers, title))])
+        return png
 
     async def stop_background(self) -> None:
         if self._photo_sweep is not None:

@@ -271,3 +271,10 @@ def profile_chart_jobs(
     ):
         jobs.append(("personality", lambda: big_five_chart(personality)))
     return jobs
+
+
+def profile_chart(a: ProfileAnalysis, hide_sensitive: bool, name: str) -> bytes:
+    """The chart `name` of `profile_chart_jobs`, or b"" when it leaves that chart out: what a
+    chart process draws for a profile (service/render.py; the jobs' closures do not pickle)."""
+    jobs = dict(profile_chart_jobs(a, hide_sensitive=hide_sensitive))
+    return jobs[name]() if name in jobs else b""

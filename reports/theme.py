@@ -16,33 +16,77 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-# Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/), in the order
-# series take them; grey is for "other"/"unknown", ink for text.
-BLUE = "#0072B2"
-ORANGE = "#E69F00"
-GREEN = "#009E73"
-VERMILLION = "#D55E00"
-SKY = "#56B4E9"
-PURPLE = "#CC79A7"
-YELLOW = "#F0E442"
-GREY = "#9A9A9A"
-INK = "#222222"
-MUTED = "#666666"
-SERIES = (BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW)
-ACCENT = BLUE
-HIGHLIGHT = ORANGE
-MOOD = PURPLE
+from reports.palette import (
+    ACCENT as ACCENT,
+)
+from reports.palette import (  # the shared look, re-exported: charts name them theme.X
+    BLUE as BLUE,
+)
+from reports.palette import (
+    DPI as DPI,
+)
+from reports.palette import (
+    FONT as FONT,
+)
+from reports.palette import (
+    FOOTER_SIZE as FOOTER_SIZE,
+)
+from reports.palette import (
+    GREEN as GREEN,
+)
+from reports.palette import (
+    GREY as GREY,
+)
+from reports.palette import (
+    GRID as GRID,
+)
+from reports.palette import (
+    HIGHLIGHT as HIGHLIGHT,
+)
+from reports.palette import (
+    INK as INK,
+)
+from reports.palette import (
+    LABEL_SIZE as LABEL_SIZE,
+)
+from reports.palette import (
+    MOOD as MOOD,
+)
+from reports.palette import (
+    MUTED as MUTED,
+)
+from reports.palette import (
+    ORANGE as ORANGE,
+)
+from reports.palette import (
+    PURPLE as PURPLE,
+)
+from reports.palette import (
+    SERIES as SERIES,
+)
+from reports.palette import (
+    SKY as SKY,
+)
+from reports.palette import (
+    SMALL_SIZE as SMALL_SIZE,
+)
+from reports.palette import (
+    TICK_SIZE as TICK_SIZE,
+)
+from reports.palette import (
+    TITLE_SIZE as TITLE_SIZE,
+)
+from reports.palette import (
+    VERMILLION as VERMILLION,
+)
+from reports.palette import (
+    WIDTH_PX as WIDTH_PX,
+)
+from reports.palette import (
+    YELLOW as YELLOW,
+)
+
 HEAT_CMAP = "inferno"
-
-FONT = "DejaVu Sans"  # ships with matplotlib, so every machine renders the same glyphs
-TITLE_SIZE = 17.0
-LABEL_SIZE = 13.0
-TICK_SIZE = 12.0
-SMALL_SIZE = 10.5
-FOOTER_SIZE = 8.5
-
-WIDTH_PX = 1080
-DPI = 200
 LANDSCAPE = 3 / 4
 SQUARE = 1.0
 FOOTER_BAND = 0.035
@@ -102,7 +146,7 @@ def style_axes(ax: Axes, *, grid_axis: Literal["x", "y", "both"] | None = "x") -
     ax.spines[["left", "bottom"]].set_color(GREY)
     ax.tick_params(labelsize=TICK_SIZE, colors=INK, labelfontfamily=FONT)
     if grid_axis:
-        ax.grid(axis=grid_axis, color="#E6E6E6", linewidth=0.8)
+        ax.grid(axis=grid_axis, color=GRID, linewidth=0.8)
         ax.set_axisbelow(True)
 
 

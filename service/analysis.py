@@ -100,15 +100,20 @@ WARM_UP_CAPTION = "Morning coffee with friends before work, then a long run #cof
 
 
 def warm_up(pipeline: Pipeline) -> PhotoAnalysis:
-    """A made-up photo and caption through every analyzer (blocking), so that what they load
-    lazily (langdetect's language profiles and the like) is loaded now, not in a person's first
-    report; returns the photo's analysis to draw a chart with."""
+    """A made-up photo and caption through every analyzer but the deferred ones (blocking), so
+    that what they load lazily is loaded now, not in a person's first report; returns the
+    photo's analysis to draw a chart with."""
     ramp = np.linspace(0, 255, 320, dtype=np.uint8)
     pixels = np.stack(np.broadcast_arrays(ramp[None, :], ramp[:, None], ramp[::-1, None]), axis=-1)
     text = PostText(WARM_UP_CAPTION, ("coffee", "running"))
     context = pipeline.analyze_image(DecodedImage(pixels, (320, 320), "PNG"), text)
     post = PostInput("warmup", datetime(2026, 1, 1, tzinfo=UTC), 10, 1, text, False, [context])
-    pipeline.analyze_profile(ProfileInput("warmup", 100, 100, [post]))
+    # Not the analyzers that load at their first real use (personality: ~140 MB a bot
+    # answering photos never needs; analyzers/personality_deferred.py).
+    eager = [a for a in pipeline.analyzers.profile if not getattr(a, "deferred", False)]
+    Pipeline(replace(pipeline.analyzers, profile=eager)).analyze_profile(
+        ProfileInput("warmup", 100, 100, [post])
+    )
     return pipeline.photo_analysis(context)
 
 

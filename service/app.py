@@ -20,8 +20,7 @@ from instagram.errors import LoginRequired, RateLimited, SourceUnavailable
 from instagram.models import FetchedProfile
 from instagram.source import ProfileSource, ResolvesNames
 from instagram.usernames import parse_username
-from reports import album as album_report
-from reports import heatmap, profile_text, selfie
+from reports import album_text, profile_text, selfie
 from service.admission import Counted
 from service.analysis import (
     AnalysisService,
@@ -209,7 +208,9 @@ class DigService:
             photo: PhotoAnalysis = await self.analysis.analyze_photo(data)
             result = photo_json(photo)
             await self.repositories.analyses.add(self._record("photo", result, user_id, self.now()))
-            pngs = await self.charts.render([("selfie", selfie.selfie_card, (photo,))])
+            pngs = await self.charts.render(
+                [("selfie", "reports.selfie:selfie_card", (photo,))], here=True
+            )
             offer = await self._keep_for_explaining(user_id, photo)
         return Report(selfie.photo_summary(photo), pngs, result, explain=offer)
 
@@ -220,7 +221,7 @@ class DigService:
             album, refused = await self.analysis.analyze_album(photos)
             result = album_json(album)
             await self.repositories.analyses.add(self._record("album", result, user_id, self.now()))
-            pngs = await self.charts.render([("album", album_report.album_chart, (album,))])
+            pngs = await self.charts.render([("album", "reports.album:album_chart", (album,))])
             best = album.ranking[0] if album.ranking else None
             offer = (
                 await self._keep_for_explaining(user_id, album.photos[best], position=best + 1)
@@ -232,7 +233,7 @@ class DigService:
             if refused
             else []
         )
-        return Report(album_report.album_summary(album), pngs, result, notes, explain=offer)
+        return Report(album_text.album_summary(album), pngs, result, notes, explain=offer)
 
     # --- "Why <style>?" ---------------------------------------------------------------------------
 
@@ -264,7 +265,13 @@ class DigService:
         async with self.admission.slot(user_id):
             why = await self.analysis.explain_style(kept.image, kept.style)
             [(_, jpeg)] = await self.charts.render(
-                [("why", heatmap.style_heatmap_chart, (kept.image.pixels, kept.style, why))]
+                [
+                    (
+                        "why",
+                        "reports.heatmap:style_heatmap_chart",
+                        (kept.image.pixels, kept.style, why),
+                    )
+                ]
             )
         return jpeg
 

@@ -5,9 +5,14 @@ rasterising, measured by benchmarks/bench_breakdown.py), so in the worker thread
 event loop and the analyses, which need the GIL between their native calls. In processes it
 runs beside them, and a profile's four charts use both cores.
 
+A job names its drawing function by import path ("reports.album:album_chart"): the process
+imports the module, the bot's process never does, so it never imports matplotlib (~65 MB and
+0.5 s of start-up it does not need: the selfie card, drawn with Pillow, is the one chart of a
+photo report). The processes start with the first job that needs them, not with the bot.
+
 Each process is `python -m service.render`, owned by one thread of a small pool: the thread
-writes a pickled (module-level function, arguments) to the process's stdin and reads the
-pickled PNG (or exception) from its stdout. Not multiprocessing: its children import the
+writes a pickled (import path, arguments) to the process's stdin and reads the pickled image
+(or exception) from its stdout. Not multiprocessing: its children import the
 parent's main module again (a script without a `__main__` guard starts itself again) and, killed
 with SIGKILL, the bot would leave them waiting on queues they hold both ends of; here a
 process's stdin closes with the bot and it exits. A process that dies is started again at the
@@ -21,6 +26,7 @@ import asyncio
 import ctypes
 import ctypes.util
 import gc
+import importlib
 import os
 import pickle
 import struct
@@ -31,24 +37,30 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import IO, Any
 
-from reports import profile_charts
+ChartJob = tuple[str, str, tuple[Any, ...]]
+"""(name, the drawing function's import path "module:function", its arguments)."""
 
-ChartJob = tuple[str, Callable[..., bytes], tuple[Any, ...]]
-"""(name, module-level function, its arguments): what a worker process can receive."""
+PROFILE_CHARTS = ("styles", "engagement", "habits", "personality")
+"""Every chart a profile report can have, in the order they are sent."""
 
 _HEADER = struct.Struct(">Q")
 
 
-def profile_chart(analysis: Any, hide_sensitive: bool, index: int) -> bytes:
-    """The index-th of `profile_chart_jobs` (its jobs are closures: not picklable)."""
-    jobs = profile_charts.profile_chart_jobs(analysis, hide_sensitive=hide_sensitive)
-    return jobs[index][1]()
+def drawing(path: str) -> Callable[..., bytes]:
+    """The function at "module:function", its module imported if it was not yet."""
+    module, _, name = path.partition(":")
+    function: Callable[..., bytes] = getattr(importlib.import_module(module), name)
+    return function
 
 
 def profile_jobs(analysis: Any, hide_sensitive: bool) -> list[ChartJob]:
-    jobs = profile_charts.profile_chart_jobs(analysis, hide_sensitive=hide_sensitive)
-    names = [name for name, _ in jobs]
-    return [(name, profile_chart, (analysis, hide_sensitive, i)) for i, name in enumerate(names)]
+    """A job per chart a profile can have; those it does not have come back empty and are
+    left out (which ones depends on the analysis, and deciding it here would import the
+    charts' module and matplotlib with it)."""
+    args = (analysis, hide_sensitive)
+    return [
+        (name, "reports.profile_charts:profile_chart", (*args, name)) for name in PROFILE_CHARTS
+    ]
 
 
 def _write(stream: IO[bytes], value: Any) -> None:
@@ -77,10 +89,10 @@ class _ChartProcess:
             [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
 
-    def call(self, function: Callable[..., bytes], args: tuple[Any, ...]) -> bytes:
+    def call(self, path: str, args: tuple[Any, ...]) -> bytes:
         assert self.popen.stdin is not None and self.popen.stdout is not None
         try:
-            _write(self.popen.stdin, (function, args))
+            _write(self.popen.stdin, (path, args))
             ok, value = _read(self.popen.stdout)
         except (EOFError, BrokenPipeError) as error:
             raise RuntimeError(f"the chart process exited ({self.popen.poll()})") from error
@@ -103,10 +115,12 @@ class _ChartProcess:
 
 
 class ChartRenderer:
-    """Renders chart jobs in `processes` worker processes, or in `threads` when 0."""
+    """Renders chart jobs in `processes` worker processes (started by the first job that needs
+    one), or in `threads` when 0 or when asked to draw `here`."""
 
     def __init__(self, processes: int, threads: Executor) -> None:
         self.processes = processes
+        self._threads = threads
         self._executor = (
             ThreadPoolExecutor(processes, thread_name_prefix="digbot-charts")
             if processes > 0
@@ -116,24 +130,28 @@ class ChartRenderer:
         self._started: list[_ChartProcess] = []
         self._lock = threading.Lock()
 
-    def _in_process(self, function: Callable[..., bytes], args: tuple[Any, ...]) -> bytes:
+    def _in_process(self, path: str, args: tuple[Any, ...]) -> bytes:
         process: _ChartProcess | None = getattr(self._local, "process", None)
         if process is None or not process.alive:
             process = self._local.process = _ChartProcess()
             with self._lock:
                 self._started.append(process)
-        return process.call(function, args)
+        return process.call(path, args)
 
-    async def render(self, jobs: Sequence[ChartJob]) -> list[tuple[str, bytes]]:
+    async def render(
+        self, jobs: Sequence[ChartJob], *, here: bool = False
+    ) -> list[tuple[str, bytes]]:
+        """Each job's image, in order; jobs that come back empty are left out. `here`: in the
+        analysis threads, for a chart drawn faster than its data would be sent to a process
+        (the selfie card: benchmarks/README.md, round three)."""
         loop = asyncio.get_running_loop()
-        run = self._in_process if self.processes > 0 else _call
-        pngs = await asyncio.gather(
-            *(
-                loop.run_in_executor(self._executor, run, function, args)
-                for _, function, args in jobs
-            )
+        in_processes = self.processes > 0 and not here
+        run = self._in_process if in_processes else _call
+        executor = self._executor if in_processes else self._threads
+        images = await asyncio.gather(
+            *(loop.run_in_executor(executor, run, path, args) for _, path, args in jobs)
         )
-        return [(name, png) for (name, _, _), png in zip(jobs, pngs, strict=True)]
+        return [(name, image) for (name, _, _), image in zip(jobs, images, strict=True) if image]
 
     def close(self) -> None:
         if self.processes == 0:
@@ -145,8 +163,8 @@ class ChartRenderer:
             process.close()
 
 
-def _call(function: Callable[..., bytes], args: tuple[Any, ...]) -> bytes:
-    return function(*args)
+def _call(path: str, args: tuple[Any, ...]) -> bytes:
+    return drawing(path)(*args)
 
 
 def _malloc_trim() -> Callable[[], object]:
@@ -164,10 +182,10 @@ def _malloc_trim() -> Callable[[], object]:
 
 
 def _answer(requests: IO[bytes]) -> tuple[bool, Any]:
-    """(True, PNG) or (False, error) for the next request; EOFError when the bot is gone."""
+    """(True, image) or (False, error) for the next request; EOFError when the bot is gone."""
     try:
-        function, args = _read(requests)
-        return True, function(*args)
+        path, args = _read(requests)
+        return True, _call(path, args)
     except EOFError:
         raise
     except Exception as error:  # sent back as a plain error: it may not pickle
@@ -175,7 +193,7 @@ def _answer(requests: IO[bytes]) -> tuple[bool, Any]:
 
 
 def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
-    """The worker process: draw each (function, args) read, write back (ok, PNG or error)."""
+    """The worker process: draw each (path, args) read, write back (ok, image or error)."""
     trim = _malloc_trim()
     first = True
     while True:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import ast
 import io
-import json
 import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from skimage import data as skdata
 
 from bot.settings import PROJECT_ROOT
 from tests.fixtures.instagram_fixture import FixturePost, sample_jpeg, write_profile
+from tests.python_snippet import snippet_result
 
 APP_PACKAGES = ("bot", "handlers", "service", "analyzers", "reports", "instagram", "storage")
 APP_PACKAGES += ("playground",)
@@ -75,18 +73,7 @@ def test_a_profile_and_a_selfie_report_never_import_tensorflow(tmp_path: Path) -
     env = {**os.environ, "DIGBOT_DATABASE": str(tmp_path / "digbot.sqlite")}
     env.pop("BOT_TOKEN", None)
 
-    done = subprocess.run(
-        [sys.executable, "-c", REPORTS, str(folder), str(selfie)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=PROJECT_ROOT,
-        timeout=600,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.splitlines()[-1])
+    result = snippet_result(REPORTS, str(folder), str(selfie), env=env)
     assert result["unavailable"] == {}, "every analyzer loaded (so each model really ran)"
     assert result["posts"] == 24 and result["profile_charts"] >= 1
     [face] = result["selfie_faces"]

@@ -1,4 +1,5 @@
-"""Checks that chart bytes are a phone-sized, non-blank PNG."""
+"""Checks that chart bytes are a phone-sized, non-blank image: a PNG, or a JPEG for the cards
+that are mostly a photo (the selfie card, the heat map)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ WIDTH = 1080
 
 def decode(png: bytes) -> np.ndarray:
     image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG"
+    assert image.format in ("PNG", "JPEG")
     return np.asarray(image.convert("RGB"))
 
 
 def assert_chart(png: bytes, min_std: float = 8.0) -> np.ndarray:
-    """A PNG 1080 px wide, neither a sliver nor taller than a phone screen shows at once
+    """An image 1080 px wide, neither a sliver nor taller than a phone screen shows at once
     (charts are as tall as their content needs), that is not blank (a chart that only says
     "no data" still has its title and message: a blank page has a standard deviation of 0)."""
     pixels = decode(png)

@@ -9,7 +9,8 @@ from chart_check import assert_chart
 from report_html_check import assert_valid
 
 from analyzers.types import AlbumAnalysis
-from reports.album import ALBUM_CLOSE_CALL, album_chart, album_summary
+from reports.album import album_chart
+from reports.album_text import ALBUM_CLOSE_CALL, album_summary
 
 
 def test_album_chart_variants(sample_album: AlbumAnalysis) -> None:

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from reports.album import album_chart
-from reports.selfie import selfie_card
-from service.render import ChartJob, ChartRenderer, profile_jobs
+from reports.profile_charts import profile_chart_jobs
+from service.render import PROFILE_CHARTS, ChartJob, ChartRenderer, profile_jobs
 from tests.reports.conftest import album, profile, selfie
 
 
@@ -32,8 +31,8 @@ async def _render(processes: int, jobs: list[ChartJob]) -> list[tuple[str, bytes
 async def test_processes_draw_the_same_charts_as_threads() -> None:
     analysis = profile()
     jobs: list[ChartJob] = [
-        ("selfie", selfie_card, (selfie(),)),
-        ("album", album_chart, (album(),)),
+        ("selfie", "reports.selfie:selfie_card", (selfie(),)),
+        ("album", "reports.album:album_chart", (album(),)),
         *profile_jobs(analysis, False),
     ]
     in_processes = await _render(2, jobs)
@@ -46,26 +45,31 @@ async def test_processes_draw_the_same_charts_as_threads() -> None:
         "habits",
         "personality",
     ]
-    assert all(png.startswith(b"\x89PNG") for _, png in in_processes)
+    assert in_processes[0][1].startswith(b"\xff\xd8"), "the selfie card is a JPEG"
+    assert all(png.startswith(b"\x89PNG") for _, png in in_processes[1:])
     assert in_processes == in_threads
 
 
-def test_profile_jobs_leave_out_sensitive_charts_when_asked() -> None:
-    names = [name for name, _, _ in profile_jobs(profile(), True)]
-    assert "personality" not in names and names[0] == "styles"
+def test_a_profile_report_asks_for_every_chart_a_profile_can_have() -> None:
+    names = [name for name, _ in profile_chart_jobs(profile(), hide_sensitive=False)]
+    assert names == list(PROFILE_CHARTS)
+
+
+async def test_profile_charts_leave_out_sensitive_charts_when_asked() -> None:
+    names = [name for name, _ in await _render(0, profile_jobs(profile(), True))]
+    assert names == ["styles", "engagement", "habits"]
 
 
 KILLED = """
 import asyncio, os, signal
 from concurrent.futures import ThreadPoolExecutor
 from bot.settings import PROJECT_ROOT
-from reports.selfie import selfie_card
 from service.render import ChartRenderer
 from tests.reports.conftest import selfie
 
 async def main():
     renderer = ChartRenderer(2, ThreadPoolExecutor(1))
-    await renderer.render([("selfie", selfie_card, (selfie(),))] * 2)
+    await renderer.render([("selfie", "reports.selfie:selfie_card", (selfie(),))] * 2)
     print(*(process.popen.pid for process in renderer._started), flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 
@@ -97,9 +101,11 @@ async def test_a_failing_chart_is_an_error_and_the_process_serves_on() -> None:
         renderer = ChartRenderer(1, threads)
         try:
             with pytest.raises(RuntimeError, match="AttributeError"):
-                await renderer.render([("broken", selfie_card, (None,))])
-            [(name, png)] = await renderer.render([("selfie", selfie_card, (selfie(),))])
-            assert name == "selfie" and png.startswith(b"\x89PNG")
+                await renderer.render([("broken", "reports.selfie:selfie_card", (None,))])
+            [(name, png)] = await renderer.render(
+                [("album", "reports.album:album_chart", (album(),))]
+            )
+            assert name == "album" and png.startswith(b"\x89PNG")
             assert len(renderer._started) == 1, "the same process drew the next chart"
         finally:
             await asyncio.to_thread(renderer.close)
