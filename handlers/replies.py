@@ -86,7 +86,7 @@ class StatusMessage:
                 await asyncio.Event().wait()  # until the block ends
 
         if after <= 0:
-            await self._show_best_effort(line)
+            await self.show(line)  # as before the delay existed: a 403 here stops the work
         indicator = asyncio.create_task(indicate())
         failed = False
         try:
