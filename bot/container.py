@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 from analyzers.pipeline import LoadedAnalyzers, load_analyzers
 from analyzers.types import PostAnalysis, ProfileAnalysis
+from bot.malloc import give_back_freed_memory
 from bot.settings import Settings
 from instagram.directory import DirectorySource
 from instagram.models import FetchedProfile
@@ -191,7 +192,7 @@ class Container:
                 self.redis, analysis.queue_size, analysis.per_person_per_hour, self.queue.depth
             )
         if self.role == "worker":
-            return Admission(analysis.worker_count, sys.maxsize, clock)
+            return Admission(analysis.worker_count, sys.maxsize, clock, in_turn=False)
         return Admission(analysis.queue_size, analysis.per_person_per_hour, clock)
 
     async def start(self) -> None:
@@ -199,6 +200,7 @@ class Container:
 
         A `digbot worker` does not migrate: the ingress does, before it takes an update, so
         every task a worker gets comes after it (and workers starting together would race)."""
+        give_back_freed_memory()
         started = time.perf_counter()
         if self.role != "worker":
             await self.db.migrate()

@@ -12,6 +12,7 @@
   5xx and dropped connections back off with jitter) over aiogram's errors.
 - `bot.pacing.PacingMiddleware`: every attempt, retries included, waits for its turn under
   Telegram's rate limits.
+- `ResponseTypesMiddleware`: keeps the answer types aiogram parses into, so each is built once.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     GetUpdates,
+    Response,
     SendAnimation,
     SendAudio,
     SendChatAction,
@@ -49,7 +51,7 @@ from reports.split import CAPTION_LIMIT, MESSAGE_LIMIT, split_caption, split_mes
 
 if TYPE_CHECKING:
     from aiogram import Bot
-    from aiogram.methods import Response, TelegramMethod
+    from aiogram.methods import TelegramMethod
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +158,32 @@ class RetryMiddleware(RetryPolicy, BaseRequestMiddleware):
         return await self.run(lambda: make_request(bot, method), type(method).__name__, _classify)
 
 
+class ResponseTypesMiddleware(BaseRequestMiddleware):
+    """Holds every `Response[T]` aiogram parses Telegram's answers into.
+
+    aiogram parses each answer as `Response[method.__returning__]`, and pydantic keeps a generic
+    model's parametrisations only weakly: once an answer is parsed the type is garbage, and the
+    next answer builds its validator again, on the event loop (Response[list[Update]] for each
+    poll, [Message], [bool], [File]: 7-15 ms each on an idle machine, 50-100 ms under load;
+    found by benchmarks/bench_load.py's stall sampler). One reference per type makes each build
+    once. A handful of types in all (one per return type the bot's methods use).
+    """
+
+    def __init__(self) -> None:
+        self.types: dict[Any, type[Response[Any]]] = {}
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[Any],
+        bot: Bot,
+        method: TelegramMethod[Any],
+    ) -> Response[Any]:
+        returning = method.__returning__
+        if returning not in self.types:
+            self.types[returning] = Response[returning]  # type: ignore[valid-type]
+        return await make_request(bot, method)
+
+
 def configure_session(
     session: BaseSession, *, retry: RetryMiddleware | None = None, pacer: Pacer | None = None
 ) -> tuple[RetryMiddleware, Pacer]:
@@ -165,6 +193,7 @@ def configure_session(
     session.middleware(LimitsMiddleware())
     session.middleware(retry)
     session.middleware(PacingMiddleware(pacer))
+    session.middleware(ResponseTypesMiddleware())
     return retry, pacer
 
 

@@ -10,7 +10,7 @@ from typing import Generic, TypeVar
 from handlers import texts
 from handlers.chat import Chat, IncomingFile, Keyboard, Picture, Press
 from handlers.keyboards import WhyStyleCB, why_style_keyboard
-from handlers.replies import StatusMessage, send_report
+from handlers.replies import STATUS_DELAY, StatusMessage, send_report
 from reports.names import style_words
 from service.app import DigService, Report
 
@@ -78,9 +78,11 @@ async def album(chat: Chat, parts: Sequence[IncomingFile | None], service: DigSe
 
 
 async def photo_report(chat: Chat, data: bytes, service: DigService) -> None:
+    """The selfie report; its status line only if the answer is slow (STATUS_DELAY), or at
+    once when a worker process answers (it edits the line shown here)."""
     status = StatusMessage(chat)
-    await status.show(texts.WORKING_PHOTO)
-    async with chat.uploading_photo():
+    after = 0 if service.hands_off else STATUS_DELAY
+    async with status.while_working(texts.WORKING_PHOTO, after):
         report = await service.photo_report(data, user_id=chat.user_id)
     await send_report(chat, report, why_keyboard(report), status)
 

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from handlers.chat import Chat, Keyboard, NotDelivered, Picture
 from reports.canvas import extension
 from reports.split import CAPTION_LIMIT, MESSAGE_LIMIT, utf16_len
 from service.app import Report
 from service.pseudonyms import pseudonym
-from service.queue import note_status
+from service.queue import Enqueued, note_status
 
 log = logging.getLogger(__name__)
 
 MAX_ALBUM = 10
+
+STATUS_DELAY = 0.7
+"""Seconds an answer may take before a status line ("Looking at your photo…") is worth
+showing. A selfie answered sooner goes out as one message: no status line, no deletion, no
+"sending a photo…" (three Bot API requests of five, two of them counted against Telegram's
+limits; benchmarks/bench_load.py counts them)."""
 
 
 class StatusMessage:
@@ -58,6 +67,53 @@ class StatusMessage:
         except NotDelivered as error:
             log.info("status line not deleted in chat %s: %s", pseudonym(self.chat.chat_id), error)
         self.message_id = None
+
+    @asynccontextmanager
+    async def while_working(self, line: str, after: float) -> AsyncIterator[None]:
+        """Run the block; once it has taken `after` seconds, show `line` and "sending a
+        photo…" until it ends (0: the line at once, before the block). If the block fails,
+        the status line it showed goes: the error's answer replaces it (the same chat whether
+        or not it was slow), except for an analysis handed to a worker, which answers on it."""
+        shown: asyncio.Task[None] | None = None
+
+        async def indicate() -> None:
+            nonlocal shown
+            if after > 0:
+                await asyncio.sleep(after)
+                shown = asyncio.create_task(self._show_best_effort(line))
+                await asyncio.shield(shown)
+            async with self.chat.uploading_photo():
+                await asyncio.Event().wait()  # until the block ends
+
+        if after <= 0:
+            await self.show(line)  # as before the delay existed: a 403 here stops the work
+        indicator = asyncio.create_task(indicate())
+        failed = False
+        try:
+            yield
+        except Enqueued:
+            raise
+        except Exception:
+            failed = True
+            raise
+        finally:
+            await self._stop(indicator, shown)
+            if failed:
+                await self.delete()
+
+    @staticmethod
+    async def _stop(indicator: asyncio.Task[None], shown: asyncio.Task[None] | None) -> None:
+        """Stop the indicator; a status line being sent is let finish (its id is needed)."""
+        indicator.cancel()
+        await asyncio.gather(indicator, return_exceptions=True)
+        if shown is not None:
+            await shown
+
+    async def _show_best_effort(self, line: str) -> None:
+        try:
+            await self.show(line)
+        except NotDelivered as error:
+            log.info("status line not shown in chat %s: %s", pseudonym(self.chat.chat_id), error)
 
     async def progress(self, stage: str) -> None:
         """Best effort: a status line that cannot be shown (the person deleted the message)

@@ -2,7 +2,11 @@
 
 The number of analyses waiting or running is the queue's depth over all workers; a person's
 analyses of the last hour are a sorted set of start times (score: seconds of the Redis-shared
-clock, `time.time()`), trimmed at each check and expiring an hour after the last start.
+clock, `time.time()`), trimmed at each check and expiring an hour after the last start. "Busy"
+means what it means in one process (service.admission): `queue_size` tasks waiting or running
+over all workers. A person's turn (one analysis at a time) is kept by each process for what it
+runs: the ingress only enqueues, so its turn is over at once, and the workers take tasks as the
+queue gives them (`in_turn=False`: a worker does not hold a task it was given idle).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ PERSON_PREFIX = "digbot:admitted:"
 
 
 class RedisAdmission(Counted):
-    """Answers "busy" at once when the queue is full or the person's hour is used up."""
+    """Answers "busy" at once when `capacity` tasks are queued or running over all workers, or
+    the person's hour is used up; below that, everyone is admitted."""
 
     def __init__(
         self,

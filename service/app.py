@@ -110,6 +110,12 @@ class DigService:
         self._analysis: AnalysisService | None = None
         self.model_versions: dict[str, str] = {}
 
+    @property
+    def hands_off(self) -> bool:
+        """Whether analyses go to worker processes (which answer on the status line shown by
+        the ingress, so it must be shown before the hand-off)."""
+        return self.queue is not None
+
     def use(self, loaded: LoadedAnalyzers) -> AnalysisService:
         """Analyse with these analyzers from now on (the container loads them at start)."""
         analyzers: list[Any] = [*loaded.image, *loaded.profile]

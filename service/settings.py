@@ -20,7 +20,7 @@ class AnalysisSettings(_Section):
     max_album_photos: int = Field(10, ge=2, le=10)
     max_image_pixels: int = Field(40_000_000, ge=1_000_000)
     per_person_per_hour: int = Field(30, ge=1)
-    queue_size: int = Field(32, ge=1)
+    queue_size: int = Field(100, ge=1)
 
     @property
     def worker_count(self) -> int:

@@ -5,11 +5,16 @@ beyond zero-second retry_after values."""
 from __future__ import annotations
 
 import asyncio
+import gc
+import json
 import random
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -17,10 +22,17 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import EditMessageText, SendMessage, SendPhoto, TelegramMethod
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.methods import (
+    EditMessageText,
+    GetFile,
+    Response,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.types import File, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.session import LimitsMiddleware, RetryMiddleware
+from bot.session import LimitsMiddleware, RetryMiddleware, configure_session
 from reports.split import utf16_len
 
 Failure = Callable[[TelegramMethod[Any]], Exception]
@@ -150,3 +162,23 @@ async def test_message_not_modified_is_not_an_error_but_other_bad_requests_are()
     send = SendMessage(chat_id=1, text="x")
     with pytest.raises(TelegramBadRequest):
         await LimitsMiddleware()(Network(not_modified), None, send)  # type: ignore[arg-type]
+
+
+async def test_an_answer_type_is_built_once_and_kept() -> None:
+    """aiogram parses each answer as Response[T]; pydantic holds that type only weakly, so
+    without the middleware it is garbage after each answer and rebuilt on the event loop."""
+    session = AiohttpSession()
+    configure_session(session, retry=fast_retry())
+    bot = Bot("42:TOKEN", session=session)
+    method = GetFile(file_id="f")
+    answer = json.dumps({"ok": True, "result": {"file_id": "f", "file_unique_id": "u"}})
+
+    async def network(bot: Bot, method: TelegramMethod[Any]) -> Any:
+        return session.check_response(bot, method, 200, answer).result
+
+    chain = session.middleware.wrap_middlewares(network)
+    assert (await chain(bot=bot, method=method)).file_id == "f"
+    built = weakref.ref(Response[File])
+    gc.collect()
+    assert built() is not None  # before: None, rebuilt for every getFile
+    await session.close()

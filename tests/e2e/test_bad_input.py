@@ -125,12 +125,12 @@ FILE_CASES = [
     Case(
         "corrupt JPEG",
         document(sample_jpeg(1)[:1500], "broken.jpg", "image/jpeg"),
-        (says("Looking at your photo"), says("damaged or incomplete")),
+        (says("damaged or incomplete"),),
     ),
     Case(
         "JPEG header then garbage",
         document(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8, "noise.jpg", "image/jpeg"),
-        (says("Looking at your photo"), says("damaged or incomplete")),
+        (says("damaged or incomplete"),),
     ),
     Case("PNG file", document(encoded("PNG"), "a.png", "image/png"), REPORT),
     Case("WebP file", document(encoded("WEBP"), "a.webp", "image/webp"), REPORT),
@@ -140,18 +140,18 @@ FILE_CASES = [
     Case(
         "animated GIF file",
         document(animated_gif(), "loop.gif", "image/gif"),
-        (says("Looking at your photo"), says("animated image")),
+        (says("animated image"),),
     ),
     Case("animated GIF as animation", video(animation=True), (VIDEO,)),
     Case(
         "10000×10000 image",
         document(png_declaring(10_000, 10_000, 10_000), "huge.png", "image/png"),
-        (says("Looking at your photo"), says("too large for me to open")),
+        (says("too large for me to open"),),
     ),
     Case(
         "decompression bomb",
         document(png_declaring(60_000, 60_000, 1), "bomb.png", "image/png"),
-        (says("Looking at your photo"), says("too large for me to open")),
+        (says("too large for me to open"),),
     ),
     Case("photo sent as a file", document(sample_jpeg(2), "me.jpg", "image/jpeg"), REPORT),
     Case(

@@ -18,6 +18,7 @@ from service.errors import Busy
 from service.photo_memory import KeptPhoto
 from service.photo_memory_redis import PHOTO_PREFIX, RedisPhotoMemory
 from service.profile_cache_redis import PROFILE_PREFIX, RedisProfileCache
+from service.settings import AnalysisSettings
 
 ALICE, BOB = 1, 2
 TTL = 15 * 60
@@ -72,6 +73,24 @@ async def test_admission_counts_over_every_process(redis: Redis) -> None:
         async with first.slot(BOB):
             pass
     assert (first.started, first.refused, second.started, second.refused) == (1, 2, 2, 0)
+
+
+async def test_the_default_queue_admits_a_photo_from_each_of_100_people(redis: Redis) -> None:
+    queued = 0
+
+    async def queue_depth() -> int:
+        return queued
+
+    defaults = AnalysisSettings()
+    ingress = RedisAdmission(redis, defaults.queue_size, defaults.per_person_per_hour, queue_depth)
+    for person in range(100):  # before: the 33rd was told "busy"
+        async with ingress.slot(person):
+            queued += 1  # each admitted photo waits in the queue
+    queued = defaults.queue_size
+    with pytest.raises(Busy, match="busy analysing"):
+        async with ingress.slot(1000):
+            pass
+    assert (ingress.started, ingress.refused) == (100, 1)
 
 
 def _profile(username: str) -> FetchedProfile:
