@@ -32,10 +32,9 @@ def _name_of(spec: str) -> str:
     return spec.rsplit(".", 1)[-1].split(":")[0]
 
 
-def _load(spec: str) -> Any:
+def _class_of(spec: str) -> Any:
     module_name, class_name = spec.split(":")
-    module = importlib.import_module(module_name)
-    return getattr(module, class_name)()
+    return getattr(importlib.import_module(module_name), class_name)
 
 
 @dataclass
@@ -57,8 +56,15 @@ def load_analyzers(
             name = _name_of(spec)
             started = time.perf_counter()
             try:
-                target.append(_load(spec))
-                log.info("model %s loaded in %.2f s", name, time.perf_counter() - started)
+                cls = _class_of(spec)
+                # The name the reports look reasons up by (a class may live in a module named
+                # otherwise, e.g. the deferred personality analyzer).
+                name = getattr(cls, "name", name)
+                target.append(cls())
+                if getattr(cls, "deferred", False):
+                    log.info("model %s loads at its first use", name)
+                else:
+                    log.info("model %s loaded in %.2f s", name, time.perf_counter() - started)
             except ModuleNotFoundError as exc:
                 loaded.unavailable[name] = "not installed yet"
                 log.warning("analyzer %s not available: %s", name, exc)
