@@ -266,7 +266,13 @@ def _fit(cand: Candidate, data: Data, rows: np.ndarray, c: float) -> Head:
     fitted head (only their fixed term and rule differ)."""
     if cand.fine_tunes:
         return _fit_head(cand, data, rows, c)
-    key = (cand.train_views, cand.uses_prior, cand.classes, c, hashlib.sha1(rows).hexdigest())
+    key = (
+        cand.train_views,
+        cand.uses_prior,
+        cand.classes,
+        c,
+        hashlib.sha1(rows.tobytes()).hexdigest(),
+    )
     if key not in _HEADS:
         _HEADS[key] = _fit_head(cand, data, rows, c)
     return _HEADS[key]
