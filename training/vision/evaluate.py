@@ -52,6 +52,7 @@ ROUND_FOUR_MARGIN = 0.005
 """A7 or A8 replaces A6 only if its inner score beats A6's by more (fourth amendment)."""
 ROUND_FIVE = ("A6m", "A9")
 ROUND_FIVE_MARGIN = 0.01
+SECOND_BACKBONE = "A5"
 """A9 replaces the shipped head only if its inner score (three pooled inner splits) beats
 A6m's by more, and its loso held-out macro-F1 is not below A6m's (fifth amendment)."""
 SINGLE_SOURCE = ("party", "studying")
@@ -144,8 +145,14 @@ def calibration_error(run: dict[str, np.ndarray], labels: np.ndarray, bins: int 
 
 def pick(table: dict[str, dict[str, float]]) -> str:
     """The pre-registered rule: best inner-validation score among candidates whose inner
-    `other` precision reaches the floor (else among all); within TIE, the earlier (cheaper)."""
-    cands = [n for n in table if n not in (BASELINE, *ROUND_FIVE) and not n.endswith(EXPLORATORY)]
+    `other` precision reaches the floor (else among all); within TIE, the earlier (cheaper).
+    Round five's candidates (three inner splits: a score on another scale) are left to
+    `pick_round_five`."""
+    cands = [
+        n
+        for n in table
+        if n != BASELINE and not n.endswith(EXPLORATORY) and CANDIDATES[n].inner_splits == 1
+    ]
     eligible = [n for n in cands if table[n]["val_other_p"] >= OTHER_PRECISION_FLOOR] or cands
     best = max(table[n]["val_f1_11"] for n in eligible)
     return next(n for n in eligible if table[n]["val_f1_11"] >= best - TIE)
@@ -168,15 +175,20 @@ def pick_over(
     return next(n for n in eligible if table[n]["val_f1_11"] >= best - TIE)
 
 
-def pick_round_five(table: dict[str, dict[str, float]], shipped: str) -> str:
-    """Fifth amendment: A9 replaces `shipped` only if its inner score beats A6m's (A6 on the
-    same three inner splits) by more than ROUND_FIVE_MARGIN and its loso held-out macro-F1 is
-    not below A6m's. A6m is a measuring device, never shipped."""
-    if not all(n in table for n in ROUND_FIVE):
-        return shipped
-    base, new = (table[n] for n in ROUND_FIVE)
+def passes_round_five(table: dict[str, dict[str, float]], challenger: str) -> bool:
+    """Fifth amendment: the challenger's inner score beats A6m's (A6 on the same three inner
+    splits) by more than ROUND_FIVE_MARGIN and its loso held-out macro-F1 is not below A6m's."""
+    if ROUND_FIVE[0] not in table or challenger not in table:
+        return False
+    base, new = table[ROUND_FIVE[0]], table[challenger]
     inner_lead = new["val_f1_11"] > base["val_f1_11"] + ROUND_FIVE_MARGIN
-    return ROUND_FIVE[1] if inner_lead and new["f1_11"] >= base["f1_11"] else shipped
+    return bool(inner_lead and new["f1_11"] >= base["f1_11"])
+
+
+def pick_round_five(table: dict[str, dict[str, float]], shipped: str) -> str:
+    """A9 replaces `shipped` if it passes round five's rule. A6m is a measuring device, never
+    shipped; A5 is judged by the same rule but cannot ship this round (`passes_round_five`)."""
+    return ROUND_FIVE[1] if passes_round_five(table, ROUND_FIVE[1]) else shipped
 
 
 def print_false_other(run: dict[str, np.ndarray], labels: np.ndarray, sources: np.ndarray) -> None:
@@ -346,6 +358,9 @@ def main() -> None:
                 f"\nThe pre-registered rules up to round four pick {picked}; after round "
                 f"five's rule ({ROUND_FIVE[1]} vs {ROUND_FIVE[0]}), shipped: {shipped}."
             )
+            if SECOND_BACKBONE in table:
+                verdict = "passes" if passes_round_five(table, SECOND_BACKBONE) else "fails"
+                print(f"{SECOND_BACKBONE} (not shippable this round) {verdict} the same rule.")
         if shipped not in runs[protocol]:
             continue
         run = runs[protocol][shipped]
