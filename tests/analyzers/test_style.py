@@ -71,6 +71,12 @@ def test_espresso_is_food(vision: VisionAnalyzer, style: StyleAnalyzer) -> None:
     assert "looks like coffee" in result.evidence  # ImageNet's "espresso", in plain words
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="round five ships A9 by the pre-registered rule; its ship split chose `other_p` 0.75 "
+    "and this photo's `other` probability is 0.34 (the most probable class, under 0.75): "
+    "A6's `max` 0.35 called it other (analyzers/models/VISION.md, round five)",
+)
 def test_scanned_page_fits_no_style(vision: VisionAnalyzer, style: StyleAnalyzer) -> None:
     # A scanned page of a book: text, like the receipts and screenshots of a real feed.
     result = analyze(vision, style, photo_of(np.stack([skdata.page()] * 3, axis=-1)))
@@ -79,6 +85,12 @@ def test_scanned_page_fits_no_style(vision: VisionAnalyzer, style: StyleAnalyzer
     assert any(e.startswith("fits none of the styles") for e in result.evidence)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="round five ships A9 by the pre-registered rule; its ship split chose `other_p` 0.75 "
+    "and this photo's `other` probability is 0.31 (the most probable class, under 0.75): "
+    "A6's `max` 0.35 called it other (analyzers/models/VISION.md, round five)",
+)
 def test_motorbike_fits_no_style(vision: VisionAnalyzer, style: StyleAnalyzer) -> None:
     # A vehicle, like the cars of a real feed: none of the styles (issue 19).
     left, _, _ = skdata.stereo_motorcycle()

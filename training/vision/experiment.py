@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from analyzers.imagenet import PRIOR_GROUPS
 from analyzers.style import HEAD_CLASSES
 from analyzers.types import OTHER_STYLE
 from training.vision.dataset import list_items
@@ -35,6 +35,7 @@ from training.vision.heads import (
     fit_temperature,
     softmax,
     subject_macro_f1,
+    sure_excess,
 )
 from training.vision.loso import (
     collection_parts,
@@ -63,15 +64,27 @@ class Candidate:
     """The `other` rule chosen on inner validation (second amendment); else always `max`."""
     fine_tunes: bool = False
     """The 1x1 conv fine-tuned per fold before the head (A4, third amendment)."""
-    decision_prior: bool = False
-    """w * log(group mass) added to the styles a prior group names (A7, A8; fourth amendment)."""
+    decision_prior: str = ""
+    """A fixed term added to the styles a prior group names: "log" (w * log(group mass); A7,
+    A8; fourth amendment) or "sure" (w * `sure_excess`; A9, fifth amendment)."""
     open_set: bool = False
     """No `other` class: `other` when unsure or far from the style bank (A8)."""
+    inner_splits: int = 1
+    """Inner by-group splits per fold, pooled (A6m, A9: 3; fifth amendment)."""
+    c_grid: tuple[float, ...] = C_GRID
 
     @property
     def classes(self) -> tuple[str, ...]:
         return CLASSES if self.learns_other else HEAD_CLASSES
 
+
+A6_THREE_SPLITS = Candidate(
+    "", "pad", ("pad",), True, uses_prior=True, chooses_rule=True, inner_splits=3, c_grid=(0.01,)
+)
+"""A6 with three pooled inner splits and C fixed at 0.01 (fifth amendment)."""
+BOTH = "pad+lite0_pad"
+"""A5's view: MobileNetV2's and EfficientNet-Lite0's embeddings of the padded photo side by
+side (`tail.load_embeddings`); its ImageNet prior is MobileNetV2's."""
 
 CANDIDATES = {
     c.name: c
@@ -84,11 +97,14 @@ CANDIDATES = {
         Candidate("A3", "pad", ("pad", "aug1", "aug2"), True, chooses_rule=True),
         Candidate("A4", "pad", ("pad",), True, uses_prior=True, chooses_rule=True, fine_tunes=True),
         Candidate(
-            "A7", "pad", ("pad",), True, uses_prior=True, chooses_rule=True, decision_prior=True
+            "A7", "pad", ("pad",), True, uses_prior=True, chooses_rule=True, decision_prior="log"
         ),
         Candidate(
-            "A8", "pad", ("pad",), False, uses_prior=True, decision_prior=True, open_set=True
+            "A8", "pad", ("pad",), False, uses_prior=True, decision_prior="log", open_set=True
         ),
+        dataclasses.replace(A6_THREE_SPLITS, name="A6m"),
+        dataclasses.replace(A6_THREE_SPLITS, name="A9", decision_prior="sure"),
+        dataclasses.replace(A6_THREE_SPLITS, name="A5", test_view=BOTH, train_views=(BOTH,)),
     )
 }
 
@@ -115,7 +131,7 @@ def load_data(views: set[str]) -> Data:
     labels = np.array([i.label for i in items])
     sources = np.array([i.source for i in items])
     embeddings = {v: load_embeddings(v) for v in sorted(views)}
-    priors = {v: prior_of(e) for v, e in embeddings.items()}
+    priors = {v: prior_of(load_embeddings(v.split("+")[0])) for v in embeddings}
     return Data(labels, sources, fold_groups(labels, sources), embeddings, priors)
 
 
@@ -174,35 +190,50 @@ def tuned(cand: Candidate, data: Data, rows: np.ndarray, seed: int) -> Data:
 
 
 def fit(cand: Candidate, data: Data, rows: np.ndarray, seed: int) -> Fitted:
-    """C, T, w and the `other` rule from one inner by-group split of `rows`, then the head on
-    all of `rows`."""
-    inner, val = inner_split(cand, data, rows, seed)
+    """C, T, w and the `other` rule from the candidate's inner by-group splits of `rows`
+    (seeds seed, seed + 1000, ...; their validation parts pooled), then the head on all of
+    `rows`."""
+    splits = [inner_split(cand, data, rows, seed + 1000 * j) for j in range(cand.inner_splits)]
     rows = training_rows(cand, data, rows)
+    val = np.concatenate([v for _, v in splits])
     x_val, y_val = data.inputs(cand, cand.test_view, val), data.labels[val]
     styled = y_val != OTHER_STYLE if cand.open_set else np.ones(len(val), bool)
-    heads = {c: _fit(cand, data, inner, c) for c in C_GRID}
-    argmax = {c: np.asarray(cand.classes)[h.logits(*x_val).argmax(1)] for c, h in heads.items()}
+    logits_of = {
+        c: np.concatenate(
+            [
+                _fit(cand, data, i, c).logits(*data.inputs(cand, cand.test_view, v))
+                for i, v in splits
+            ]
+        )
+        for c in cand.c_grid
+    }
     scores = {
-        c: subject_macro_f1(y_val[styled], p[styled], cand.learns_other) for c, p in argmax.items()
+        c: subject_macro_f1(
+            y_val[styled], np.asarray(cand.classes)[z.argmax(1)][styled], cand.learns_other
+        )
+        for c, z in logits_of.items()
     }
     c = max(scores, key=scores.__getitem__)
-    logits = heads[c].logits(*x_val)
+    logits = logits_of[c]
     if not (cand.learns_other or cand.open_set):
         val_pred = decide(softmax(logits), cand.classes, 0.0, "max")
         return Fitted(_fit(cand, data, rows, c), 0.0, "max", c, 1.0, y_val, val_pred)
     t = fit_temperature(logits[styled], y_val[styled], cand.classes)
-    z, offset, w = logits / t, np.zeros((len(PRIOR_GROUPS), len(cand.classes)), np.float32), 0.0
+    z, w = logits / t, 0.0
+    head = _fit(cand, data, rows, c).scaled(t)
     if cand.decision_prior:
         matrix = decision_prior_matrix(cand.classes)
-        w = choose_weight(z, x_val[1] @ matrix, y_val, cand.classes)
-        offset = w * matrix
-        z = z + x_val[1] @ offset
+        fixed = sure_excess(x_val[1]) if cand.decision_prior == "sure" else x_val[1]
+        w = choose_weight(z, fixed @ matrix, y_val, cand.classes)
+        z = z + fixed @ (w * matrix)
+        add = head.plus_sure if cand.decision_prior == "sure" else head.plus_prior
+        head = add(w * matrix)
     probs = softmax(z)
-    head = _fit(cand, data, rows, c).scaled(t)
-    head = head.plus_prior(offset) if cand.decision_prior else head
     if cand.open_set:
-        emb = data.embeddings[cand.test_view]
-        similarity = kth_similarity(emb[val], style_bank(emb[inner], data.labels[inner], seed))
+        emb, labels = data.embeddings[cand.test_view], data.labels
+        similarity = np.concatenate(
+            [kth_similarity(emb[v], style_bank(emb[i], labels[i], seed)) for i, v in splits]
+        )
         tau, floor = choose_open(probs, similarity, y_val, cand.classes)
         val_pred = decide_open(probs, similarity, cand.classes, tau, floor)
         bank = style_bank(emb[rows], data.labels[rows], seed)
@@ -227,7 +258,27 @@ def choose_weight(
     return DECISION_WEIGHTS[int(np.argmax(f1))]
 
 
+_HEADS: dict[tuple[object, ...], Head] = {}
+
+
 def _fit(cand: Candidate, data: Data, rows: np.ndarray, c: float) -> Head:
+    """The head on these rows, memoised for the frozen embeddings: A6m and A9 share every
+    fitted head (only their fixed term and rule differ)."""
+    if cand.fine_tunes:
+        return _fit_head(cand, data, rows, c)
+    key = (
+        cand.train_views,
+        cand.uses_prior,
+        cand.classes,
+        c,
+        hashlib.sha1(rows.tobytes()).hexdigest(),
+    )
+    if key not in _HEADS:
+        _HEADS[key] = _fit_head(cand, data, rows, c)
+    return _HEADS[key]
+
+
+def _fit_head(cand: Candidate, data: Data, rows: np.ndarray, c: float) -> Head:
     views = [data.inputs(cand, v, rows) for v in cand.train_views]
     x = np.concatenate([v[0] for v in views])
     prior = np.concatenate([v[1] for v in views]) if cand.uses_prior else None

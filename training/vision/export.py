@@ -29,7 +29,7 @@ from analyzers.vision import VisionModel, crop_for_backbone, pad_for_backbone
 from training.vision.backbone import build_backbone
 from training.vision.dataset import list_items
 from training.vision.embed_views import load_rgb
-from training.vision.heads import Head
+from training.vision.heads import SURE_MASS, Head
 from training.vision.paths import MODELS_DIR, VAR_DIR
 from training.vision.prior import imagenet_probs
 from training.vision.ship import load_shipped_head
@@ -62,6 +62,7 @@ def serving_function(backbone: keras.Model, head: Head) -> tf.types.experimental
     to_styles = tf.constant(head_to_styles())
     groups = tf.constant(prior_group_matrix())
     prior_weights = None if head.prior_weights is None else tf.constant(head.prior_weights)
+    sure_weights = None if head.sure_weights is None else tf.constant(head.sure_weights)
 
     @tf.function(input_signature=[tf.TensorSpec([None, 224, 224, 3], tf.float32, name="pixels")])
     def serve(pixels: tf.Tensor) -> dict[str, tf.Tensor]:
@@ -71,6 +72,9 @@ def serving_function(backbone: keras.Model, head: Head) -> tf.types.experimental
         if prior_weights is not None:  # the ImageNet prior (analyzers.imagenet.prior_features)
             prior = tf.math.log(tf.matmul(imagenet, groups) + PRIOR_EPS)
             style_logits += tf.matmul(prior, prior_weights)
+            if sure_weights is not None:  # A9's fixed term (training.vision.heads.sure_excess)
+                sure = tf.nn.relu(prior - float(np.log(SURE_MASS)))
+                style_logits += tf.matmul(sure, sure_weights)
         return {
             "embedding": embedding,
             "imagenet": imagenet,

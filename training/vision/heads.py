@@ -6,13 +6,14 @@ folded into the weights so the TFLite graph needs one matmul). Its classes are t
 styles, the mood class and, for the candidates that learn it, `other`. A photo is `other` when
 no non-`other` class reaches the threshold tau (rule `max`), or by one of the other rules of
 the second amendment (`argmax`, `other_p`), chosen on inner validation (PREREGISTRATION.md).
-Candidate A6 adds a few inputs beside the embedding: the fixed ImageNet prior (`prior.py`).
+Candidate A6 adds a few inputs beside the embedding: the fixed ImageNet prior (`prior.py`);
+A9 adds a fixed term on the part of that prior above SURE_MASS (`sure_excess`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import numpy as np
@@ -33,6 +34,15 @@ best non-`other` class if it reaches tau, else `other`), `argmax` (no threshold)
 (`other` if its own probability reaches tau, else the best non-`other` class)."""
 OTHER_PRECISION_FLOOR = 0.8
 Option = TypeVar("Option")
+SURE_MASS = 0.5
+"""A9 (fifth amendment): a prior group adds to its style only above this share of ImageNet's
+probability."""
+
+
+def sure_excess(prior: np.ndarray) -> np.ndarray:
+    """max(0, log(group mass + eps) - log SURE_MASS) of the prior features (`prior.py`): zero
+    unless ImageNet is more than half sure of the group, so a term on it never lowers a class."""
+    return np.maximum(prior - np.float32(np.log(SURE_MASS)), 0.0)
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,8 @@ class Head:
     classes: tuple[str, ...]
     prior_weights: np.ndarray | None = None
     """(G, K) on the ImageNet prior's features (`prior.py`), for the heads that read them."""
+    sure_weights: np.ndarray | None = None
+    """(G, K) on `sure_excess` of the prior features (A9's fixed term)."""
 
     def logits(self, embeddings: np.ndarray, prior: np.ndarray | None = None) -> np.ndarray:
         z = embeddings @ self.weights + self.bias
@@ -50,16 +62,26 @@ class Head:
             if prior is None:
                 raise ValueError("this head reads the ImageNet prior")
             z = z + prior @ self.prior_weights
+            if self.sure_weights is not None:
+                z = z + sure_excess(prior) @ self.sure_weights
         return np.asarray(z)
 
     def plus_prior(self, matrix: np.ndarray) -> Head:
         """The same head with `matrix` (G, K) added to its prior weights (A7's fixed term)."""
         if self.prior_weights is None:
             raise ValueError("this head reads no ImageNet prior")
-        return Head(self.weights, self.bias, self.classes, self.prior_weights + matrix)
+        return replace(self, prior_weights=self.prior_weights + matrix)
+
+    def plus_sure(self, matrix: np.ndarray) -> Head:
+        """The same head with `matrix` (G, K) as its weights on `sure_excess` (A9's term)."""
+        if self.prior_weights is None:
+            raise ValueError("this head reads no ImageNet prior")
+        return replace(self, sure_weights=matrix)
 
     def scaled(self, temperature: float) -> Head:
-        """The same head with its logits divided by the temperature."""
+        """The same head with its logits divided by the temperature (before any fixed term)."""
+        if self.sure_weights is not None:
+            raise ValueError("scale the head before adding A9's fixed term")
         pw = None if self.prior_weights is None else self.prior_weights / temperature
         return Head(self.weights / temperature, self.bias / temperature, self.classes, pw)
 

@@ -2,9 +2,10 @@
 
     uv run python -m training.vision.ship --candidate <the rule's pick>
 
-C, the temperature, the `other` rule and its threshold tau come from one inner split by group
-of all the fold groups (as inside every loso fold, PREREGISTRATION.md); the head is then
-fitted on all photos. Writes var/vision/shipped_head.npz (weights with the temperature folded
+C, the temperature, the fixed term's weight w (A9) and the `other` rule and its threshold tau
+come from the candidate's inner splits by group of all the fold groups (as inside every loso
+fold, PREREGISTRATION.md; A9: three, seeds 1000, 2000, 3000); the head is then fitted on all
+photos. Writes var/vision/shipped_head.npz (weights with the temperature folded
 in, read by `export.py`) and analyzers/models/style_rules.json (read by `analyzers/style.py`).
 """
 
@@ -32,8 +33,8 @@ def load_shipped_head() -> tuple[Head, str]:
     """The shipped head and the view it was trained for ("centre" or "pad")."""
     with np.load(SHIPPED_HEAD) as f:
         classes = tuple(str(c) for c in f["classes"])
-        prior = f["prior_weights"] if "prior_weights" in f.files else None
-        return Head(f["weights"], f["bias"], classes, prior), str(f["view"])
+        prior, sure = (f[k] if k in f.files else None for k in ("prior_weights", "sure_weights"))
+        return Head(f["weights"], f["bias"], classes, prior, sure), str(f["view"])
 
 
 def main() -> None:
@@ -45,14 +46,14 @@ def main() -> None:
     data = load_data({cand.test_view, *cand.train_views})
     fitted = fit(cand, data, np.arange(len(data.labels)), seed=SEED)
     head = fitted.head
-    prior = {} if head.prior_weights is None else {"prior_weights": head.prior_weights}
+    optional = {"prior_weights": head.prior_weights, "sure_weights": head.sure_weights}
     np.savez(
         SHIPPED_HEAD,
         weights=head.weights,
         bias=head.bias,
         classes=np.array(head.classes),
         view=np.array(cand.test_view),
-        **prior,
+        **{k: v for k, v in optional.items() if v is not None},
     )
     spec = {
         "candidate": cand.name,
@@ -60,14 +61,15 @@ def main() -> None:
         "classes": list(CLASSES),
         "C": fitted.c,
         "temperature": round(fitted.temperature, 4),
+        "fixed_prior_weight": fitted.weight,
         "other_rule": fitted.rule,
         "other_threshold": fitted.tau,
         "mood_threshold": MOOD_THRESHOLD,
     }
     RULES.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
     print(
-        f"{cand.name}: C {fitted.c}, temperature {fitted.temperature:.3f}, rule {fitted.rule}, "
-        f"tau {fitted.tau}"
+        f"{cand.name}: C {fitted.c}, temperature {fitted.temperature:.3f}, w {fitted.weight}, "
+        f"rule {fitted.rule}, tau {fitted.tau}"
     )
     print(f"wrote {SHIPPED_HEAD} and {RULES}")
 

@@ -25,8 +25,9 @@ def embedding_path(view: str) -> Path:
 
 
 def load_embeddings(view: str) -> np.ndarray:
-    """(N, 1280) frozen embeddings of one view, in `dataset.list_items()` order."""
-    return np.load(embedding_path(view))
+    """(N, 1280) frozen embeddings of one view, in `dataset.list_items()` order; "a+b" is the
+    embeddings of a and b side by side (A5: "pad+lite0_pad", `lite0.py`)."""
+    return np.concatenate([np.load(embedding_path(v)) for v in view.split("+")], axis=1)
 
 
 def load_paths() -> np.ndarray:
