@@ -12,25 +12,15 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 from PIL import Image
 
-from analyzers.types import MOOD_STYLE_IDS
 from reports import format as fmt
 from reports import theme
-from reports.names import MOOD_LABEL, style_name
-
-
-def _style_label(style_id: str) -> str:
-    name = style_name(style_id)
-    return f"{name}\n({MOOD_LABEL})" if style_id in MOOD_STYLE_IDS else name
+from reports.names import style_bar_parts
 
 
 def style_bars(ax: Axes, items: Sequence[tuple[str, float]]) -> None:
     """Bars of (style id, share); mood styles in their own hatched colour and marked."""
-    hbars(
-        ax,
-        [(_style_label(style_id), share) for style_id, share in items],
-        colours=[theme.MOOD if s in MOOD_STYLE_IDS else theme.ACCENT for s, _ in items],
-        hatched=[s in MOOD_STYLE_IDS for s, _ in items],
-    )
+    labelled, colours, hatched = style_bar_parts(items)
+    hbars(ax, labelled, colours=colours, hatched=hatched)
 
 
 def hbars(

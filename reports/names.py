@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from analyzers.types import MOOD_STYLE_IDS
+from reports import palette
 
 STYLE_NAMES: dict[str, str] = {
     "adventure": "Adventure",
@@ -88,3 +91,17 @@ def style_words(style_id: str) -> str:
     Here, not beside the charts, so a handler names a style without importing matplotlib."""
     name = style_name(style_id).lower()
     return f"{name} ({MOOD_LABEL})" if style_id in MOOD_STYLE_IDS else name
+
+
+def style_bar_parts(
+    items: Sequence[tuple[str, float]],
+) -> tuple[list[tuple[str, float]], list[str], list[bool]]:
+    """What a chart's bars of (style id, share) show, whichever library draws them: each bar's
+    label (a photo mood marked on a second line), its colour and whether it is hatched (mood
+    styles differ in more than colour)."""
+    labelled = [
+        (f"{style_name(s)}\n({MOOD_LABEL})" if s in MOOD_STYLE_IDS else style_name(s), share)
+        for s, share in items
+    ]
+    colours = [palette.MOOD if s in MOOD_STYLE_IDS else palette.ACCENT for s, _ in items]
+    return labelled, colours, [s in MOOD_STYLE_IDS for s, _ in items]

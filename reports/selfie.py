@@ -18,7 +18,7 @@ from reports import format as fmt
 from reports import palette
 from reports.canvas import Box, Canvas, px
 from reports.markup import escaped, sentence, unavailable_lines
-from reports.names import MOOD_LABEL, MOOD_NOTE, emotion_name, style_name
+from reports.names import MOOD_NOTE, emotion_name, style_bar_parts, style_name
 
 _POSTURES = {"standing": "standing", "sitting": "sitting"}
 _FRAMINGS = {"full_body": "full body", "half_body": "half body", "portrait": "portrait"}
@@ -164,15 +164,8 @@ def _unavailable(photo: PhotoAnalysis, analyzer: str, fallback: str) -> str:
 
 def _style_bars(card: Canvas, box: Box, items: list[tuple[str, float]]) -> None:
     """Bars of (style id, share); mood styles in their own hatched colour and marked."""
-    card.hbars(
-        box,
-        [
-            (f"{style_name(s)}\n({MOOD_LABEL})" if s in MOOD_STYLE_IDS else style_name(s), v)
-            for s, v in items
-        ],
-        colours=[palette.MOOD if s in MOOD_STYLE_IDS else palette.ACCENT for s, _ in items],
-        hatched=[s in MOOD_STYLE_IDS for s, _ in items],
-    )
+    labelled, colours, hatched = style_bar_parts(items)
+    card.hbars(box, labelled, colours=colours, hatched=hatched)
 
 
 def _popularity_gauge(card: Canvas, box: Box, photo: PhotoAnalysis) -> None:
