@@ -36,7 +36,7 @@ from analyzers.types import PhotoAnalysis, ProfileAnalysis
 from benchmarks.bench_breakdown import profile_folder
 from instagram.directory import DirectorySource, load_profile_folder
 from reports.album import album_chart
-from reports.canvas import JPEG_QUALITY
+from reports.canvas import JPEG_QUALITY, extension
 from reports.heatmap import style_heatmap_chart
 from reports.profile_charts import profile_chart, profile_chart_jobs
 from reports.selfie import selfie_card
@@ -46,8 +46,6 @@ from service.app import KEPT_SIDE
 from service.cache import LocalProfileCache
 from service.render import ChartJob, ChartRenderer, profile_jobs
 from tests.fixtures.instagram_fixture import astronaut_jpeg, chelsea_jpeg, coffee_jpeg
-
-JPEG = b"\xff\xd8"
 
 
 def _instagram_size() -> bytes:
@@ -194,8 +192,7 @@ def main(repeat: int, profile: str | None, save: Path | None, compare: Path | No
             cpu.append(time.process_time() - started_cpu)
         if save is not None:
             save.mkdir(parents=True, exist_ok=True)
-            suffix = ".jpg" if png.startswith(JPEG) else ".png"
-            (save / name).with_suffix(suffix).write_bytes(png)
+            (save / f"{name}.{extension(png)}").write_bytes(png)
         print(
             f"{name:<12} {1000 * statistics.median(wall):>8.0f} "
             f"{1000 * statistics.median(cpu):>8.0f} {len(png) / 1024:>6.0f}"

@@ -90,7 +90,7 @@ class AnalysisWorker:
             assert task.kept is not None
             jpeg = await service.explain_photo(user_id, task.kept)
             caption = texts.WHY_CAPTION.format(style=style_words(task.kept.style))
-            await chat.send_photo(Picture("why", jpeg, "jpg"), caption=caption)
+            await chat.send_photo(Picture("why", jpeg), caption=caption)
             return
         elif task.kind == "photo":
             report = await service.photo_report(task.photos[0], user_id=user_id)

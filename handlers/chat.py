@@ -17,6 +17,8 @@ from typing import Protocol
 
 from aiogram.types import InlineKeyboardMarkup as Keyboard
 
+from reports.canvas import extension
+
 __all__ = [
     "Chat",
     "ChatBlocked",
@@ -56,11 +58,11 @@ class Picture:
     name: str
     """A file name without extension, shown by some clients."""
     data: bytes
-    extension: str = "png"
+    """A JPEG or a PNG: its file name's extension follows the bytes."""
 
     @property
     def filename(self) -> str:
-        return f"{self.name}.{self.extension}"
+        return f"{self.name}.{extension(self.data)}"
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ async def why_style(chat: Chat, press: Press, data: WhyStyleCB, service: DigServ
     async with chat.uploading_photo():
         jpeg = await service.explain_photo(chat.user_id, kept)
     await chat.send_photo(
-        Picture("why", jpeg, "jpg"), caption=texts.WHY_CAPTION.format(style=style_words(kept.style))
+        Picture("why", jpeg), caption=texts.WHY_CAPTION.format(style=style_words(kept.style))
     )
 
 

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from handlers.chat import Chat, Keyboard, NotDelivered, Picture
-from reports.canvas import extension
 from reports.split import CAPTION_LIMIT, MESSAGE_LIMIT, utf16_len
 from service.app import Report
 from service.pseudonyms import pseudonym
@@ -138,7 +137,7 @@ async def send_report(
     line, or when it cannot become the text, the text is a message of its own (split by the
     send path when over Telegram's limit) and the status line is deleted. Notes follow.
     """
-    pictures = [Picture(n, image, extension(image)) for n, image in report.charts[:MAX_ALBUM]]
+    pictures = [Picture(n, image) for n, image in report.charts[:MAX_ALBUM]]
     if len(pictures) == 1 and utf16_len(report.text) <= CAPTION_LIMIT:
         await chat.send_photo(pictures[0], caption=report.text, keyboard=keyboard)
         if status is not None:
